@@ -1,0 +1,137 @@
+/**
+ * Chooses the TensorFlow.js backend. Default order: native TensorFlow (GPU build
+ * when a GPU is usable, else CPU build) if it is installed and loads, else wasm,
+ * else the pure-JS cpu backend. `SADDLELAB_BACKEND` or the `backend` option
+ * overrides the order; a backend that was asked for and cannot load is an error,
+ * never a silent fallback (issue 2).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { SaddlelabError, requireOneOf } from '../errors';
+
+export const BACKENDS = ['gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+/** `gpu`: @tensorflow/tfjs-node-gpu; `tensorflow`: @tensorflow/tfjs-node; `wasm`; `cpu` (pure JS). */
+export type BackendName = (typeof BACKENDS)[number];
+
+/** What was loaded, reported on every run. */
+export interface BackendInfo {
+  /** The saddlelab name of the backend. */
+  name: BackendName;
+  /** tfjs's own name for it (`tensorflow`, `wasm`, `cpu`). */
+  tfName: string;
+  /** Why this one was chosen: `option`, `SADDLELAB_BACKEND` or `default order`. */
+  reason: string;
+  /** Backends tried before it in the default order, with why each failed. */
+  skipped: string[];
+}
+
+let current: BackendInfo | undefined;
+
+/** Package root (the folder holding package.json), from dist/backend or src/backend. */
+export function packageRoot(): string {
+  return join(__dirname, '..', '..');
+}
+
+/** Where the offline build of the native addon puts `@tensorflow/tfjs-node` (scripts/build-native). */
+export function nativeSearchPaths(): string[] {
+  return [packageRoot(), join(packageRoot(), '.native')];
+}
+
+function requireNative(pkg: string): unknown {
+  let resolved: string;
+  try {
+    resolved = require.resolve(pkg, { paths: nativeSearchPaths() });
+  } catch {
+    throw new Error(`${pkg} is not installed (run \`npm run build:native\` to build it offline)`);
+  }
+  return require(resolved);
+}
+
+function gpuPresent(): boolean {
+  return existsSync('/dev/nvidia0') || existsSync('/dev/nvidiactl');
+}
+
+async function load(name: BackendName): Promise<string> {
+  switch (name) {
+    case 'gpu':
+      if (!gpuPresent()) throw new Error('no NVIDIA GPU device is visible (/dev/nvidia0)');
+      requireNative('@tensorflow/tfjs-node-gpu');
+      break;
+    case 'tensorflow':
+      requireNative('@tensorflow/tfjs-node');
+      break;
+    case 'wasm': {
+      const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+      // In Node the .wasm files are read from disk; point tfjs at the package's dist folder.
+      const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+      wasm.setWasmPaths(dist + '/');
+      break;
+    }
+    case 'cpu':
+      break;
+  }
+  const tfName = name === 'gpu' || name === 'tensorflow' ? 'tensorflow' : name;
+  const ok = await tf.setBackend(tfName);
+  if (!ok) throw new Error(`tf.setBackend('${tfName}') failed`);
+  await tf.ready();
+  return tfName;
+}
+
+/**
+ * Loads and activates a backend. With no argument it uses `SADDLELAB_BACKEND`
+ * or the default order; the result is cached, so later calls are free.
+ *
+ * @example
+ * ```ts
+ * import { train } from 'saddlelab';
+ * const info = await train.useBackend('cpu');
+ * console.log(info.name, info.reason); // cpu option
+ * ```
+ */
+export async function useBackend(requested?: BackendName): Promise<BackendInfo> {
+  const fromEnv = process.env.SADDLELAB_BACKEND;
+  if (requested !== undefined) requireOneOf('backend', requested, BACKENDS);
+  else if (fromEnv) requireOneOf('SADDLELAB_BACKEND', fromEnv, BACKENDS);
+  const explicit = (requested ?? (fromEnv || undefined)) as BackendName | undefined;
+  if (current && (explicit === undefined || explicit === current.name)) {
+    if (tf.getBackend() !== current.tfName) await tf.setBackend(current.tfName);
+    return current;
+  }
+  if (explicit) {
+    try {
+      const tfName = await load(explicit);
+      current = { name: explicit, tfName, reason: requested ? 'option' : 'SADDLELAB_BACKEND', skipped: [] };
+      return current;
+    } catch (e) {
+      throw new SaddlelabError(
+        `[saddlelab] backend '${explicit}' cannot be loaded: ${(e as Error).message}. ` +
+          `Accepted: ${BACKENDS.join(', ')}; leave backend unset to use the first that loads.`,
+        'backend',
+      );
+    }
+  }
+  const skipped: string[] = [];
+  const order: BackendName[] = gpuPresent() ? ['gpu', 'tensorflow', 'wasm', 'cpu'] : ['tensorflow', 'wasm', 'cpu'];
+  for (const name of order) {
+    try {
+      const tfName = await load(name);
+      current = { name, tfName, reason: 'default order', skipped };
+      return current;
+    } catch (e) {
+      skipped.push(`${name}: ${(e as Error).message}`);
+    }
+  }
+  throw new SaddlelabError(`[saddlelab] no backend could be loaded: ${skipped.join('; ')}`, 'backend');
+}
+
+/** The backend in use, if one was chosen. */
+export function currentBackend(): BackendInfo | undefined {
+  return current;
+}
+
+/** One-line description for logs: `backend: wasm (default order; skipped tensorflow: ...)`. */
+export function describeBackend(info: BackendInfo): string {
+  const skipped = info.skipped.length ? `; skipped ${info.skipped.join('; ')}` : '';
+  return `backend: ${info.name} (${info.reason}${skipped})`;
+}

@@ -1,0 +1,2 @@
+export { BACKENDS, useBackend, currentBackend, describeBackend } from './backend';
+export type { BackendName, BackendInfo } from './backend';

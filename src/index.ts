@@ -1,0 +1,1 @@
+export * as backend from './backend';
