@@ -33,9 +33,13 @@ export function packageRoot(): string {
   return join(__dirname, '..', '..');
 }
 
-/** Where the offline build of the native addon puts `@tensorflow/tfjs-node` (scripts/build-native). */
+/**
+ * Where `@tensorflow/tfjs-node(-gpu)` is looked for: a regular install, then the
+ * offline build of scripts/build-native.mjs in `.native/addon/node_modules`
+ * (kept out of package.json so `npm install` never runs its download script).
+ */
 export function nativeSearchPaths(): string[] {
-  return [packageRoot(), join(packageRoot(), '.native')];
+  return [packageRoot(), join(packageRoot(), '.native', 'addon')];
 }
 
 function requireNative(pkg: string): unknown {
