@@ -1,2 +1,3 @@
 export { BACKENDS, useBackend, currentBackend, describeBackend } from './backend';
 export type { BackendName, BackendInfo } from './backend';
+export { nativeSingularValues, nativeSvdAvailable } from './native-svd';

@@ -1,0 +1,122 @@
+/**
+ * Backend choice (issue 2, "Compute backend"; issue 6): every backend that
+ * loads computes the same gradients as the pure-JS cpu backend; asking for one
+ * that cannot load is a `[saddlelab]` error naming the field;
+ * SADDLELAB_BACKEND overrides the default order.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { BACKENDS, currentBackend, describeBackend, useBackend, type BackendName } from '../../src/backend';
+import { nativeBuilt, reportSkip } from './native';
+
+const built = nativeBuilt();
+
+/**
+ * MSE gradients of a bias-free ReLU MLP (3 → 6 → 5 → 2, `Z_ℓ = W_ℓ relu(Z_ℓ−1)`) on fixed
+ * data, on the active backend. Written out here rather than through src/train so
+ * that this test checks the backends alone.
+ */
+function gradients(): Float32Array[] {
+  const dims = [3, 6, 5, 2];
+  const n = 9;
+  const ws = dims.slice(1).map((d, l) => tf.variable(tf.tensor2d(Float32Array.from({ length: d * dims[l] }, (_, i) => 0.6 * Math.sin(2.3 * i + l)), [d, dims[l]])));
+  const x = tf.tensor2d(Float32Array.from({ length: n * 3 }, (_, i) => Math.sin(1.7 * i + 0.3)), [n, 3]);
+  const y = tf.tensor2d(Float32Array.from({ length: n * 2 }, (_, i) => Math.cos(0.9 * i)), [n, 2]);
+  const { grads } = tf.variableGrads(() => {
+    let z = tf.matMul(x, ws[0], false, true);
+    for (let l = 1; l < ws.length; l++) z = tf.matMul(tf.relu(z), ws[l], false, true);
+    return tf.div(tf.sum(tf.square(tf.sub(z, y))), 2 * n) as tf.Scalar;
+  }, ws);
+  const out = ws.map((w) => grads[w.name].dataSync() as Float32Array);
+  tf.dispose([...Object.values(grads), x, y, ...ws]);
+  return out;
+}
+
+function maxRelDiff(a: Float32Array[], b: Float32Array[]): number {
+  let worst = 0;
+  a.forEach((ga, l) => {
+    let scale = 0;
+    for (const v of b[l]) scale = Math.max(scale, Math.abs(v));
+    for (let i = 0; i < ga.length; i++) worst = Math.max(worst, Math.abs(ga[i] - b[l][i]) / scale);
+  });
+  return worst;
+}
+
+describe('backend selection', () => {
+  const saved = process.env.SADDLELAB_BACKEND;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.SADDLELAB_BACKEND;
+    else process.env.SADDLELAB_BACKEND = saved;
+  });
+
+  // First in the file: useBackend caches its choice, and the override must win over an empty cache.
+  test('SADDLELAB_BACKEND overrides the default order', async () => {
+    process.env.SADDLELAB_BACKEND = 'cpu';
+    const info = await useBackend();
+    expect(info).toMatchObject({ name: 'cpu', tfName: 'cpu', reason: 'SADDLELAB_BACKEND' });
+    expect(tf.getBackend()).toBe('cpu');
+    process.env.SADDLELAB_BACKEND = 'wasm';
+    expect((await useBackend()).name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  test('an unknown SADDLELAB_BACKEND value is an error naming the variable', async () => {
+    process.env.SADDLELAB_BACKEND = 'tpu';
+    await expect(useBackend()).rejects.toThrow(/^\[saddlelab\] SADDLELAB_BACKEND must be one of 'gpu', 'tensorflow', 'wasm', 'cpu'; got "tpu"/);
+  });
+
+  test('an unknown backend option is an error naming the field', async () => {
+    await expect(useBackend('tpu' as BackendName)).rejects.toMatchObject({ field: 'backend', message: expect.stringMatching(/^\[saddlelab\] backend must be one of/) });
+  });
+
+  test('asking for a backend that cannot load is an error, not a silent fallback', async () => {
+    delete process.env.SADDLELAB_BACKEND;
+    const before = tf.getBackend();
+    // No machine running these tests has /dev/nvidia0 *and* tfjs-node-gpu; if one does, this backend loads and the test says so.
+    const gpu = await useBackend('gpu').then(
+      () => undefined,
+      (e: Error & { field?: string }) => e,
+    );
+    if (gpu === undefined) {
+      expect(currentBackend()?.name).toBe('gpu');
+      return;
+    }
+    expect(gpu.field).toBe('backend');
+    expect(gpu.message).toMatch(/^\[saddlelab\] backend 'gpu' cannot be loaded: .+Accepted: gpu, tensorflow, wasm, cpu/);
+    expect(tf.getBackend()).toBe(before);
+    if (!built) {
+      await expect(useBackend('tensorflow')).rejects.toThrow(/^\[saddlelab\] backend 'tensorflow' cannot be loaded: @tensorflow\/tfjs-node is not installed \(run `npm run build:native`/);
+    }
+  });
+});
+
+describe('every backend that loads gives the cpu gradients', () => {
+  let reference: Float32Array[];
+  beforeAll(async () => {
+    await useBackend('cpu');
+    reference = gradients();
+  });
+
+  for (const name of BACKENDS.filter((b) => b !== 'cpu')) {
+    test(`${name}`, async () => {
+      if (name === 'tensorflow' && !built) return reportSkip('native gradients');
+      let loaded = true;
+      try {
+        await useBackend(name);
+      } catch (e) {
+        loaded = false;
+        // Only the GPU build may be absent here; wasm ships with the package, and a built native backend must load.
+        expect(name).toBe('gpu');
+        expect((e as Error).message).toMatch(/^\[saddlelab\] backend 'gpu' cannot be loaded/);
+      }
+      if (!loaded) return;
+      expect(describeBackend(currentBackend()!)).toMatch(new RegExp(`^backend: ${name} \\(option`));
+      const g = gradients();
+      const diff = maxRelDiff(g, reference);
+      // eslint-disable-next-line no-console
+      console.log(`[saddlelab test] ${name} vs cpu gradients: max relative difference ${diff.toExponential(2)}`);
+      // float32 with a different summation order: agreement to a few ulps of the largest entry.
+      expect(diff).toBeLessThan(1e-5);
+      expect(g.every((a) => a.some((v) => v !== 0))).toBe(true);
+    });
+  }
+});
