@@ -1,0 +1,29 @@
+/**
+ * Live Jupyter widgets for training histories (issue 4): the kernel side.
+ * The browser side is the prebuilt JupyterLab extension built from widgets/.
+ *
+ * @example
+ * ```ts
+ * import { train, widgets } from 'saddlelab';
+ * const h = train.createHistory({ name: 'demo', activation: 'linear', dims: [2, 2], depth: 1, config: {} });
+ * h.addStep({ step: 0, loss: 1, paramNorm: 1, lr: 0.1 });
+ * new widgets.LossPlot(h);
+ * ```
+ */
+export { LossPlot } from './loss-plot';
+export type { LossPlotOptions } from './loss-plot';
+export { SpectrumPlot } from './spectrum-plot';
+export type { SpectrumPlotOptions } from './spectrum-plot';
+export { LayerLawPlot } from './layer-law-plot';
+export type { LayerLawPlotOptions } from './layer-law-plot';
+export { TrainingDashboard } from './dashboard';
+export type { DashboardControl, DashboardOptions } from './dashboard';
+export { PlotWidget } from './widget';
+export type { WidgetOptions, UpdateStats } from './widget';
+export { widgetRegistry, createWidgetRegistry } from './registry';
+export type { WidgetRegistry, RegisteredWidget } from './registry';
+export { figureSpec, figureSvg } from './static-figure';
+export { installLabExtension, labExtensionSource } from './labextension';
+export { prepareReport } from './report';
+export { WIDGET_MODULE, WIDGET_MODULE_VERSION, MODEL_NAMES, VIEW_NAMES } from './version';
+export type * from './state';

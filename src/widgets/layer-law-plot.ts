@@ -1,0 +1,41 @@
+import type { History } from '../train/history';
+import { requireOneOf } from '../errors';
+import { layerLaw, recordAt } from './series';
+import type { PlotState } from './state';
+import { PlotWidget, type WidgetOptions } from './widget';
+
+/** Options of LayerLawPlot. */
+export interface LayerLawPlotOptions extends WidgetOptions {
+  source?: 'weights' | 'activations';
+  /** The record at or before this step is used (default: the last record; the browser's scrubber moves it). */
+  step?: number;
+}
+
+/**
+ * Theorem 3.1 read off one record: `s1/s2` and the energy outside `s1`
+ * against the layer index ℓ on log–log axes, with `ℓ^(1/4)` and `ℓ^(−1/2)`
+ * reference slopes.
+ *
+ * @example
+ * ```ts
+ * import { widgets } from 'saddlelab';
+ * // new widgets.LayerLawPlot(history, { source: 'weights' });
+ * ```
+ */
+export class LayerLawPlot extends PlotWidget {
+  private readonly source: 'weights' | 'activations';
+  constructor(history: History, options: LayerLawPlotOptions = {}) {
+    const { source, step, ...rest } = options;
+    super('LayerLawPlot', [history], { logY: true, ...rest });
+    this.source = requireOneOf('options.source', source ?? 'weights', ['weights', 'activations'] as const);
+    this.browser.cursor = step ?? null;
+  }
+  protected compute(): Partial<PlotState> {
+    const record = recordAt(this.runs[0].records, this.browser.cursor);
+    return { source: this.source, law: record ? layerLaw(record, this.source) : null };
+  }
+  protected describe(): string {
+    const law = this.compute().law;
+    return `LayerLawPlot(${this.runs[0].meta.name}, ${this.source}${law ? `, step ${law.step}: s1/s2 = [${Array.from(law.ratio, (v) => v.toPrecision(3)).join(', ')}]` : ', no records'})`;
+  }
+}

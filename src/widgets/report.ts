@@ -1,0 +1,39 @@
+/**
+ * Shareable reports: nbconvert's HTML template prefers a widget view whenever
+ * the notebook carries widget state, and offline that view is a blank box. A
+ * saddlelab output always carries a static figure too, so the report keeps
+ * the figure and drops the view (docs/widgets.md, "Sharing a report").
+ */
+const VIEW = 'application/vnd.jupyter.widget-view+json';
+const STATIC = ['image/svg+xml', 'image/png'];
+
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * A copy of a notebook (nbformat 4 JSON) whose outputs that have a static
+ * figure no longer offer the widget view, and without the saved widget state
+ * when no output needs it any more.
+ *
+ * @example
+ * ```ts
+ * import { prepareReport } from './report';
+ * const nb = { cells: [{ cell_type: 'code', outputs: [{ output_type: 'display_data', data: { 'text/plain': 'x', 'image/svg+xml': '<svg/>', 'application/vnd.jupyter.widget-view+json': {} } }] }], metadata: {} };
+ * console.log(Object.keys((prepareReport(nb) as any).cells[0].outputs[0].data)); // ['text/plain', 'image/svg+xml']
+ * ```
+ */
+export function prepareReport<T extends object>(notebook: T): T {
+  const nb = structuredClone(notebook) as unknown as { cells: Array<{ outputs?: Output[] }>; metadata?: Record<string, unknown> };
+  let viewsLeft = 0;
+  for (const cell of nb.cells ?? []) {
+    for (const out of cell.outputs ?? []) {
+      if (!out.data || !(VIEW in out.data)) continue;
+      if (STATIC.some((m) => m in out.data!)) delete out.data[VIEW];
+      else viewsLeft++;
+    }
+  }
+  if (!viewsLeft && nb.metadata) delete nb.metadata.widgets;
+  return nb as unknown as T;
+}

@@ -1,0 +1,112 @@
+/**
+ * Pure conversions from a training History to the widget state's numeric
+ * series (src/widgets/state.ts). Kept apart from the comm logic so that the
+ * live widget, its static SVG and the tests all read the same numbers.
+ */
+import type { History } from '../train/history';
+import { detectPhases } from '../train/phases';
+import type { SpectrumRecord } from '../train/types';
+import type { LawState, RunSeriesState, SpectrumState } from './state';
+
+/**
+ * A run's loss series with its plateaus and escapes.
+ *
+ * @example
+ * ```ts
+ * import { train } from 'saddlelab';
+ * import { runSeries } from './series';
+ * const h = train.createHistory({ name: 'r', activation: 'linear', dims: [1, 1], depth: 1, config: {} });
+ * h.addStep({ step: 0, loss: 1, paramNorm: 1, lr: 1 });
+ * console.log(runSeries(h).loss); // Float64Array [1]
+ * ```
+ */
+export function runSeries(history: History, from = 0): RunSeriesState {
+  const phases = history.length >= 4 ? detectPhases(history) : { plateaus: [], escapes: [] };
+  return {
+    name: history.meta.name,
+    steps: history.steps().slice(from),
+    loss: history.loss().slice(from),
+    plateaus: phases.plateaus.map((p) => [p.start, p.end] as [number, number]),
+    escapes: [...phases.escapes],
+  };
+}
+
+function flatten(records: SpectrumRecord[], pick: (r: SpectrumRecord) => Float64Array[] | undefined, layers: number, k: number): Float64Array {
+  const out = new Float64Array(records.length * layers * k).fill(NaN);
+  records.forEach((r, ri) => {
+    const values = pick(r) ?? [];
+    for (let l = 0; l < layers; l++) {
+      const s = values[l];
+      if (!s) continue;
+      for (let i = 0; i < Math.min(k, s.length); i++) out[(ri * layers + l) * k + i] = s[i];
+    }
+  });
+  return out;
+}
+
+/** The number of singular values kept per layer (the largest over the records). */
+export function topK(records: SpectrumRecord[]): number {
+  let k = 0;
+  for (const r of records) for (const s of r.weights) k = Math.max(k, s.length);
+  for (const r of records) for (const s of r.activations ?? []) k = Math.max(k, s.length);
+  return k;
+}
+
+/**
+ * The spectrum records from index `from` on, flattened record-major (layout in state.ts).
+ *
+ * @example
+ * ```ts
+ * import { spectrumSeries } from './series';
+ * const s = spectrumSeries([{ step: 0, loss: 1, paramNorm: 1, weights: [Float64Array.of(3, 1)] }], 1, 2);
+ * console.log(Array.from(s.weights)); // [3, 1]
+ * ```
+ */
+export function spectrumSeries(records: SpectrumRecord[], layers: number, k: number, from = 0): SpectrumState {
+  const rs = records.slice(from);
+  const hasAct = rs.some((r) => r.activations && r.activations.length);
+  const actLayers = Math.max(0, layers - 1);
+  return {
+    steps: Float64Array.from(rs, (r) => r.step),
+    layers,
+    k,
+    weights: flatten(rs, (r) => r.weights, layers, k),
+    activations: hasAct ? flatten(rs, (r) => r.activations, actLayers, k) : null,
+    actLayers,
+  };
+}
+
+/**
+ * The quantities of Theorem 3.1 per layer at one record: `s1/s2` and the
+ * energy outside `s1`, `Σ_{i≥2} s_i² / Σ_i s_i²`, over the recorded top-k
+ * values (so a lower bound of the true energy when k is below the rank).
+ *
+ * @example
+ * ```ts
+ * import { layerLaw } from './series';
+ * const law = layerLaw({ step: 5, loss: 0, paramNorm: 1, weights: [Float64Array.of(2, 1)] }, 'weights');
+ * console.log(law.ratio[0], law.energy[0]); // 2 0.2
+ * ```
+ */
+export function layerLaw(record: SpectrumRecord, source: 'weights' | 'activations'): LawState {
+  const values = (source === 'weights' ? record.weights : record.activations) ?? [];
+  const n = values.length;
+  const law: LawState = { step: record.step, layers: new Float64Array(n), ratio: new Float64Array(n), energy: new Float64Array(n) };
+  values.forEach((s, l) => {
+    let total = 0;
+    for (const v of s) total += v * v;
+    law.layers[l] = l + 1;
+    law.ratio[l] = s.length > 1 && s[1] > 0 ? s[0] / s[1] : NaN;
+    law.energy[l] = total > 0 ? (total - s[0] * s[0]) / total : NaN;
+  });
+  return law;
+}
+
+/** The record at or before `step` (the first one when none is), or undefined without records. */
+export function recordAt(records: SpectrumRecord[], step: number | null): SpectrumRecord | undefined {
+  if (!records.length) return undefined;
+  if (step === null) return records[records.length - 1];
+  let best = records[0];
+  for (const r of records) if (r.step <= step) best = r;
+  return best;
+}

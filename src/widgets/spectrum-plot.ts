@@ -1,0 +1,50 @@
+import type { History } from '../train/history';
+import { requireOneOf } from '../errors';
+import { spectrumSeries, topK } from './series';
+import type { PlotState } from './state';
+import { PlotWidget, type WidgetOptions } from './widget';
+
+/** Options of SpectrumPlot. */
+export interface SpectrumPlotOptions extends WidgetOptions {
+  /** Singular values of the weights `W_ℓ` (default) or of the activations `Z_ℓσ`. */
+  source?: 'weights' | 'activations';
+  /** `series` (default): s_i against step, one panel per layer; `snapshot`: the top-k of every layer at `steps` (Figure 1). */
+  mode?: 'series' | 'snapshot';
+  /** Snapshot steps (the record at or before each is shown). */
+  steps?: number[];
+  /** Layers shown (1-based; default all). The browser's layer picker changes it. */
+  layers?: number[];
+}
+
+/**
+ * The top-k singular values of each layer over training (log scale), or
+ * their snapshots at chosen steps side by side, as in the paper's Figure 1.
+ *
+ * @example
+ * ```ts
+ * import { widgets } from 'saddlelab';
+ * // history: from train.fit(...) or train.loadHistory(json)
+ * // new widgets.SpectrumPlot(history, { mode: 'snapshot', steps: [0, 2000, 8000] });
+ * ```
+ */
+export class SpectrumPlot extends PlotWidget {
+  private readonly source: 'weights' | 'activations';
+  private readonly mode: 'series' | 'snapshot';
+  private readonly steps: number[];
+  constructor(history: History, options: SpectrumPlotOptions = {}) {
+    const { source, mode, steps, layers, ...rest } = options;
+    super('SpectrumPlot', [history], rest);
+    this.source = requireOneOf('options.source', source ?? 'weights', ['weights', 'activations'] as const);
+    this.mode = requireOneOf('options.mode', mode ?? 'series', ['series', 'snapshot'] as const);
+    this.steps = [...(steps ?? [])];
+    this.browser.selected_layers = [...(layers ?? [])];
+  }
+  protected compute(): Partial<PlotState> {
+    const h = this.runs[0];
+    return { spectrum: spectrumSeries(h.records, h.meta.depth, topK(h.records)), source: this.source, mode: this.mode, snapshot_steps: this.steps };
+  }
+  protected describe(): string {
+    const h = this.runs[0];
+    return `SpectrumPlot(${h.meta.name}: ${h.records.length} records of ${h.meta.depth} layers, ${this.source}, ${this.mode})`;
+  }
+}

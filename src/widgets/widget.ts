@@ -1,0 +1,313 @@
+/**
+ * What every saddlelab widget shares on the kernel side: its ipywidgets comm
+ * (protocol 2.1.0: `comm_open` with the full state, `update`, `request_state`,
+ * `custom`), throttled and batched incremental updates with binary buffers,
+ * the state the browser sets, and the display bundle (widget view,
+ * text/plain and a static SVG, refreshed by update_display_data when a run
+ * ends). The four widget classes only say how to compute their PlotState.
+ */
+import type { History } from '../train/history';
+import { SaddlelabError, requireNonNegative } from '../errors';
+import { splitBuffers } from './codec';
+import { defaultKernel, type MimeBundle, type WidgetComm, type WidgetCommMsg, type WidgetKernel } from './kernel-port';
+import { widgetRegistry, type RegisteredWidget } from './registry';
+import { runSeries, spectrumSeries, topK } from './series';
+import type { AppendMessage, BrowserKey, PlotState, WidgetKind } from './state';
+import { figureSvg } from './static-figure';
+import { MODEL_NAMES, VIEW_NAMES, WIDGET_MODULE, WIDGET_MODULE_RANGE } from './version';
+
+/** Options every widget takes. */
+export interface WidgetOptions {
+  /** The kernel to talk to (default: this process's saddlelab kernel, or static output). */
+  kernel?: WidgetKernel;
+  /** Least milliseconds between two live updates (default 100, i.e. at most 10 updates/s). */
+  interval?: number;
+  title?: string;
+  /** Log scale on the value axis (default true). */
+  logY?: boolean;
+  /** Put a static SVG in the display bundle (default true). */
+  staticFigure?: boolean;
+}
+
+const BROWSER_KEYS: readonly BrowserKey[] = ['cursor', 'selected_layers', 'paused', 'log_y'];
+const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
+let displayCounter = 0;
+
+interface Sent {
+  points: number;
+  stride: number;
+  records: number;
+}
+
+/** Measured live-update figures (for docs/widgets.md). */
+export interface UpdateStats {
+  updates: number;
+  bytes: number;
+  /** Milliseconds spent building and sending updates. */
+  busyMs: number;
+}
+
+export abstract class PlotWidget implements RegisteredWidget {
+  readonly kind: WidgetKind;
+  protected readonly kernel: WidgetKernel;
+  protected readonly runs: History[];
+  protected readonly options: Required<Omit<WidgetOptions, 'kernel' | 'title'>> & { title: string };
+  /** Values the browser set (or the constructor defaults), by key. */
+  protected browser: Pick<PlotState, BrowserKey>;
+  private comm?: WidgetComm;
+  private readonly displayId = `saddlelab-${process.pid}-${++displayCounter}`;
+  private displayed = false;
+  private sent: Sent[] = [];
+  private lastFlush = 0;
+  private timer?: ReturnType<typeof setTimeout>;
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly listeners = new Set<(key: BrowserKey, value: unknown) => void>();
+  readonly stats: UpdateStats = { updates: 0, bytes: 0, busyMs: 0 };
+
+  protected constructor(kind: WidgetKind, runs: History[], options: WidgetOptions = {}) {
+    if (!runs.length) throw new SaddlelabError('[saddlelab] history must be a History or a non-empty array of them; got an empty array', 'history');
+    this.kind = kind;
+    this.runs = runs;
+    this.kernel = options.kernel ?? defaultKernel();
+    this.options = {
+      interval: requireNonNegative('options.interval', options.interval ?? 100),
+      title: options.title ?? '',
+      logY: options.logY ?? true,
+      staticFigure: options.staticFigure ?? true,
+    };
+    this.browser = { cursor: null, selected_layers: [], paused: false, log_y: this.options.logY };
+    for (const h of runs) {
+      this.unsubscribe.push(
+        h.subscribe({
+          onStep: () => this.changed(),
+          onRecord: () => this.changed(),
+          onEnd: () => this.ended(),
+        }),
+      );
+    }
+  }
+
+  /** The figure's fields specific to this kind (runs, spectrum, law, ...). */
+  protected abstract compute(): Partial<PlotState>;
+
+  /** The whole state, computed from the histories and the browser-set values. */
+  get state(): PlotState {
+    return {
+      kind: this.kind,
+      title: this.options.title,
+      runs: [],
+      spectrum: null,
+      source: 'weights',
+      mode: 'series',
+      snapshot_steps: [],
+      law: null,
+      progress: null,
+      ...this.compute(),
+      ...this.browser,
+    };
+  }
+
+  /** The comm id (the widget's model id), once the widget is live. */
+  get commId(): string {
+    return this.comm?.commId ?? '';
+  }
+  /** Scrubber step set in the browser (null: the latest). */
+  get cursor(): number | null {
+    return this.browser.cursor;
+  }
+  /** Layers (1-based) ticked in the browser; empty means all. */
+  get selectedLayers(): number[] {
+    return [...this.browser.selected_layers];
+  }
+  get logY(): boolean {
+    return this.browser.log_y;
+  }
+
+  /** Calls `listener(key, value)` whenever the browser changes a value; returns the unsubscribe function. */
+  onChange(listener: (key: BrowserKey, value: unknown) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Sets a browser-side value from the kernel (it is sent to the browser). */
+  protected setBrowser<K extends BrowserKey>(key: K, value: PlotState[K]): void {
+    this.browser[key] = value;
+    this.sendUpdate({ [key]: value });
+  }
+
+  /** ipywidgets state: the protocol fields plus PlotState, buffers split out. */
+  getState(): { state: Record<string, unknown>; buffer_paths: Array<Array<string | number>>; buffers: ArrayBufferView[] } {
+    const split = splitBuffers({ ...this.state } as unknown as Record<string, unknown>);
+    split.state = {
+      _model_name: MODEL_NAMES[this.kind],
+      _model_module: WIDGET_MODULE,
+      _model_module_version: WIDGET_MODULE_RANGE,
+      _view_name: VIEW_NAMES[this.kind],
+      _view_module: WIDGET_MODULE,
+      _view_module_version: WIDGET_MODULE_RANGE,
+      _view_count: null,
+      _dom_classes: [],
+      layout: null,
+      tabbable: null,
+      tooltip: null,
+      ...split.state,
+    };
+    return split;
+  }
+
+  /** Opens the comm (once) when the kernel is live; returns whether the widget is live. */
+  protected ensureComm(): boolean {
+    if (this.comm && !this.comm.closed) return true;
+    if (!this.kernel.live) return false;
+    const { state, buffer_paths, buffers } = this.getState();
+    this.comm = this.kernel.openComm('jupyter.widget', { state, buffer_paths }, { version: '2.1.0' }, buffers);
+    this.sent = this.runs.map((h) => ({ points: h.length, stride: h.keptEvery, records: h.records.length }));
+    this.unsubscribe.push(this.comm.onMsg((msg) => this.received(msg)));
+    this.unsubscribe.push(this.comm.onClose(() => widgetRegistry(this.kernel).remove(this)));
+    widgetRegistry(this.kernel).add(this);
+    return true;
+  }
+
+  private received(msg: WidgetCommMsg): void {
+    const data = msg.data as { method?: string; state?: Record<string, unknown>; content?: Record<string, unknown> };
+    if (data.method === 'update' && data.state) {
+      for (const key of BROWSER_KEYS) {
+        if (!(key in data.state)) continue;
+        const value = data.state[key];
+        (this.browser as Record<string, unknown>)[key] = value;
+        this.browserChanged(key, value);
+        for (const l of this.listeners) l(key, value);
+      }
+    } else if (data.method === 'request_state') {
+      const { state, buffer_paths, buffers } = this.getState();
+      this.comm?.send({ method: 'update', state, buffer_paths }, {}, buffers);
+    } else if (data.method === 'custom' && data.content) {
+      this.custom(data.content);
+    }
+  }
+
+  /** Hook: a browser-set value changed (the dashboard acts on `paused`). */
+  protected browserChanged(_key: BrowserKey, _value: unknown): void {}
+  /** Hook: a `custom` message from the browser. */
+  protected custom(_content: Record<string, unknown>): void {}
+
+  private sendUpdate(partial: Record<string, unknown>): void {
+    if (!this.comm || this.comm.closed) return;
+    const { state, buffer_paths, buffers } = splitBuffers(partial);
+    this.comm.send({ method: 'update', state, buffer_paths }, {}, buffers);
+  }
+
+  /** A history changed: send now if the last update is `interval` old, else once the interval has passed. */
+  private changed(): void {
+    if (!this.comm || this.comm.closed) return;
+    const now = Date.now();
+    if (now - this.lastFlush >= this.options.interval) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.options.interval - (now - this.lastFlush));
+  }
+
+  /** Extra fields for append messages (the dashboard's progress). */
+  protected progress(): AppendMessage['progress'] {
+    return null;
+  }
+
+  /** Sends what is new since the last update: one `custom` append per changed run (or a full update after thinning). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.comm || this.comm.closed) return;
+    const t0 = performance.now();
+    this.lastFlush = Date.now();
+    this.runs.forEach((h, run) => {
+      const s = this.sent[run];
+      if (h.keptEvery !== s.stride || h.records.length < s.records || h.length < s.points) {
+        // The history thinned itself: indices moved, so send everything again.
+        const { state, buffer_paths, buffers } = splitBuffers(this.state as unknown as Record<string, unknown>);
+        this.comm!.send({ method: 'update', state, buffer_paths }, {}, buffers);
+        this.account(buffers);
+      } else if (h.length > s.points || h.records.length > s.records) {
+        const fresh = runSeries(h, s.points);
+        const layers = h.meta.depth;
+        const sp = run === 0 ? spectrumSeries(h.records, layers, topK(h.records), s.records) : spectrumSeries([], layers, 0);
+        const msg: AppendMessage = {
+          type: 'append',
+          run,
+          from: s.points,
+          steps: fresh.steps,
+          loss: fresh.loss,
+          recordFrom: s.records,
+          recordSteps: sp.steps,
+          recordWeights: sp.weights,
+          recordActivations: sp.activations,
+          escapes: fresh.escapes,
+          plateaus: fresh.plateaus,
+          progress: this.progress(),
+        };
+        const { state: content, buffer_paths, buffers } = splitBuffers(msg as unknown as Record<string, unknown>);
+        this.comm!.send({ method: 'custom', content: { ...content, buffer_paths } }, {}, buffers);
+        this.account(buffers);
+      } else return;
+      this.sent[run] = { points: h.length, stride: h.keptEvery, records: h.records.length };
+    });
+    this.stats.busyMs += performance.now() - t0;
+  }
+
+  private account(buffers: ArrayBufferView[]): void {
+    this.stats.updates++;
+    for (const b of buffers) this.stats.bytes += b.byteLength;
+  }
+
+  /** A run ended: last update, and the static figure in the display replaced by the final one. */
+  private ended(): void {
+    this.flush();
+    if (this.displayed) this.kernel.updateDisplay(this.displayId, this.bundle());
+  }
+
+  /** One line describing the widget (the bundle's text/plain). */
+  protected abstract describe(): string;
+
+  /** The display bundle: widget view (when live), text/plain and the static SVG. */
+  bundle(): MimeBundle {
+    const bundle: MimeBundle = { 'text/plain': this.describe() };
+    if (this.options.staticFigure) {
+      try {
+        bundle['image/svg+xml'] = figureSvg(this.state);
+      } catch (e) {
+        bundle['text/plain'] += `\n(static figure unavailable: ${(e as Error).message})`;
+      }
+    }
+    if (this.comm && !this.comm.closed) bundle['application/vnd.jupyter.widget-view+json'] = { version_major: 2, version_minor: 1, model_id: this.comm.commId };
+    return bundle;
+  }
+
+  /**
+   * Shows the widget in the current cell's output (display_data with a
+   * display id, so the static figure can be refreshed when the run ends).
+   */
+  display(): void {
+    this.ensureComm();
+    this.kernel.display(this.bundle(), { displayId: this.displayId });
+    this.displayed = true;
+  }
+
+  /**
+   * Rich display as a cell's last expression: the widget displays itself (so
+   * that it has a display id) and hands the kernel an empty bundle.
+   */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    this.display();
+    return {};
+  }
+
+  /** Stops listening to the histories and closes the comm. */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const u of this.unsubscribe.splice(0)) u();
+    widgetRegistry(this.kernel).remove(this);
+    if (this.comm && !this.comm.closed) this.comm.close();
+  }
+}
+
+/** A History or several, as an array. */
+export function asRuns(history: History | History[]): History[] {
+  return Array.isArray(history) ? history : [history];
+}

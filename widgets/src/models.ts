@@ -1,0 +1,83 @@
+/**
+ * The browser-side models: one class per widget kind, names from the shared
+ * generated constant. Binary series arrive as DataViews and are kept as
+ * Float64Arrays; the kernel's `append` messages are merged into the model's
+ * state so that a saved notebook holds the whole run.
+ */
+import { DOMWidgetModel, type ISerializers } from '@jupyter-widgets/base';
+import type { AppendMessage, LawState, PlotState, RunSeriesState, WidgetKind } from '../../src/widgets/state';
+import { MODEL_NAMES, VIEW_NAMES, WIDGET_MODULE, WIDGET_MODULE_VERSION } from '../../src/widgets/version';
+import { applyAppend, normalizeRun, normalizeSpectrum, putBuffers, toFloat64 } from './buffers';
+
+const keep = <T>(v: T) => v;
+
+/** Reads the model's attributes as a PlotState. */
+export function plotState(model: { get(key: string): unknown }): PlotState {
+  const keys: Array<keyof PlotState> = ['kind', 'title', 'log_y', 'runs', 'spectrum', 'source', 'mode', 'snapshot_steps', 'law', 'cursor', 'selected_layers', 'paused', 'progress'];
+  const s: Record<string, unknown> = {};
+  for (const k of keys) s[k] = model.get(k);
+  return s as unknown as PlotState;
+}
+
+export class SaddlelabModel extends DOMWidgetModel {
+  static kind: WidgetKind = 'LossPlot';
+  static serializers: ISerializers = {
+    ...DOMWidgetModel.serializers,
+    runs: { deserialize: (v: RunSeriesState[] | null) => (v ?? []).map(normalizeRun), serialize: keep },
+    spectrum: { deserialize: normalizeSpectrum, serialize: keep },
+    law: { deserialize: (v: LawState | null) => (v ? { ...v, layers: toFloat64(v.layers), ratio: toFloat64(v.ratio), energy: toFloat64(v.energy) } : null), serialize: keep },
+  };
+
+  defaults() {
+    const kind = (this.constructor as typeof SaddlelabModel).kind;
+    return {
+      ...super.defaults(),
+      _model_name: MODEL_NAMES[kind],
+      _view_name: VIEW_NAMES[kind],
+      _model_module: WIDGET_MODULE,
+      _view_module: WIDGET_MODULE,
+      _model_module_version: WIDGET_MODULE_VERSION,
+      _view_module_version: WIDGET_MODULE_VERSION,
+      kind,
+      title: '',
+      log_y: true,
+      runs: [],
+      spectrum: null,
+      source: 'weights',
+      mode: 'series',
+      snapshot_steps: [],
+      law: null,
+      cursor: null,
+      selected_layers: [],
+      paused: false,
+      progress: null,
+    };
+  }
+
+  initialize(attributes: any, options: any): void {
+    super.initialize(attributes, options);
+    this.on('msg:custom', (content: Record<string, unknown>, buffers: unknown[]) => this.onCustom(content, buffers ?? []));
+  }
+
+  /** Merges an `append` message from the kernel (its binary fields are in `buffers`, at `buffer_paths`). */
+  onCustom(content: Record<string, unknown>, buffers: unknown[]): void {
+    if (content.type !== 'append') return;
+    const msg = { ...content } as Record<string, unknown>;
+    putBuffers(msg, (content.buffer_paths as Array<Array<string | number>>) ?? [], buffers);
+    const next = applyAppend({ runs: this.get('runs'), spectrum: this.get('spectrum'), progress: this.get('progress') }, msg as unknown as AppendMessage);
+    this.set(next);
+  }
+}
+
+export class LossPlotModel extends SaddlelabModel {
+  static kind: WidgetKind = 'LossPlot';
+}
+export class SpectrumPlotModel extends SaddlelabModel {
+  static kind: WidgetKind = 'SpectrumPlot';
+}
+export class LayerLawPlotModel extends SaddlelabModel {
+  static kind: WidgetKind = 'LayerLawPlot';
+}
+export class TrainingDashboardModel extends SaddlelabModel {
+  static kind: WidgetKind = 'TrainingDashboard';
+}

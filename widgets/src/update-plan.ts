@@ -1,0 +1,77 @@
+/**
+ * Decides how a view brings its plot up to date: `Plotly.extendTraces` when
+ * only loss points were added (the common case while training runs), else a
+ * full `Plotly.react`. Pure, for the unit tests.
+ */
+import type { PlotState } from '../../src/widgets/state';
+import type { Figure } from './figures';
+
+/** What a drawn plot looked like: everything but the loss points. */
+export interface Drawn {
+  key: string;
+  /** Points drawn per loss trace. */
+  lengths: number[];
+}
+
+/** The layout-relevant part of a state (a change here needs a full redraw). */
+export function layoutKey(state: PlotState): string {
+  const sp = state.spectrum;
+  return JSON.stringify([
+    state.kind, state.title, state.log_y, state.mode, state.source, state.cursor, state.selected_layers, state.snapshot_steps,
+    state.runs.map((r) => [r.name, r.plateaus, r.escapes]),
+    sp ? [sp.k, sp.layers, sp.steps.length] : null,
+    state.law ? [state.law.step, Array.from(state.law.ratio), Array.from(state.law.energy)] : null,
+  ]);
+}
+
+export type UpdatePlan = { kind: 'react' } | { kind: 'extend'; x: number[][]; y: number[][]; indices: number[] } | { kind: 'none' };
+
+/**
+ * @example
+ * ```ts
+ * // const plan = planUpdate(drawn, state, figure(state));
+ * // plan.kind === 'extend' ? Plotly.extendTraces(div, { x: plan.x, y: plan.y }, plan.indices) : Plotly.react(div, fig.data, fig.layout);
+ * ```
+ */
+export function planUpdate(drawn: Drawn | undefined, state: PlotState, fig: Figure): UpdatePlan {
+  if (!drawn || drawn.key !== layoutKey(state) || drawn.lengths.length !== fig.lossTraces.length) return { kind: 'react' };
+  const x: number[][] = [];
+  const y: number[][] = [];
+  const indices: number[] = [];
+  for (let j = 0; j < fig.lossTraces.length; j++) {
+    const t = fig.data[fig.lossTraces[j]];
+    if (t.x.length < drawn.lengths[j]) return { kind: 'react' };
+    if (t.x.length > drawn.lengths[j]) {
+      x.push(t.x.slice(drawn.lengths[j]));
+      y.push(t.y.slice(drawn.lengths[j]));
+      indices.push(fig.lossTraces[j]);
+    }
+  }
+  return indices.length ? { kind: 'extend', x, y, indices } : { kind: 'none' };
+}
+
+/** The record of what `fig` draws, for the next plan. */
+export function drawnOf(state: PlotState, fig: Figure): Drawn {
+  return { key: layoutKey(state), lengths: fig.lossTraces.map((i) => fig.data[i].x.length) };
+}
+
+/** The dashboard's progress line. */
+export function progressText(state: PlotState): string {
+  const p = state.progress;
+  if (!p) return '';
+  const parts = [`step ${p.step}${p.total !== null ? ` / ${p.total}` : ''}`];
+  if (p.stepsPerSecond > 0) parts.push(`${p.stepsPerSecond.toFixed(p.stepsPerSecond < 10 ? 1 : 0)} steps/s`);
+  if (p.etaSeconds !== null && p.phase === 'running') parts.push(`${Math.ceil(p.etaSeconds)} s left`);
+  parts.push(state.paused && p.phase === 'running' ? 'pausing' : p.phase);
+  return parts.join(' · ');
+}
+
+/** The scrubber's range: the first and last step in the state. */
+export function stepRange(state: PlotState): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of state.runs) if (r.steps.length) (lo = Math.min(lo, r.steps[0]), hi = Math.max(hi, r.steps[r.steps.length - 1]));
+  const sp = state.spectrum;
+  if (sp && sp.steps.length) (lo = Math.min(lo, sp.steps[0]), hi = Math.max(hi, sp.steps[sp.steps.length - 1]));
+  return Number.isFinite(lo) ? [lo, hi] : [0, 0];
+}
