@@ -12,6 +12,9 @@ export const STATIC_MAX_POINTS = 1500;
 
 type Row = Record<string, number | string>;
 
+/** The palette of the browser views (widgets/src/figures.ts), so both figures use the same colours. */
+const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
 function thin(n: number, max = STATIC_MAX_POINTS): number[] {
   if (n <= max) return Array.from({ length: n }, (_, i) => i);
   const stride = Math.ceil(n / max);
@@ -39,7 +42,7 @@ function lossLayers(state: PlotState): object {
     title: state.title || 'training loss',
     layer: [
       { data: { values: plateaus }, mark: { type: 'rect', color: '#999', opacity: 0.15 }, encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } } },
-      { data: { values: rows }, mark: { type: 'line', strokeWidth: 1.5, clip: true }, encoding: { x, y: { field: 'loss', type: 'quantitative', scale: yScale(log), title: 'loss' }, color: { field: 'run', type: 'nominal', title: 'run' } } },
+      { data: { values: rows }, mark: { type: 'line', strokeWidth: 1.5, clip: true }, encoding: { x, y: { field: 'loss', type: 'quantitative', scale: yScale(log), title: 'loss' }, color: { field: 'run', type: 'nominal', title: 'run', scale: { range: COLORS } } } },
       { data: { values: escapes }, mark: { type: 'rule', strokeDash: [6, 3], color: '#444' }, encoding: { x: { field: 'step', type: 'quantitative' } } },
       { data: { values: snaps }, mark: { type: 'rule', strokeDash: [2, 2], color: '#888' }, encoding: { x: { field: 'step', type: 'quantitative' } } },
       { data: { values: cursor }, mark: { type: 'rule', color: '#d62728' }, encoding: { x: { field: 'step', type: 'quantitative' } } },
@@ -89,14 +92,14 @@ function spectrumSeriesView(state: PlotState): object {
           encoding: {
             x: { field: 'step', type: 'quantitative', title: 'step' },
             y: { field: 'value', type: 'quantitative', scale: yScale(state.log_y), title: 'singular value' },
-            color: { field: 'i', type: 'ordinal', title: 'index', sort: { field: 'rank' }, scale: { scheme: 'viridis' } },
+            color: { field: 'i', type: 'nominal', title: 'index', sort: { field: 'rank' }, scale: { range: COLORS } },
             detail: { field: 'i' },
           },
         },
         ...(cursor.length ? [{ mark: { type: 'rule', color: '#d62728' }, encoding: { x: { datum: state.cursor, type: 'quantitative' } } }] : []),
       ],
     },
-    resolve: { scale: { y: 'independent' } },
+    resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
   };
 }
 
@@ -125,9 +128,9 @@ function snapshotView(state: PlotState): object {
       height: 180,
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'index', type: 'quantitative', title: 'i', scale: { domainMin: 1 } },
+        x: { field: 'index', type: 'quantitative', title: 'i', scale: { domain: [1, Math.max(2, src?.sp.k ?? 2)], nice: false }, axis: { tickMinStep: 1 } },
         y: { field: 'value', type: 'quantitative', scale: yScale(state.log_y), title: 's_i' },
-        color: { field: 'layer', type: 'nominal', sort: { field: 'l' }, title: 'layer' },
+        color: { field: 'layer', type: 'nominal', sort: { field: 'l' }, title: 'layer', scale: { range: COLORS } },
       },
     },
   };
@@ -160,9 +163,10 @@ function lawView(state: PlotState): object {
     data: { values: lawRows(state) },
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'layer', type: 'quantitative', scale: { type: 'log' }, title: 'layer ℓ' },
+      x: { field: 'layer', type: 'quantitative', scale: { type: 'log', nice: false }, title: 'layer ℓ' },
       y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: null },
-      color: { field: 'quantity', type: 'nominal', title: null },
+      // Each reference slope in its quantity's colour, dashed, as in the browser view.
+      color: { field: 'quantity', type: 'nominal', title: null, scale: { domain: ['s1/s2', 'energy outside s1', 'ℓ^(1/4)', 'ℓ^(−1/2)'], range: [COLORS[0], COLORS[1], COLORS[0], COLORS[1]] } },
       strokeDash: { condition: { test: "indexof(datum.quantity, 'ℓ^') === 0", value: [5, 3] }, value: [1, 0] },
     },
   };
@@ -188,7 +192,7 @@ export function figureSpec(state: PlotState): object {
     case 'LayerLawPlot':
       return { ...base, ...lawView(state) };
     case 'TrainingDashboard':
-      return { ...base, vconcat: [lossLayers(state), spectrumSeriesView(state)] };
+      return { ...base, vconcat: [lossLayers(state), spectrumSeriesView(state)], resolve: { scale: { color: 'independent' } } };
   }
 }
 
