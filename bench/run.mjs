@@ -44,13 +44,12 @@ const CONTESTANTS = [
   { id: 'tensorflow', kind: 'tfjs', backend: 'tensorflow', mode: 'trainer', saddlelab: true },
   { id: 'tensorflow raw', kind: 'tfjs', backend: 'tensorflow', mode: 'raw' },
   { id: 'tensorflow rec10', kind: 'tfjs', backend: 'tensorflow', mode: 'rec10', configs: ['C3'] },
+  { id: 'js64', kind: 'tfjs', backend: 'cpu', mode: 'js64', saddlelab: true, configs: ['C1', 'C2'] },
   { id: 'wasm', kind: 'tfjs', backend: 'wasm', mode: 'trainer', saddlelab: true },
   { id: 'cpu', kind: 'tfjs', backend: 'cpu', mode: 'trainer', saddlelab: true, configs: Object.keys(CONFIGS).filter((c) => CONFIGS[c].cpuOk) },
   { id: 'torch', kind: 'torch' },
 ];
-if (existsSync(join(HERE, 'fused-step.cjs'))) {
-  CONTESTANTS.splice(3, 0, { id: 'fused f64 JS', kind: 'tfjs', backend: 'cpu', mode: 'fused', saddlelab: true, configs: ['C1', 'C2'] });
-}
+
 
 function log(msg) {
   process.stderr.write(`[bench] ${msg}\n`);

@@ -9,7 +9,8 @@
  *   rec10    the same, taking a spectrum record (top-10 singular values of every
  *            W_l) every 10 steps, with TensorFlow's Svd on the native backend
  *   raw      the bare tfjs maths of one GD step (reference for the trainer's overhead)
- *   fused    see bench/fused-step.cjs (small networks, issue 6 "Small networks")
+ *   js64     saddlelab's float64 pure-JS engine (src/backend/js64.ts): one fused forward,
+ *            backward and update pass, no tfjs at all (issue 6, "Small networks")
  */
 const path = require('node:path');
 const fs = require('node:fs');
@@ -89,6 +90,12 @@ function makeRaw(cfg, lr) {
   };
 }
 
+function makeJs64(cfg, lr) {
+  const ds = dataset(cfg);
+  const net = saddlelab.createJs64Mlp({ dims: dimsOf(cfg), weights: initWeights(cfg).map((w) => w.flat()), x: ds.x, y: ds.y, n: cfg.n });
+  return { step: async () => net.step(lr), dispose() {} };
+}
+
 function makeTrainer(cfg, lr, mode, backendName) {
   if (!trainApi) throw new Error('src/train could not be bundled');
   const model = trainApi.mlp({ inputDim: cfg.dIn, widths: Array(cfg.depth - 1).fill(cfg.width), outputDim: cfg.dOut, activation: 'relu', init: { weights: initWeights(cfg) } });
@@ -124,7 +131,7 @@ async function main() {
         if (runner) runner.dispose();
         backendName = msg.backend;
         const info = await backendApi.useBackend(msg.backend);
-        runner = msg.mode === 'raw' ? makeRaw(msg.config, msg.lr) : msg.mode === 'fused' ? require('./fused-step.cjs').makeFused(msg.config, msg.lr, { tf, initWeights, dataset }) : makeTrainer(msg.config, msg.lr, msg.mode, backendName);
+        runner = msg.mode === 'raw' ? makeRaw(msg.config, msg.lr) : msg.mode === 'js64' ? makeJs64(msg.config, msg.lr) : makeTrainer(msg.config, msg.lr, msg.mode, backendName);
         out = { ok: true, backend: backendApi.describeBackend(info) };
       } else if (msg.op === 'run') {
         let steps = 0;
