@@ -1,0 +1,246 @@
+/**
+ * The record of one training run: the loss and parameter norm at every step
+ * (thinned by powers of two past `maxPoints`, so a 10⁶-step run stays bounded),
+ * and the scheduled spectrum records. Subscribers get live updates; the same
+ * object loads from and saves to a versioned JSON format (docs/history-format.md).
+ */
+import { SaddlelabError, fail, requireObject } from '../errors';
+import type { SpectrumRecord, StepInfo, StopReason, TrainCallbacks } from './types';
+
+export const HISTORY_FORMAT = 'saddlelab.history';
+export const HISTORY_VERSION = 1;
+
+export interface HistoryMeta {
+  name: string;
+  activation: 'relu' | 'linear';
+  /** `[dIn, ...widths, dOut]`. */
+  dims: number[];
+  /** Number of weight matrices L. */
+  depth: number;
+  backend?: string;
+  seed?: number;
+  /** The options the run was started with (JSON-safe). */
+  config: Record<string, unknown>;
+}
+
+export interface HistoryEnd {
+  reason: StopReason;
+  message?: string;
+  /** Last step whose loss is in the history. */
+  step: number;
+}
+
+/** JSON form (version 1). Series are plain arrays; records keep their typed arrays as arrays. */
+export interface HistoryJSON {
+  format: typeof HISTORY_FORMAT;
+  version: number;
+  meta: HistoryMeta;
+  /** Steps kept: every `stride`-th step. */
+  stride: number;
+  steps: number[];
+  loss: number[];
+  paramNorm: number[];
+  records: Array<{ step: number; loss: number; paramNorm: number; weights: number[][]; activations?: number[][]; reluCut?: number[] }>;
+  warnings: string[];
+  end?: HistoryEnd;
+}
+
+export interface HistoryOptions {
+  /** Most loss points kept; past it every other point is dropped and the stride doubles (default 2¹⁸). */
+  maxPoints?: number;
+  /** Most spectrum records kept; past it every other one is dropped, keeping the first (default 4096). */
+  maxRecords?: number;
+}
+
+/** A growable Float64Array. */
+class Series {
+  data = new Float64Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = v;
+  }
+  /** Keeps entries 0, 2, 4, … */
+  halve(): void {
+    let j = 0;
+    for (let i = 0; i < this.length; i += 2) this.data[j++] = this.data[i];
+    this.length = j;
+  }
+  view(): Float64Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/**
+ * A training history. Create one with `createHistory` (the training loop does)
+ * or `loadHistory` (from JSON).
+ *
+ * @example
+ * ```ts
+ * import { train } from 'saddlelab';
+ * const h = train.createHistory({ name: 'demo', activation: 'relu', dims: [2, 4, 1], depth: 2, config: {} });
+ * h.addStep({ step: 0, loss: 1, paramNorm: 0.1, lr: 0.1 });
+ * console.log(h.length, h.loss()[0]); // 1 1
+ * ```
+ */
+export class History {
+  readonly meta: HistoryMeta;
+  readonly records: SpectrumRecord[] = [];
+  readonly warnings: string[] = [];
+  end?: HistoryEnd;
+  private readonly stepSeries = new Series();
+  private readonly lossSeries = new Series();
+  private readonly normSeries = new Series();
+  private stride = 1;
+  private lastStep = -1;
+  private lastLoss = NaN;
+  private readonly subscribers = new Set<TrainCallbacks>();
+  private readonly maxPoints: number;
+  private readonly maxRecords: number;
+
+  constructor(meta: HistoryMeta, options: HistoryOptions = {}) {
+    this.meta = meta;
+    this.maxPoints = Math.max(16, options.maxPoints ?? 1 << 18);
+    this.maxRecords = Math.max(16, options.maxRecords ?? 4096);
+  }
+
+  /** Steps stored (after thinning). */
+  get length(): number {
+    return this.stepSeries.length;
+  }
+  /** Index of the last step seen, stored or not. */
+  get latestStep(): number {
+    return this.lastStep;
+  }
+  /** Loss of the last step seen. */
+  get latestLoss(): number {
+    return this.lastLoss;
+  }
+  /** Every `stride`-th step is kept. */
+  get keptEvery(): number {
+    return this.stride;
+  }
+  steps(): Float64Array {
+    return this.stepSeries.view();
+  }
+  loss(): Float64Array {
+    return this.lossSeries.view();
+  }
+  paramNorm(): Float64Array {
+    return this.normSeries.view();
+  }
+
+  /** Adds a step and tells subscribers. Steps must increase. */
+  addStep(info: StepInfo): void {
+    if (info.step <= this.lastStep) fail('step', `an integer > ${this.lastStep} (steps increase)`, info.step);
+    this.lastStep = info.step;
+    this.lastLoss = info.loss;
+    if (info.step % this.stride === 0) {
+      this.stepSeries.push(info.step);
+      this.lossSeries.push(info.loss);
+      this.normSeries.push(info.paramNorm);
+      if (this.stepSeries.length > this.maxPoints) {
+        for (const s of [this.stepSeries, this.lossSeries, this.normSeries]) s.halve();
+        this.stride *= 2;
+      }
+    }
+    for (const s of this.subscribers) s.onStep?.(info);
+  }
+
+  addRecord(record: SpectrumRecord): void {
+    this.records.push(record);
+    if (this.records.length > this.maxRecords) {
+      const kept = this.records.filter((_, i) => i % 2 === 0);
+      this.records.length = 0;
+      this.records.push(...kept);
+    }
+    for (const s of this.subscribers) s.onRecord?.(record);
+  }
+
+  /** Adds a warning once (repeats are ignored). */
+  warn(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message);
+  }
+
+  finish(reason: StopReason, message?: string): void {
+    this.end = { reason, message, step: this.lastStep };
+    for (const s of this.subscribers) s.onEnd?.(reason, message);
+  }
+
+  /** Live updates; returns the unsubscribe function. */
+  subscribe(callbacks: TrainCallbacks): () => void {
+    this.subscribers.add(callbacks);
+    return () => this.subscribers.delete(callbacks);
+  }
+
+  toJSON(): HistoryJSON {
+    return {
+      format: HISTORY_FORMAT,
+      version: HISTORY_VERSION,
+      meta: this.meta,
+      stride: this.stride,
+      steps: Array.from(this.steps()),
+      loss: Array.from(this.loss()),
+      paramNorm: Array.from(this.paramNorm()),
+      records: this.records.map((r) => ({
+        step: r.step,
+        loss: r.loss,
+        paramNorm: r.paramNorm,
+        weights: r.weights.map((s) => Array.from(s)),
+        ...(r.activations ? { activations: r.activations.map((s) => Array.from(s)) } : {}),
+        ...(r.reluCut ? { reluCut: [...r.reluCut] } : {}),
+      })),
+      warnings: [...this.warnings],
+      ...(this.end ? { end: this.end } : {}),
+    };
+  }
+
+  /** Rebuilds a history from `toJSON()` output (or its parsed file). */
+  static fromJSON(json: unknown): History {
+    const j = requireObject('history', json) as unknown as HistoryJSON;
+    if (j.format !== HISTORY_FORMAT) fail('history.format', `'${HISTORY_FORMAT}'`, j.format);
+    if (j.version !== HISTORY_VERSION) fail('history.version', `${HISTORY_VERSION} (this saddlelab reads version ${HISTORY_VERSION})`, j.version);
+    for (const key of ['steps', 'loss', 'paramNorm', 'records', 'warnings'] as const) {
+      if (!Array.isArray(j[key])) fail(`history.${key}`, 'an array', j[key]);
+    }
+    if (j.loss.length !== j.steps.length || j.paramNorm.length !== j.steps.length) {
+      throw new SaddlelabError(`[saddlelab] history.loss, history.paramNorm and history.steps must have equal lengths; got ${j.loss.length}, ${j.paramNorm.length}, ${j.steps.length}`, 'history.loss');
+    }
+    const h = new History(requireObject('history.meta', j.meta) as unknown as HistoryMeta, { maxPoints: Math.max(1 << 18, j.steps.length) });
+    h.stride = j.stride ?? 1;
+    j.steps.forEach((s, i) => {
+      h.stepSeries.push(s);
+      h.lossSeries.push(j.loss[i]);
+      h.normSeries.push(j.paramNorm[i]);
+    });
+    h.lastStep = j.end?.step ?? (j.steps.length ? j.steps[j.steps.length - 1] : -1);
+    h.lastLoss = j.loss.length ? j.loss[j.loss.length - 1] : NaN;
+    for (const r of j.records) {
+      h.records.push({
+        step: r.step,
+        loss: r.loss,
+        paramNorm: r.paramNorm,
+        weights: r.weights.map((s) => Float64Array.from(s)),
+        ...(r.activations ? { activations: r.activations.map((s) => Float64Array.from(s)) } : {}),
+        ...(r.reluCut ? { reluCut: [...r.reluCut] } : {}),
+      });
+    }
+    h.warnings.push(...j.warnings);
+    if (j.end) h.end = j.end;
+    return h;
+  }
+}
+
+/** Creates an empty history (the training loop does this for you). */
+export function createHistory(meta: HistoryMeta, options?: HistoryOptions): History {
+  return new History(meta, options);
+}
+
+/** Loads a history from its JSON object or string. */
+export function loadHistory(json: unknown): History {
+  return History.fromJSON(typeof json === 'string' ? JSON.parse(json) : json);
+}

@@ -1,0 +1,23 @@
+/** The costs the training loop minimizes. */
+import * as tf from '@tensorflow/tfjs';
+
+/** `mse`: C = ‖Y − Y⋆‖²/(2N), so that G = ∇C(0) = −Y⋆/N with Y⋆ the targets (PAPER.md); `cross-entropy`: softmax CE, mean over samples. */
+export type LossName = 'mse' | 'cross-entropy';
+
+/**
+ * The scalar loss of predictions (`[n, dOut]`) against targets.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { train } from 'saddlelab';
+ * console.log(train.lossOf('mse', tf.zeros([2, 1]), tf.ones([2, 1])).dataSync()[0]); // 0.5
+ * ```
+ */
+export function lossOf(name: LossName, pred: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() =>
+    name === 'mse'
+      ? (tf.div(tf.sum(tf.square(tf.sub(pred, target))), 2 * pred.shape[0]) as tf.Scalar)
+      : (tf.losses.softmaxCrossEntropy(target, pred) as tf.Scalar),
+  );
+}

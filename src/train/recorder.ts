@@ -1,0 +1,77 @@
+/**
+ * Spectrum records (issue 2, "Recording"): the top-k singular values of every
+ * W_ℓ, and optionally of every hidden activation Z_ℓσ with the ReLU cut ratio
+ * ‖Z_ℓσ − Z_ℓ‖²/‖Z_ℓ‖², on the full data set.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { requireKnownKeys, requirePositiveInt } from '../errors';
+import { singularValues, type SvdProvider } from '../spectrum/svd';
+import type { Mlp } from './mlp';
+import { SCHEDULE_KEYS, type ScheduleOptions } from './schedule';
+import type { SpectrumRecord } from './types';
+
+export interface RecordOptions extends ScheduleOptions {
+  /** How many singular values to keep per layer (default 10). */
+  topK?: number;
+  /** Also record the activations' spectra and ReLU cut ratios (costs a forward pass and n×w SVDs; default false). */
+  activations?: boolean;
+  /** Singular-value routine (default: ml-matrix; the native backend offers TensorFlow's Svd op). */
+  svd?: SvdProvider;
+}
+
+export const RECORD_KEYS = [...SCHEDULE_KEYS, 'topK', 'activations', 'svd'] as const;
+
+export interface Recorder {
+  take(step: number): SpectrumRecord;
+}
+
+/** Validates record options (shared by the trainer and fit). */
+export function checkRecordOptions(options: RecordOptions): void {
+  requireKnownKeys('record', options, RECORD_KEYS);
+  if (options.topK !== undefined) requirePositiveInt('record.topK', options.topK);
+}
+
+/** Creates the recorder the trainer calls on its schedule. */
+export function createRecorder(
+  model: Mlp,
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  loss: (pred: tf.Tensor2D, target: tf.Tensor2D) => tf.Scalar,
+  options: RecordOptions,
+): Recorder {
+  checkRecordOptions(options);
+  const topK = options.topK ?? 10;
+  const svd = options.svd ?? singularValues;
+  const relu = model.activation === 'relu';
+  return {
+    take(step) {
+      const weights = model.weights.map((w) => svd(w.dataSync() as Float32Array, w.shape[0], w.shape[1], topK));
+      const scalars = tf.tidy(() => {
+        const normSq = tf.addN(model.weights.map((w) => tf.sum(tf.square(w))));
+        return tf.stack([loss(model.predict(x), y), normSq]);
+      });
+      const [lossValue, normSq] = scalars.dataSync();
+      scalars.dispose();
+      const record: SpectrumRecord = { step, loss: lossValue, paramNorm: Math.sqrt(normSq), weights };
+      if (options.activations) {
+        const pre = model.preActivations(x);
+        const hidden = pre.slice(0, -1);
+        record.activations = hidden.map((z) => {
+          const a = relu ? tf.tidy(() => tf.relu(z)) : z;
+          const s = svd(a.dataSync() as Float32Array, a.shape[0], a.shape[1], topK);
+          if (a !== z) a.dispose();
+          return s;
+        });
+        record.reluCut = hidden.map((z) => {
+          // ‖relu(Z) − Z‖² = ‖relu(−Z)‖²: the part of Z the ReLU cuts away.
+          const t = tf.tidy(() => tf.stack([tf.sum(tf.square(tf.relu(tf.neg(z)))), tf.sum(tf.square(z))]));
+          const [cut, total] = t.dataSync();
+          t.dispose();
+          return total > 0 ? cut / total : 0;
+        });
+        pre.forEach((t) => t.dispose());
+      }
+      return record;
+    },
+  };
+}

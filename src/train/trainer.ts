@@ -1,0 +1,193 @@
+/**
+ * One gradient step at a time: the part of training a notebook can drive in a
+ * visible `for` loop. `fit()` (fit.ts) wraps it with scheduling, pausing,
+ * aborting and yielding to the event loop.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/dataset';
+import { createRng } from '../data/random';
+import {
+  SaddlelabError,
+  fail,
+  requireKnownKeys,
+  requireNonNegativeInt,
+  requireObject,
+  requireOneOf,
+  requirePositive,
+  requirePositiveInt,
+} from '../errors';
+import { createHistory, type History, type HistoryOptions } from './history';
+import type { Mlp } from './mlp';
+import { lossOf, type LossName } from './loss';
+import { checkPrecision } from './precision';
+import { createRecorder, type RecordOptions } from './recorder';
+import type { SpectrumRecord, StepInfo } from './types';
+
+
+/** A constant step, or the paper's adaptive step `η = c·‖θ‖^(2−L)`. */
+export type StepSize = number | { adaptive: number };
+
+export interface TrainerOptions {
+  /** Step size (default 0.01). `{ adaptive: c }` gives `η_t = c·‖θ_t‖^(2−L)` (PAPER.md, "Step size"). */
+  lr?: StepSize;
+  /** `mse`: C = ‖Y − Y*‖²/(2N) (default); `cross-entropy`: softmax cross-entropy, mean over samples. */
+  loss?: LossName;
+  /** Mini-batch size; default (or ≥ n): full-batch gradient descent. */
+  batchSize?: number;
+  /** Seed of the mini-batch order (default 0). */
+  seed?: number;
+  /** Spectrum recording: schedule and what to record; `false` records nothing but losses. */
+  record?: RecordOptions | false;
+  /** Name of the run, shown in histories and plots. */
+  name?: string;
+  /** Bounds on what the history keeps. */
+  history?: HistoryOptions;
+  /** The options as given, stored in the history (JSON-safe). */
+  config?: Record<string, unknown>;
+}
+
+export interface Trainer {
+  readonly model: Mlp;
+  readonly history: History;
+  /** Index of the next step (0 before any update). */
+  readonly step: number;
+  /**
+   * Computes the loss at the current weights, records it (and a spectrum record
+   * if `recordNow`), then applies one update. Returns the step's info, or
+   * `undefined` when the loss was not finite (nothing is recorded or updated then).
+   */
+  next(recordNow?: boolean): Promise<StepInfo | undefined>;
+  /** Takes a spectrum record of the current weights (labelled with the current step). */
+  record(): SpectrumRecord;
+  /** Frees the tensors the trainer holds (not the model). */
+  dispose(): void;
+}
+
+const TRAINER_KEYS = ['lr', 'loss', 'batchSize', 'seed', 'record', 'name', 'history', 'config'] as const;
+
+interface Resolved {
+  lr: StepSize;
+  loss: LossName;
+  batchSize: number;
+  seed: number;
+  record: RecordOptions | false;
+  name: string;
+}
+
+function resolve(options: TrainerOptions, n: number, extraKeys: readonly string[]): Resolved {
+  requireObject('options', options);
+  requireKnownKeys('options', options, [...TRAINER_KEYS, ...extraKeys]);
+  const lr = options.lr ?? 0.01;
+  if (typeof lr === 'object' && lr !== null) {
+    requireKnownKeys('lr', lr, ['adaptive']);
+    requirePositive('lr.adaptive', lr.adaptive);
+  } else {
+    requirePositive('lr', lr);
+  }
+  const loss = requireOneOf('loss', options.loss ?? 'mse', ['mse', 'cross-entropy'] as const);
+  const batchSize = options.batchSize === undefined ? n : Math.min(n, requirePositiveInt('batchSize', options.batchSize));
+  const seed = options.seed === undefined ? 0 : requireNonNegativeInt('seed', options.seed);
+  return { lr, loss, batchSize, seed, record: options.record ?? {}, name: options.name ?? 'run' };
+}
+
+function checkData(model: Mlp, data: Dataset): void {
+  requireObject('data', data);
+  const [dIn, dOut] = [model.dims[0], model.dims[model.dims.length - 1]];
+  if (data.dIn !== dIn) throw new SaddlelabError(`[saddlelab] data.dIn must equal the model's inputDim (${dIn}); got ${data.dIn}`, 'data.dIn');
+  if (data.dOut !== dOut) throw new SaddlelabError(`[saddlelab] data.dOut must equal the model's outputDim (${dOut}); got ${data.dOut}`, 'data.dOut');
+  requirePositiveInt('data.n', data.n);
+  if (!(data.x instanceof Float32Array) || data.x.length !== data.n * dIn) fail('data.x', `a Float32Array of length n·dIn = ${data.n * dIn}`, data.x);
+  if (!(data.y instanceof Float32Array) || data.y.length !== data.n * dOut) fail('data.y', `a Float32Array of length n·dOut = ${data.n * dOut}`, data.y);
+}
+
+/**
+ * Creates a trainer for `model` on `data`.
+ *
+ * @example
+ * ```ts
+ * import { train, data } from 'saddlelab';
+ * const ds = data.linearTeacher({ singularValues: [10, 20, 30, 40, 50], n: 100, seed: 0 });
+ * const net = train.mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5 } });
+ * const trainer = train.createTrainer(net, ds, { lr: 5e-4 });
+ * for (let t = 0; t < 100; t++) await trainer.next();
+ * console.log(trainer.history.latestLoss);
+ * ```
+ */
+export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions = {}, extraKeys: readonly string[] = []): Trainer {
+  checkData(model, data);
+  const opts = resolve(options, data.n, extraKeys);
+  const history = createHistory(
+    { name: opts.name, activation: model.activation, dims: model.dims, depth: model.depth, seed: opts.seed, config: options.config ?? {} },
+    options.history,
+  );
+  const x = tf.tensor2d(data.x, [data.n, data.dIn]);
+  const y = tf.tensor2d(data.y, [data.n, data.dOut]);
+  const L = model.depth;
+  const fullBatch = opts.batchSize >= data.n;
+  const rng = createRng(opts.seed);
+  let order = new Int32Array(0);
+  let cursor = 0;
+  const nextBatch = (): tf.Tensor1D => {
+    if (cursor + opts.batchSize > order.length) {
+      // A fresh seeded permutation each epoch (Fisher–Yates); a short last batch is skipped.
+      order = Int32Array.from({ length: data.n }, (_, i) => i);
+      for (let i = data.n - 1; i > 0; i--) {
+        const j = Math.floor(rng.uniform() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      cursor = 0;
+    }
+    const idx = tf.tensor1d(order.subarray(cursor, cursor + opts.batchSize), 'int32');
+    cursor += opts.batchSize;
+    return idx;
+  };
+  const recorder = opts.record === false ? undefined : createRecorder(model, x, y, (p, t) => lossOf(opts.loss, p, t), opts.record);
+  let step = 0;
+  let precisionChecked = false;
+
+  const trainer: Trainer = {
+    model,
+    history,
+    get step() {
+      return step;
+    },
+    record() {
+      if (!recorder) throw new SaddlelabError('[saddlelab] record is false for this trainer; pass record: {} to take spectrum records', 'record');
+      const r = recorder.take(step);
+      r.weights.forEach((s, l) => {
+        if (s[0] === 0) history.warn(`[saddlelab] W${l + 1} became exactly zero by step ${step}: float32 underflow (docs/precision.md)`);
+      });
+      history.addRecord(r);
+      return r;
+    },
+    async next(recordNow = false) {
+      if (!precisionChecked) {
+        precisionChecked = true;
+        for (const w of checkPrecision(model, x, y, opts.loss, opts.lr)) history.warn(w);
+      }
+      if (recordNow && recorder) trainer.record();
+      const stats = tf.tidy(() => {
+        const idx = fullBatch ? undefined : nextBatch();
+        const xb = idx ? tf.gather(x, idx) : x;
+        const yb = idx ? tf.gather(y, idx) : y;
+        const normSq = tf.addN(model.weights.map((w) => tf.sum(tf.square(w))));
+        const { value, grads } = tf.variableGrads(() => lossOf(opts.loss, model.predict(xb), yb), model.weights);
+        const lr = typeof opts.lr === 'number' ? tf.scalar(opts.lr) : tf.mul(opts.lr.adaptive, tf.pow(normSq, (2 - L) / 2));
+        for (const w of model.weights) w.assign(tf.sub(w, tf.mul(lr, grads[w.name])));
+        return tf.stack([value, normSq, lr]);
+      });
+      const [loss, normSq, lr] = await stats.data();
+      stats.dispose();
+      if (!Number.isFinite(loss)) return undefined;
+      const info: StepInfo = { step, loss, paramNorm: Math.sqrt(normSq), lr };
+      history.addStep(info);
+      step++;
+      return info;
+    },
+    dispose() {
+      x.dispose();
+      y.dispose();
+    },
+  };
+  return trainer;
+}

@@ -1,0 +1,136 @@
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../../src/backend';
+import type { Dataset } from '../../src/data/dataset';
+import { createRunControl, fit, start } from '../../src/train/fit';
+import { loadHistory } from '../../src/train/history';
+import { mlp } from '../../src/train/mlp';
+import { createTrainer } from '../../src/train/trainer';
+
+/** A small regression problem made here: y = sin of a projection of x. */
+function toy(n = 32, dIn = 3, dOut = 2): Dataset {
+  const x = new Float32Array(n * dIn);
+  const y = new Float32Array(n * dOut);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < dIn; j++) x[i * dIn + j] = Math.cos(1.3 * i + 2.1 * j);
+    for (let k = 0; k < dOut; k++) y[i * dOut + k] = Math.sin(x[i * dIn] + (k + 1) * x[i * dIn + 1]);
+  }
+  return { name: 'toy', n, dIn, dOut, x, y };
+}
+
+const net = (seed = 1, scale = 0.3) => mlp({ inputDim: 3, widths: [8, 8], outputDim: 2, init: { scale, seed } });
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+
+it('the loss decreases and every step is in the history', async () => {
+  const model = net();
+  const h = await fit(model, toy(), { steps: 200, lr: 0.1, record: { every: 50 }, log: false });
+  expect(h.end?.reason).toBe('completed');
+  expect(h.length).toBe(200);
+  expect(Array.from(h.steps().slice(0, 3))).toEqual([0, 1, 2]);
+  expect(h.loss()[199]).toBeLessThan(h.loss()[0] * 0.8);
+  // Records at 0, 50, 100, 150 and the final state 200.
+  expect(h.records.map((r) => r.step)).toEqual([0, 50, 100, 150, 200]);
+  expect(h.records[0].weights.map((s) => s.length)).toEqual([3, 8, 2]);
+  expect(h.meta.backend).toBe('cpu');
+  model.dispose();
+});
+
+it('seeded runs give identical histories, and save → load gives them back', async () => {
+  const run = async () => {
+    const model = net(7);
+    const h = await fit(model, toy(), { steps: 60, lr: 0.05, batchSize: 8, seed: 3, record: { every: 20, activations: true }, log: false });
+    model.dispose();
+    return h;
+  };
+  const [a, b] = [await run(), await run()];
+  expect(Array.from(a.loss())).toEqual(Array.from(b.loss()));
+  expect(JSON.stringify(a.toJSON())).toEqual(JSON.stringify(b.toJSON()));
+  const loaded = loadHistory(JSON.stringify(a.toJSON()));
+  expect(JSON.stringify(loaded.toJSON())).toEqual(JSON.stringify(a.toJSON()));
+  expect(loaded.records[1].activations?.length).toBe(2);
+  expect(loaded.records[1].reluCut?.every((c) => c >= 0 && c <= 1)).toBe(true);
+});
+
+it('different seeds give different weights, the same seed the same ones', () => {
+  const [a, b, c] = [net(1), net(1), net(2)];
+  expect(Array.from(a.getWeights()[0])).toEqual(Array.from(b.getWeights()[0]));
+  expect(Array.from(a.getWeights()[0])).not.toEqual(Array.from(c.getWeights()[0]));
+  [a, b, c].forEach((m) => m.dispose());
+});
+
+it('leaks no tensors: the count after 10⁴ steps equals the count after 10', async () => {
+  const model = net();
+  const trainer = createTrainer(model, toy(), { lr: 0.01, record: { every: 1000 } });
+  for (let t = 0; t < 10; t++) await trainer.next(t % 5 === 0);
+  const after10 = tf.memory().numTensors;
+  for (let t = 10; t < 10000; t++) await trainer.next(t % 1000 === 0);
+  expect(tf.memory().numTensors).toBe(after10);
+  trainer.dispose();
+  model.dispose();
+});
+
+it('a diverging run stops with a [saddlelab] message and keeps every finite step', async () => {
+  const model = mlp({ inputDim: 3, widths: [8, 8], outputDim: 2, activation: 'linear', init: { scale: 1, seed: 1 } });
+  const lines: string[] = [];
+  const h = await fit(model, toy(), { steps: 500, lr: 5, record: false, log: (l) => lines.push(l) });
+  expect(h.end?.reason).toBe('diverged');
+  expect(h.end?.message).toMatch(/^\[saddlelab\] the loss became non-finite at step \d+/);
+  expect(lines.some((l) => l.includes('non-finite'))).toBe(true);
+  expect(h.length).toBeGreaterThan(0);
+  expect(h.length).toBeLessThan(500);
+  expect(Array.from(h.loss()).every(Number.isFinite)).toBe(true);
+  expect(h.end?.step).toBe(h.length - 1);
+  model.dispose();
+});
+
+it('pause, resume and stop act on a running training; an abort signal ends it', async () => {
+  const model = net();
+  const control = createRunControl();
+  const run = start(model, toy(), { steps: 1_000_000, lr: 0.01, record: false, control, yieldEveryMs: 1, log: false });
+  await new Promise((r) => setTimeout(r, 100));
+  control.pause();
+  await new Promise((r) => setTimeout(r, 50));
+  const pausedAt = run.history.latestStep;
+  await new Promise((r) => setTimeout(r, 100));
+  expect(run.history.latestStep).toBe(pausedAt);
+  expect(control.state).toBe('paused');
+  control.resume();
+  await new Promise((r) => setTimeout(r, 100));
+  expect(run.history.latestStep).toBeGreaterThan(pausedAt);
+  control.stop();
+  const h = await run.done;
+  expect(h.end?.reason).toBe('stopped');
+  expect(h.end?.step).toBeLessThan(1_000_000);
+
+  const abort = new AbortController();
+  const run2 = start(model, toy(), { steps: 1_000_000, lr: 0.01, record: false, signal: abort.signal, yieldEveryMs: 1, log: false });
+  setTimeout(() => abort.abort(), 100);
+  const h2 = await run2.done;
+  expect(h2.end?.reason).toBe('aborted');
+  expect(h2.length).toBeGreaterThan(0);
+  model.dispose();
+});
+
+it('warns when a small initialization underflows float32', async () => {
+  const model = mlp({ inputDim: 3, widths: [8, 8, 8, 8, 8, 8, 8], outputDim: 2, init: { scale: 1e-7, seed: 1 } });
+  const h = await fit(model, toy(), { steps: 2, lr: 0.1, record: false, log: false });
+  expect(h.warnings.some((w) => /exactly zero/.test(w) && w.startsWith('[saddlelab]'))).toBe(true);
+  model.dispose();
+});
+
+it('warns when constant-step updates are below float32 resolution', async () => {
+  const model = mlp({ inputDim: 3, widths: [8, 8, 8, 8], outputDim: 2, init: { scale: 1e-3, seed: 1 } });
+  const h = await fit(model, toy(), { steps: 2, lr: 0.01, record: false, log: false });
+  expect(h.warnings.some((w) => /below float32 resolution/.test(w))).toBe(true);
+  model.dispose();
+});
+
+it('the adaptive step is c·‖θ‖^(2−L)', async () => {
+  const model = net(1, 0.2);
+  const infos: Array<{ lr: number; paramNorm: number }> = [];
+  await fit(model, toy(), { steps: 3, lr: { adaptive: 0.5 }, record: false, log: false, onStep: (s) => { infos.push(s); } });
+  for (const s of infos) expect(s.lr).toBeCloseTo(0.5 * Math.pow(s.paramNorm, 2 - 3), 4);
+  model.dispose();
+});
