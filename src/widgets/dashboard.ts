@@ -67,8 +67,9 @@ export class TrainingDashboard extends PlotWidget {
   }
   protected browserChanged(key: BrowserKey, value: unknown): void {
     if (key !== 'paused' || !this.control) return;
-    if (value && this.control.state === 'running') this.control.pause();
-    else if (!value && this.control.state === 'paused') this.control.resume();
+    // RunControl ignores a pause after the end and a resume when not paused.
+    if (value) this.control.pause();
+    else this.control.resume();
   }
   protected custom(content: Record<string, unknown>): void {
     if (content.type !== 'control' || !this.control) return;

@@ -6,25 +6,33 @@
 import type { PlotState } from '../../src/widgets/state';
 import type { Figure } from './figures';
 
-/** What a drawn plot looked like: everything but the loss points. */
+/** What a drawn plot looked like: everything but the loss points and the shapes. */
 export interface Drawn {
   key: string;
   /** Points drawn per loss trace. */
   lengths: number[];
+  /** The shapes drawn (plateaus, escapes, cursor), as JSON. */
+  shapes: string;
 }
 
-/** The layout-relevant part of a state (a change here needs a full redraw). */
+/**
+ * The part of a state that needs a full redraw when it changes. Plateaus,
+ * escapes and the cursor are shapes, updated by a relayout: while a run sits
+ * on a plateau its end moves at every update, and a full redraw each time
+ * would defeat the incremental path.
+ */
 export function layoutKey(state: PlotState): string {
   const sp = state.spectrum;
   return JSON.stringify([
-    state.kind, state.title, state.log_y, state.mode, state.source, state.cursor, state.selected_layers, state.snapshot_steps,
-    state.runs.map((r) => [r.name, r.plateaus, r.escapes]),
+    state.kind, state.title, state.log_y, state.mode, state.source, state.selected_layers, state.snapshot_steps,
+    state.runs.map((r) => r.name),
     sp ? [sp.k, sp.layers, sp.steps.length] : null,
     state.law ? [state.law.step, Array.from(state.law.ratio), Array.from(state.law.energy)] : null,
   ]);
 }
 
-export type UpdatePlan = { kind: 'react' } | { kind: 'extend'; x: number[][]; y: number[][]; indices: number[] } | { kind: 'none' };
+/** `extend`: append `x`/`y` to traces `indices` (may be empty), and relayout `shapes` when given. */
+export type UpdatePlan = { kind: 'react' } | { kind: 'extend'; x: number[][]; y: number[][]; indices: number[]; shapes?: object[] } | { kind: 'none' };
 
 /**
  * @example
@@ -47,12 +55,15 @@ export function planUpdate(drawn: Drawn | undefined, state: PlotState, fig: Figu
       indices.push(fig.lossTraces[j]);
     }
   }
-  return indices.length ? { kind: 'extend', x, y, indices } : { kind: 'none' };
+  const shapes = (fig.layout.shapes as object[] | undefined) ?? [];
+  const moved = JSON.stringify(shapes) !== drawn.shapes;
+  if (!indices.length && !moved) return { kind: 'none' };
+  return moved ? { kind: 'extend', x, y, indices, shapes } : { kind: 'extend', x, y, indices };
 }
 
 /** The record of what `fig` draws, for the next plan. */
 export function drawnOf(state: PlotState, fig: Figure): Drawn {
-  return { key: layoutKey(state), lengths: fig.lossTraces.map((i) => fig.data[i].x.length) };
+  return { key: layoutKey(state), lengths: fig.lossTraces.map((i) => fig.data[i].x.length), shapes: JSON.stringify(fig.layout.shapes ?? []) };
 }
 
 /** The dashboard's progress line. */

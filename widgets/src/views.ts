@@ -45,8 +45,10 @@ export class SaddlelabView extends DOMWidgetView {
     const state = plotState(this.model);
     const fig = figure(state);
     const plan = planUpdate(this.drawn, state, fig);
-    if (plan.kind === 'extend') await Plotly.extendTraces(this.plot, { x: plan.x, y: plan.y }, plan.indices);
-    else if (plan.kind === 'react') await Plotly.react(this.plot, fig.data, { ...fig.layout, autosize: true }, { responsive: true, displaylogo: false });
+    if (plan.kind === 'extend') {
+      if (plan.indices.length) await Plotly.extendTraces(this.plot, { x: plan.x, y: plan.y }, plan.indices);
+      if (plan.shapes) await Plotly.relayout(this.plot, { shapes: plan.shapes });
+    } else if (plan.kind === 'react') await Plotly.react(this.plot, fig.data, { ...fig.layout, autosize: true }, { responsive: true, displaylogo: false });
     this.drawn = drawnOf(state, fig);
     this.el.dataset.points = String(fig.lossTraces.reduce((n, i) => n + fig.data[i].x.length, 0));
     this.el.dataset.traces = String(fig.data.length);

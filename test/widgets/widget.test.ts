@@ -1,0 +1,190 @@
+import { createRunControl } from '../../src/train/fit';
+import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard, widgetRegistry } from '../../src/widgets';
+import type { AppendMessage, PlotState } from '../../src/widgets/state';
+import { MODEL_NAMES, VIEW_NAMES, WIDGET_MODULE } from '../../src/widgets/version';
+import { applyAppend, normalizeRun, normalizeSpectrum, putBuffers } from '../../widgets/src/buffers';
+import { createFakeKernel, type FakeComm, type Sent } from './fake-kernel';
+import { addStep, staircase } from './histories';
+
+/** Buffers as the browser gets them: DataViews at an odd byte offset of a bigger ArrayBuffer. */
+function asReceived(buffers: ArrayBufferView[]): DataView[] {
+  return buffers.map((b) => {
+    const big = new Uint8Array(b.byteLength + 3);
+    big.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), 3);
+    return new DataView(big.buffer, 3, b.byteLength);
+  });
+}
+
+/** What the browser model holds after the comm_open (binary fields back as Float64Arrays). */
+function browserState(opened: Sent): PlotState {
+  const state = structuredClone(opened.data.state) as Record<string, unknown>;
+  putBuffers(state, opened.data.buffer_paths as Array<Array<string | number>>, asReceived(opened.buffers));
+  const s = state as unknown as PlotState;
+  return { ...s, runs: s.runs.map(normalizeRun), spectrum: normalizeSpectrum(s.spectrum) };
+}
+
+function applyCustom(state: PlotState, sent: Sent): PlotState {
+  const content = structuredClone((sent.data as { content: Record<string, unknown> }).content);
+  putBuffers(content, content.buffer_paths as Array<Array<string | number>>, asReceived(sent.buffers));
+  return { ...state, ...applyAppend(state, content as unknown as AppendMessage) };
+}
+
+describe('widget comm (ipywidgets protocol 2.1.0)', () => {
+  test('comm_open carries the full state, the shared names and the numeric series as binary buffers', () => {
+    const kernel = createFakeKernel();
+    const h = staircase(200, 3);
+    const w = new LossPlot(h, { kernel });
+    w.display();
+    const comm = kernel.comms[0];
+    expect(comm.target).toBe('jupyter.widget');
+    expect(comm.opened.metadata).toEqual({ version: '2.1.0' });
+    const state = comm.opened.data.state as Record<string, unknown>;
+    expect(state._model_name).toBe(MODEL_NAMES.LossPlot);
+    expect(state._view_name).toBe(VIEW_NAMES.LossPlot);
+    expect(state._model_module).toBe(WIDGET_MODULE);
+    expect(comm.opened.data.buffer_paths).toEqual([
+      ['runs', 0, 'steps'],
+      ['runs', 0, 'loss'],
+    ]);
+    expect(comm.opened.buffers.every((b) => b instanceof Float64Array)).toBe(true);
+    const received = browserState(comm.opened);
+    expect(Array.from(received.runs[0].loss)).toEqual(Array.from(h.loss()));
+    // The loss staircase has its two escapes near 3/8 and 3/4 of the run.
+    expect(received.runs[0].escapes.length).toBeGreaterThanOrEqual(1);
+    expect(received.runs[0].escapes[0]).toBeGreaterThan(60);
+    expect(received.runs[0].escapes[0]).toBeLessThan(90);
+  });
+
+  test('live updates are batched appends that rebuild, in the browser, exactly the kernel state', () => {
+    const kernel = createFakeKernel();
+    const steps = 300;
+    const h = staircase(0, 4);
+    // A huge interval: nothing is sent until flush(), so batching is checked without timing.
+    const w = new TrainingDashboard(h, undefined, { kernel, interval: 1e9 });
+    w.display();
+    const comm = kernel.comms[0];
+    let browser = browserState(comm.opened);
+    for (let t = 0; t < steps; t++) {
+      addStep(h, t, steps, 4, 20);
+      if (t % 50 === 49) w.flush();
+    }
+    w.flush();
+    const appends = comm.sent.filter((m) => m.data.method === 'custom');
+    // The first step goes out at once (nothing sent yet), then one batch per flush.
+    expect(appends.length).toBe(1 + steps / 50);
+    for (const m of appends) {
+      expect(m.buffers.every((b) => b instanceof Float64Array)).toBe(true);
+      browser = applyCustom(browser, m);
+    }
+    const kernelState = w.state;
+    expect(Array.from(browser.runs[0].steps)).toEqual(Array.from(kernelState.runs[0].steps));
+    expect(Array.from(browser.runs[0].loss)).toEqual(Array.from(kernelState.runs[0].loss));
+    expect(browser.runs[0].escapes).toEqual(kernelState.runs[0].escapes);
+    expect(browser.spectrum!.k).toBe(kernelState.spectrum!.k);
+    expect(Array.from(browser.spectrum!.steps)).toEqual(Array.from(kernelState.spectrum!.steps));
+    expect(Array.from(browser.spectrum!.weights)).toEqual(Array.from(kernelState.spectrum!.weights));
+    expect(browser.progress!.step).toBe(steps - 1);
+    expect(browser.progress!.total).toBe(0 || null);
+  });
+
+  test('after the history thins itself the widget sends a full update', () => {
+    const kernel = createFakeKernel();
+    const h = staircase(0, 2);
+    const w = new LossPlot(h, { kernel, interval: 1e9 });
+    w.display();
+    // maxPoints defaults to 2^18; use a small history instead.
+    const small = new (h.constructor as typeof import('../../src/train/history').History)(h.meta, { maxPoints: 16 });
+    const w2 = new LossPlot(small, { kernel, interval: 1e9 });
+    w2.display();
+    for (let t = 0; t < 40; t++) small.addStep({ step: t, loss: 1 / (t + 1), paramNorm: 1, lr: 1 });
+    w2.flush();
+    const comm = kernel.comms[1];
+    const last = comm.sent[comm.sent.length - 1];
+    expect(last.data.method).toBe('update');
+    expect(small.keptEvery).toBeGreaterThan(1);
+    const state = structuredClone(last.data.state) as Record<string, unknown>;
+    putBuffers(state, last.data.buffer_paths as Array<Array<string | number>>, asReceived(last.buffers));
+    expect(Array.from((state as unknown as PlotState).runs[0].steps)).toEqual(Array.from(small.steps()));
+    w.close();
+  });
+
+  test('request_state is answered with the full state; browser-set values are readable from the kernel', () => {
+    const kernel = createFakeKernel();
+    const h = staircase(100, 3);
+    const w = new SpectrumPlot(h, { kernel });
+    w.display();
+    const comm = kernel.comms[0] as FakeComm;
+    const seen: string[] = [];
+    w.onChange((key) => seen.push(key));
+    comm.receive({ method: 'update', state: { cursor: 40, selected_layers: [2, 3], _model_name: 'ignored' }, buffer_paths: [] });
+    expect(w.cursor).toBe(40);
+    expect(w.selectedLayers).toEqual([2, 3]);
+    expect(seen).toEqual(['cursor', 'selected_layers']);
+    comm.receive({ method: 'request_state' });
+    const reply = comm.sent[comm.sent.length - 1];
+    expect(reply.data.method).toBe('update');
+    const state = reply.data.state as Record<string, unknown>;
+    expect(state._model_name).toBe(MODEL_NAMES.SpectrumPlot);
+    expect(state.cursor).toBe(40);
+    expect(state.selected_layers).toEqual([2, 3]);
+    expect(reply.data.buffer_paths).toEqual(w.getState().buffer_paths);
+    expect(widgetRegistry(kernel).get(comm.commId)).toBe(w);
+  });
+
+  test('dashboard controls act on a real RunControl', () => {
+    const kernel = createFakeKernel();
+    const control = createRunControl();
+    control.setState('running');
+    const w = new TrainingDashboard(staircase(50, 2), control, { kernel });
+    w.display();
+    const comm = kernel.comms[0];
+    comm.receive({ method: 'update', state: { paused: true }, buffer_paths: [] });
+    expect(control.state).toBe('paused');
+    expect(w.paused).toBe(true);
+    comm.receive({ method: 'update', state: { paused: false }, buffer_paths: [] });
+    expect(control.state).toBe('running');
+    comm.receive({ method: 'custom', content: { type: 'control', action: 'stop' } });
+    expect(control.state).toBe('stopped');
+    // The browser hears the new state at once.
+    expect(comm.sent[comm.sent.length - 1].data).toEqual({ method: 'update', state: { paused: false }, buffer_paths: [] });
+  });
+});
+
+describe('display bundle', () => {
+  test('carries the widget view, text/plain and an SVG, refreshed by update_display_data when the run ends', () => {
+    const kernel = createFakeKernel();
+    const h = staircase(0, 3);
+    const w = new LossPlot(h, { kernel });
+    const returned = (w as unknown as Record<symbol, () => object>)[Symbol.for('Jupyter.display')]();
+    expect(returned).toEqual({});
+    const shown = kernel.displays[0];
+    expect(shown.displayId).toBeTruthy();
+    expect(shown.bundle['application/vnd.jupyter.widget-view+json']).toEqual({ version_major: 2, version_minor: 1, model_id: kernel.comms[0].commId });
+    expect(String(shown.bundle['text/plain'])).toMatch(/^LossPlot\(stairs: 0 steps/);
+    expect(String(shown.bundle['image/svg+xml'])).toMatch(/^<svg/);
+    for (let t = 0; t < 120; t++) addStep(h, t, 120, 3, 20);
+    h.finish('completed');
+    expect(kernel.updates).toHaveLength(1);
+    expect(kernel.updates[0].displayId).toBe(shown.displayId);
+    const svg = String(kernel.updates[0].bundle['image/svg+xml']);
+    expect(svg).not.toEqual(shown.bundle['image/svg+xml']);
+    expect(String(kernel.updates[0].bundle['text/plain'])).toMatch(/120 steps/);
+  });
+
+  test('without a live kernel the bundle is static (no comm, no widget view)', () => {
+    const kernel = createFakeKernel(false);
+    const w = new LayerLawPlot(staircase(100, 4), { kernel });
+    w.display();
+    expect(kernel.comms).toHaveLength(0);
+    const b = kernel.displays[0].bundle;
+    expect(Object.keys(b).sort()).toEqual(['image/svg+xml', 'text/plain']);
+    expect(String(b['text/plain'])).toMatch(/s1\/s2 = \[/);
+  });
+
+  test('a typo in an option is an error that names it', () => {
+    expect(() => new SpectrumPlot(staircase(10, 2), { kernel: createFakeKernel(), mode: 'snapshots' as 'snapshot' })).toThrow(
+      "[saddlelab] options.mode must be one of 'series', 'snapshot'; got \"snapshots\"",
+    );
+    expect(() => new LossPlot([], { kernel: createFakeKernel() })).toThrow(/^\[saddlelab\] history must be/);
+  });
+});
