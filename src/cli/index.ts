@@ -1,0 +1,48 @@
+/**
+ * `saddlelab <command>`: train, escape, demo, install, uninstall. Each command
+ * returns its exit code; errors print their `[saddlelab]` message and exit 1.
+ */
+import { SaddlelabError } from '../errors';
+
+const USAGE = `usage: saddlelab <command> [options]
+
+commands:
+  train --config run.json --out history.json   train one network from a JSON config (progress on stderr)
+  escape --input problem.json                  optimal escape direction of {X, G, depth, width, starts, seed}
+  demo                                         a small run that trains and prints a summary
+  install [--user | --sys-prefix | --prefix DIR]   install the saddlelab Jupyter kernel (and widget extension)
+  uninstall [--user | --sys-prefix | --prefix DIR] remove them
+`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, () => Command> = {
+  train: () => require('./train').trainCommand,
+  escape: () => require('./escape').escapeCommand,
+  demo: () => require('./demo').demoCommand,
+  install: () => require('./install').installCommand,
+  uninstall: () => require('./install').uninstallCommand,
+};
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 1;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`[saddlelab] unknown command '${name}'; accepted: ${Object.keys(commands).join(', ')}\n\n${USAGE}`);
+    return 1;
+  }
+  try {
+    return await command()(rest);
+  } catch (err) {
+    if (err instanceof SaddlelabError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
