@@ -1,0 +1,122 @@
+/**
+ * The command line: `train` writes a history that loads back, `escape` prints the
+ * solver's answer, and bad input exits non-zero with a `[saddlelab]` message.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli';
+import { loadHistory } from '../../src/train/history';
+
+const dir = mkdtempSync(join(tmpdir(), 'saddlelab-cli-'));
+
+/** Runs the CLI in-process, capturing stdout and stderr. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const spyOut = jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  const spyErr = jest.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  try {
+    const code = await main(argv);
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    spyOut.mockRestore();
+    spyErr.mockRestore();
+  }
+}
+
+function file(name: string, content: unknown): string {
+  const p = join(dir, name);
+  writeFileSync(p, typeof content === 'string' ? content : JSON.stringify(content));
+  return p;
+}
+
+beforeAll(() => {
+  process.env.SADDLELAB_BACKEND = 'cpu';
+});
+
+it('train: runs a config with inline data and writes a history that loads back', async () => {
+  const config = file('run.json', {
+    model: { widths: [6, 6], activation: 'relu', init: { scale: 0.3, seed: 2 } },
+    data: { x: [[1, 0], [0, 1], [1, 1], [-1, 0.5]], y: [[1], [-1], [0.5], [0.2]] },
+    train: { steps: 40, lr: 0.05, record: { every: 10 } },
+  });
+  const out = join(dir, 'history.json');
+  const r = await cli('train', '--config', config, '--out', out);
+  expect(r.code).toBe(0);
+  expect(r.err).toMatch(/\[saddlelab\] .*backend: cpu/);
+  expect(r.err).toMatch(/step 40\/40/);
+  const h = loadHistory(readFileSync(out, 'utf8'));
+  expect(h.length).toBe(40);
+  expect(h.records.map((x) => x.step)).toEqual([0, 10, 20, 30, 40]);
+  expect(h.meta.dims).toEqual([2, 6, 6, 1]);
+  expect((h.meta.config as { train: { steps: number } }).train.steps).toBe(40);
+});
+
+it('train: data from a file, initial weights as arrays', async () => {
+  const data = file('data.json', { x: [[1, 2], [3, 4], [5, 6]], y: [[1], [2], [3]] });
+  const config = file('run2.json', {
+    model: { widths: [1], activation: 'linear', init: { weights: [[[0.1, 0.1]], [[0.2]]] } },
+    data: { file: data },
+    train: { steps: 5, lr: 0.001, record: false },
+  });
+  const r = await cli('train', '--config', config, '--out', join(dir, 'h2.json'), '--quiet');
+  expect(r.code).toBe(0);
+  const h = loadHistory(readFileSync(join(dir, 'h2.json'), 'utf8'));
+  // Step 0's loss is the initial one: predictions 0.02·(x1 + x2) against y, C = Σ(ŷ − y)²/(2N).
+  const pred = [[1, 2], [3, 4], [5, 6]].map(([a, b]) => 0.02 * (a + b));
+  const expected = pred.reduce((acc, p, i) => acc + (p - (i + 1)) ** 2, 0) / 6;
+  expect(h.loss()[0]).toBeCloseTo(expected, 5);
+});
+
+it('escape: prints the best speed, per-layer singular values and how many starts reached it', async () => {
+  const X = Array.from({ length: 8 }, (_, k) => [Math.cos((2 * Math.PI * k) / 8), Math.sin((2 * Math.PI * k) / 8)]);
+  const G = X.map((_, k) => [k % 2 === 0 ? -1 : 1]);
+  const input = file('problem.json', { X, G, depth: 3, width: 4, starts: 8, seed: 1 });
+  const r = await cli('escape', '--input', input);
+  expect(r.code).toBe(0);
+  const out = JSON.parse(r.out);
+  expect(out.speed).toBeGreaterThan(0.41);
+  expect(out.layerSingularValues).toHaveLength(3);
+  expect(out.starts).toBe(8);
+  expect(out.reachedBest).toBeGreaterThanOrEqual(1);
+});
+
+it.each([
+  [['train'], /--config is required/],
+  [['train', '--config'], /--config needs a value/],
+  [['train', '--bogus', '1'], /unknown option --bogus; accepted: --config, --out, --quiet/],
+  [['train', '--config', '/nonexistent.json', '--out', '/tmp/x.json'], /config: cannot read \/nonexistent.json/],
+  [['escape'], /--input is required/],
+  [['frobnicate'], /unknown command 'frobnicate'/],
+])('bad input %j exits 1 with a [saddlelab] message', async (argv, message) => {
+  const r = await cli(...(argv as string[]));
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/^\[saddlelab\]/);
+  expect(r.err).toMatch(message as RegExp);
+});
+
+it.each([
+  ['invalid JSON', '{ nope', /config: .* is not valid JSON/],
+  ['a negative width', { model: { widths: [-2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1 } }, /widths\[0\] must be a positive integer; got -2/],
+  ['a non-finite step', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1, lr: -1 } }, /lr must be a finite number > 0; got -1/],
+  ['mismatched rows', { model: { widths: [2] }, data: { x: [[1], [2]], y: [[1]] }, train: { steps: 1 } }, /data.x and data.y must have the same number of rows; got 2 and 1/],
+  ['an unknown backend', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1, backend: 'tpu' } }, /backend must be one of 'gpu', 'tensorflow', 'wasm', 'cpu'; got "tpu"/],
+  ['an unknown data generator', { model: { widths: [2] }, data: { cifar: {} }, train: { steps: 1 } }, /data must be one of/],
+  ['a typo in an option', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1, lr_: 1 } }, /options.lr_ must be one of the known options/],
+])('train with %s exits 1 naming the field', async (_what, config, message) => {
+  const r = await cli('train', '--config', file('bad.json', config), '--out', join(dir, 'never.json'));
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/^\[saddlelab\]/);
+  expect(r.err).toMatch(message as RegExp);
+});
+
+const bin = join(__dirname, '../../bin/saddlelab.js');
+(existsSync(join(__dirname, '../../dist/cli/index.js')) ? it : it.skip)('the installed binary runs (dist/) and exits non-zero on bad input', () => {
+  const help = execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+  expect(help).toMatch(/usage: saddlelab <command>/);
+  const bad = spawnSync(process.execPath, [bin, 'escape', '--input', file('e.json', { X: [[1]], G: [[0]] })], { encoding: 'utf8' });
+  expect(bad.status).toBe(1);
+  expect(bad.stderr).toMatch(/^\[saddlelab\] G must be a matrix with a non-zero entry/);
+});
