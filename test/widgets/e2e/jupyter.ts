@@ -1,0 +1,112 @@
+/**
+ * Real Jupyter servers (JupyterLab 4 / Notebook 7 from .venv) and Debian's
+ * Chromium for the end-to-end widget tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+export const VENV = join(ROOT, '.venv');
+export const CHROMIUM = '/usr/bin/chromium';
+export const RESULTS = join(ROOT, 'test-results');
+
+/** Why the e2e tests cannot run here, or '' when they can. */
+export function missing(): string {
+  if (!existsSync(join(VENV, 'bin', 'jupyter-lab'))) return 'no .venv with JupyterLab (run scripts/setup.sh)';
+  if (!existsSync(CHROMIUM)) return 'no Chromium (apt-get install -y chromium)';
+  if (!existsSync(join(ROOT, 'widgets', 'labextension', 'package.json'))) return 'widget extension not built (node scripts/build-widgets.mjs)';
+  return '';
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export interface Server {
+  url: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `jupyter lab` or `jupyter notebook` on a free port, serving `root`,
+ * with the labextension folder given by `dataDir` (a Jupyter data folder) first on JUPYTER_PATH.
+ */
+export async function startServer(app: 'lab' | 'notebook', root: string, env: Record<string, string> = {}): Promise<Server> {
+  const port = await freePort();
+  let log = '';
+  const proc: ChildProcess = spawn(
+    join(VENV, 'bin', 'jupyter'),
+    [app, '--allow-root', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', '--IdentityProvider.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True', `--ServerApp.root_dir=${root}`, app === 'lab' ? '--LabApp.expose_app_in_browser=True' : '--JupyterNotebookApp.expose_app_in_browser=True'],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  proc.stdout!.on('data', (d) => (log += d));
+  proc.stderr!.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`${url}/api`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (proc.exitCode !== null) throw new Error(`[saddlelab] jupyter ${app} exited: ${log.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    log: () => log,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        proc.on('exit', () => resolve());
+        proc.kill('SIGTERM');
+        setTimeout(() => proc.kill('SIGKILL'), 5000).unref();
+      }),
+  };
+}
+
+export async function launch(): Promise<Browser> {
+  mkdirSync(RESULTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+}
+
+/** Waits until the server has a session for `path` whose kernel is idle (the toolbar reads idle before a kernel exists). */
+export async function waitKernelIdle(server: Server, path: string, timeoutMs = 120000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const sessions = (await (await fetch(`${server.url}/api/sessions`)).json()) as Array<{ path: string; kernel?: { id: string; execution_state: string } }>;
+    const s = sessions.find((x) => x.path === path || x.path.endsWith(path));
+    if (s?.kernel && s.kernel.execution_state === 'idle') return s.kernel.id;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`[saddlelab] no idle kernel for ${path} after ${timeoutMs} ms; server log:\n${server.log().slice(-3000)}`);
+}
+
+/** Runs all cells (Run menu → Run All Cells works in both apps; the shortcut differs). */
+export async function runAll(page: Page, app: 'lab' | 'notebook'): Promise<void> {
+  await page.evaluate(async (a) => {
+    // Exposed by --*.expose_app_in_browser (startServer).
+    const appObj = (window as unknown as { jupyterapp?: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp;
+    if (!appObj) throw new Error(`no application object in ${a}`);
+    await appObj.commands.execute('notebook:run-all-cells');
+  }, app);
+}
+
+export function notebook(cells: string[], kernel: { name: string; display_name: string; language: string }): string {
+  return JSON.stringify({
+    cells: cells.map((source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source })),
+    metadata: { kernelspec: kernel },
+    nbformat: 4,
+    nbformat_minor: 5,
+  });
+}

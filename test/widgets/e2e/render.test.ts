@@ -1,0 +1,92 @@
+/**
+ * The browser extension in a real JupyterLab 4 and a real Notebook 7, in
+ * Chromium: a Python kernel (ipykernel, from the local wheels) opens
+ * `jupyter.widget` comms with the exact state and binary buffers the
+ * kernel-side widgets produce, and every view must draw what figure() says.
+ * This checks the extension on its own; the saddlelab kernel's end-to-end
+ * test (training.test.ts) checks the whole chain.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard } from '../../../src/widgets';
+import { figure } from '../../../widgets/src/figures';
+import { createFakeKernel } from '../fake-kernel';
+import { staircase } from '../histories';
+import { RESULTS, VENV, launch, missing, notebook, runAll, startServer, waitKernelIdle, type Server } from './jupyter';
+
+const why = missing();
+const maybe = why ? describe.skip : describe;
+if (why) console.warn(`[saddlelab] skipping widget e2e render tests: ${why}`);
+
+const PY = `
+import json, base64
+from comm import create_comm
+from IPython.display import display
+comms = []
+for d in json.load(open('states.json')):
+    c = create_comm(target_name='jupyter.widget', data=d['data'], metadata={'version': '2.1.0'}, buffers=[base64.b64decode(b) for b in d['buffers']])
+    comms.append(c)
+    display({'application/vnd.jupyter.widget-view+json': {'version_major': 2, 'version_minor': 1, 'model_id': c.comm_id}, 'text/plain': d['text']}, raw=True)
+`;
+
+maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
+  let server: Server;
+  let browser: Browser;
+  let expected: number[];
+  const root = mkdtempSync(join(tmpdir(), `saddlelab-render-${app}-`));
+
+  beforeAll(async () => {
+    const h = staircase(400, 4);
+    const kernel = createFakeKernel();
+    const widgets = [
+      new LossPlot(h, { kernel, markSteps: [100, 200], staticFigure: false }),
+      new SpectrumPlot(h, { kernel, staticFigure: false }),
+      new SpectrumPlot(h, { kernel, mode: 'snapshot', steps: [100, 200, 380], staticFigure: false }),
+      new LayerLawPlot(h, { kernel, staticFigure: false }),
+      new TrainingDashboard(h, undefined, { kernel, staticFigure: false }),
+    ];
+    for (const w of widgets) w.display();
+    expected = widgets.map((w) => figure(w.state).data.length);
+    const states = kernel.comms.map((c, i) => ({
+      data: c.opened.data,
+      buffers: c.opened.buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64')),
+      text: String(kernel.displays[i].bundle['text/plain']),
+    }));
+    writeFileSync(join(root, 'states.json'), JSON.stringify(states));
+    writeFileSync(join(root, 'render.ipynb'), notebook([PY], { name: 'python3', display_name: 'Python 3', language: 'python' }));
+    // The extension is found through JUPYTER_PATH, as `saddlelab install` would place it in a data folder.
+    mkdirSync(join(root, 'data'), { recursive: true });
+    const { installLabExtension } = await import('../../../src/widgets/labextension');
+    installLabExtension(join(root, 'data'));
+    server = await startServer(app, root, { JUPYTER_PATH: join(root, 'data'), PATH: `${join(VENV, 'bin')}:${process.env.PATH}` });
+    browser = await launch();
+  }, 180000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('every view draws the traces figure() computes for the kernel state', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1600 } });
+    const errors: string[] = [];
+    // Only errors from saddlelab's code count (Notebook 7 itself logs a settings-schema error here).
+    page.on('pageerror', (e) => /saddlelab|remoteEntry/.test(String(e.stack)) && errors.push(`${e} @ ${String(e.stack).slice(0, 600)}`));
+    page.on('console', (m) => m.type() === 'error' && /saddlelab/i.test(m.text()) && errors.push(m.text()));
+    await page.goto(`${server.url}/${app === 'lab' ? 'lab/tree' : 'notebooks'}/render.ipynb`);
+    await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
+    await waitKernelIdle(server, 'render.ipynb');
+    await runAll(page, app);
+    await page.waitForFunction(() => document.querySelectorAll('.saddlelab-widget .main-svg').length >= 5, undefined, { timeout: 90000 });
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.saddlelab-widget')].every((e) => e.dataset.traces), undefined, { timeout: 30000 });
+    const traces = await page.$$eval('.saddlelab-widget', (els) => els.map((e) => Number((e as HTMLElement).dataset.traces)));
+    expect(traces).toEqual(expected);
+    // Plotly drew each trace (scatter layers in the plot SVG).
+    const drawn = await page.$$eval('.saddlelab-widget', (els) => els.map((e) => e.querySelectorAll('.scatterlayer .trace').length));
+    expect(drawn).toEqual(expected);
+    await page.screenshot({ path: join(RESULTS, `widgets-render-${app}.png`), fullPage: true });
+    expect(errors).toEqual([]);
+  });
+});
