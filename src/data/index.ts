@@ -11,3 +11,7 @@
  */
 export * from './dataset';
 export * from './random';
+export * from './idx';
+export * from './mnist';
+export * from './teachers';
+export * from './circle';

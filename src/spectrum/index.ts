@@ -9,3 +9,5 @@
  * ```
  */
 export * from './svd';
+export * from './localized';
+export * from './escape';

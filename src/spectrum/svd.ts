@@ -51,11 +51,7 @@ export function checkMatrix(m: unknown, rows: unknown, cols: unknown, k?: unknow
 export const singularValues: SvdProvider = (m, rows, cols, k) => {
   checkMatrix(m, rows, cols, k);
   const M = new Matrix(rows, cols);
-  for (let i = 0; i < rows; i++) {
-    const row = M.data[i];
-    const off = i * cols;
-    for (let j = 0; j < cols; j++) row[j] = m[off + j];
-  }
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) M.set(i, j, m[i * cols + j]);
   const svd = new SVD(M, { computeLeftSingularVectors: false, computeRightSingularVectors: false, autoTranspose: true });
   const all = Float64Array.from(svd.diagonal).sort().reverse();
   // Golub–Kahan returns |σ| up to rounding; clamp tiny negative zeros.

@@ -1,0 +1,209 @@
+/**
+ * The escape solver (PAPER.md, "The first escape"): the optimal escape
+ * direction minimizes `L0` on the sphere `‖θ‖² = Σ_ℓ ‖W_ℓ‖²_F = L`. We run
+ * projected (Riemannian) gradient descent on that sphere from many seeded
+ * random starts, in float64. At a critical point `∇L0(ρ) = −sρ` and, by
+ * Euler's identity for the L-homogeneous `L0`, `s = −L0(ρ)`.
+ *
+ * Sign of G: `L0` is odd in the last layer (W_L → −W_L flips Yθ), so G and −G
+ * have the same optimal speed with mirrored directions; `s > 0` whenever some
+ * network output correlates with G at all.
+ */
+import { Matrix } from 'ml-matrix';
+import { fail, requireKnownKeys, requireNonNegativeInt, requireObject, requirePositive, requirePositiveInt } from '../errors';
+import { createRng } from '../data/random';
+import { checkActivation, checkProblem, localizedLossAndGradient, lossOptions, toMatrix, type Activation, type LocalizedLossOptions, type NestedWeights } from './localized';
+import { singularValues } from './svd';
+
+export interface EscapeOptions {
+  /** Number of weight matrices L (default 3). */
+  depth?: number;
+  /** Hidden width, one number for every hidden layer or one per hidden layer (L − 1 entries; default 10). */
+  width?: number | number[];
+  /** Random starts (default 20). */
+  starts?: number;
+  /** Seed of the starts (default 0). */
+  seed?: number;
+  /** Most gradient steps per start (default 3000). */
+  steps?: number;
+  /** Step size, in units of the sphere's radius per unit gradient of G with ‖G‖_F = 1 (default 0.05). */
+  stepSize?: number;
+  /** Two speeds within this (absolute) count as the same optimum in `reachedBest` (default 1e-3). */
+  tolerance?: number;
+  /** 'relu' (default) or 'linear'. */
+  activation?: Activation;
+}
+
+const ESCAPE_KEYS = ['depth', 'width', 'starts', 'seed', 'steps', 'stepSize', 'tolerance', 'activation'] as const;
+const DEFAULTS = { depth: 3, width: 10, starts: 20, seed: 0, steps: 3000, stepSize: 0.05, tolerance: 1e-3, activation: 'relu' as Activation };
+
+/** One start's outcome. */
+export interface EscapeStart {
+  speed: number;
+  residual: number;
+  steps: number;
+  direction: Matrix[];
+}
+
+/**
+ * The solver's answer: the best escape found.
+ */
+export interface EscapeResult {
+  /** Escape speed `s = −L0(ρ)` of the best direction. */
+  speed: number;
+  /** The best direction ρ, `‖ρ‖² = L`, as `direction[ℓ][i][j]` (`d_ℓ × d_{ℓ−1}`). */
+  direction: NestedWeights;
+  /** Singular values of each layer of ρ, descending. */
+  layerSingularValues: number[][];
+  /** `‖∇L0(ρ) + sρ‖` (0 at an exact critical point). */
+  residual: number;
+  /** Speed reached by each start, in start order. */
+  starts: number[];
+  /** How many starts came within `tolerance` of the best speed. */
+  reachedBest: number;
+  /** The options used, defaults filled in. */
+  options: Required<Omit<EscapeOptions, 'width'>> & { widths: number[] };
+}
+
+/**
+ * Optimal escape direction of `L0(θ) = Tr[Gᵀ Yθ]` on `‖θ‖² = L`, from many
+ * seeded random starts. `X`: N rows of `d_in`; `G`: N rows of `d_out`
+ * (for MSE, `G = −Y* / N`).
+ *
+ * @example
+ * ```ts
+ * import { spectrum, data } from 'saddlelab';
+ * const toy = data.circleToy();
+ * const r = spectrum.escape(toy.X, toy.G, { depth: 3, width: 4, starts: 10, seed: 0 });
+ * console.log(r.speed.toFixed(4), r.reachedBest, r.layerSingularValues[0]);
+ * ```
+ */
+export function escape(X: number[][], G: number[][], options: EscapeOptions = {}): EscapeResult {
+  requireObject('escape options', options);
+  requireKnownKeys('escape', options, ESCAPE_KEYS);
+  const o = { ...DEFAULTS, ...options };
+  requirePositiveInt('depth', o.depth);
+  requirePositiveInt('starts', o.starts);
+  requireNonNegativeInt('seed', o.seed);
+  requirePositiveInt('steps', o.steps);
+  requirePositive('stepSize', o.stepSize);
+  requirePositive('tolerance', o.tolerance);
+  checkActivation(o.activation);
+  const widths = Array.isArray(o.width) ? o.width : new Array<number>(o.depth - 1).fill(o.width);
+  if (Array.isArray(o.width) && o.width.length !== o.depth - 1) fail('width', `a number or an array of depth − 1 = ${o.depth - 1} widths`, o.width);
+  widths.forEach((w, i) => requirePositiveInt(Array.isArray(o.width) ? `width[${i}]` : 'width', w));
+  const Xm = toMatrix('X', X);
+  const Gm = toMatrix('G', G);
+  if (Gm.rows !== Xm.rows) fail('G', `${Xm.rows} rows (one per row of X)`, `${Gm.rows} rows`);
+  const gNorm = Gm.norm();
+  if (gNorm === 0) fail('G', 'a matrix with a non-zero entry (G = 0 has no escape direction)', 'all zeros');
+
+  const dims = [Xm.columns, ...widths, Gm.columns];
+  const rng = createRng(o.seed);
+  const results: EscapeStart[] = [];
+  for (let s = 0; s < o.starts; s++) {
+    const W = dims.slice(1).map((d, l) => {
+      const m = new Matrix(d, dims[l]);
+      for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.columns; j++) m.set(i, j, rng.normal());
+      return m;
+    });
+    scaleTo(W, o.depth);
+    results.push(descend(W, Xm, Gm, o.activation, o.steps, o.stepSize / gNorm));
+  }
+  let best = 0;
+  results.forEach((r, i) => {
+    if (r.speed > results[best].speed) best = i;
+  });
+  const b = results[best];
+  const reachedBest = results.filter((r) => r.speed >= b.speed - o.tolerance).length;
+  return {
+    speed: b.speed,
+    direction: b.direction.map((w) => w.to2DArray()),
+    layerSingularValues: b.direction.map((w) => Array.from(singularValues(Float64Array.from(w.to1DArray()), w.rows, w.columns))),
+    residual: b.residual,
+    starts: results.map((r) => r.speed),
+    reachedBest,
+    options: { depth: o.depth, widths, starts: o.starts, seed: o.seed, steps: o.steps, stepSize: o.stepSize, tolerance: o.tolerance, activation: o.activation },
+  };
+}
+
+/**
+ * Speed `s = −L0(ρ)` and residual `‖∇L0(ρ) + sρ‖` of a candidate direction,
+ * after scaling it onto `‖ρ‖² = L`: how far it is from being an escape
+ * direction (0 exactly at one). At ReLU kinks the gradient depends on
+ * `reluGradAtZero` (see `localizedLossGradient`).
+ *
+ * @example
+ * ```ts
+ * import { spectrum, data } from 'saddlelab';
+ * const toy = data.circleToy();
+ * const r = spectrum.escapeResidual(data.circleRank2Direction(), toy.X, toy.G, { reluGradAtZero: Math.SQRT2 / 4 });
+ * console.log(r.speed, r.residual); // 0.5 and 0 up to rounding
+ * ```
+ */
+export function escapeResidual(weights: NestedWeights, X: number[][], G: number[][], options: LocalizedLossOptions = {}): { speed: number; residual: number } {
+  const o = lossOptions(options);
+  const p = checkProblem(weights, X, G);
+  scaleTo(p.W, p.W.length);
+  const r = localizedLossAndGradient(p.W, p.X, p.G, o.activation, o.reluGradAtZero);
+  return { speed: -r.value, residual: residualOf(p.W, r.gradient, -r.value) };
+}
+
+function dotAll(a: Matrix[], b: Matrix[]): number {
+  let t = 0;
+  for (let l = 0; l < a.length; l++) {
+    const A = a[l], B = b[l];
+    for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.columns; j++) t += A.get(i, j) * B.get(i, j);
+  }
+  return t;
+}
+
+function scaleTo(W: Matrix[], L: number): void {
+  const n2 = dotAll(W, W);
+  if (n2 === 0) fail('weights', 'a non-zero point (θ = 0 has no direction)', 'all zeros');
+  const f = Math.sqrt(L / n2);
+  for (const w of W) w.mul(f);
+}
+
+function residualOf(W: Matrix[], grad: Matrix[], speed: number): number {
+  let t = 0;
+  for (let l = 0; l < W.length; l++) {
+    const A = W[l], D = grad[l];
+    for (let i = 0; i < A.rows; i++)
+      for (let j = 0; j < A.columns; j++) {
+        const r = D.get(i, j) + speed * A.get(i, j);
+        t += r * r;
+      }
+  }
+  return Math.sqrt(t);
+}
+
+/**
+ * Riemannian gradient descent on the sphere: step along the tangent part of
+ * −∇L0, then retract by rescaling. The step is fixed, not backtracked: L0 is
+ * only piecewise smooth (ReLU kinks), and a monotone line search stalls on the
+ * first kink it meets, far from any critical point. The last iterates are
+ * averaged over a decaying step (η·(1 − k/steps) in the last quarter) so a
+ * descent that chatters across a kink settles; the best iterate seen is kept.
+ * It stops early when the tangent gradient is below 1e-10·‖G‖.
+ */
+function descend(W: Matrix[], X: Matrix, G: Matrix, activation: Activation, steps: number, step: number): EscapeStart {
+  const L = W.length;
+  let cur = localizedLossAndGradient(W, X, G, activation);
+  let best = { W, cur };
+  const gScale = G.norm();
+  let k = 0;
+  for (; k < steps; k++) {
+    const radial = dotAll(cur.gradient, W) / L;
+    const tangent = cur.gradient.map((g, l) => Matrix.sub(g, Matrix.mul(W[l], radial)));
+    const tNorm = Math.sqrt(dotAll(tangent, tangent));
+    if (tNorm < 1e-10 * gScale) break;
+    const eta = k < 0.75 * steps ? step : step * 4 * (1 - k / steps);
+    W = W.map((w, l) => Matrix.sub(w, Matrix.mul(tangent[l], eta)));
+    scaleTo(W, L);
+    cur = localizedLossAndGradient(W, X, G, activation);
+    if (cur.value < best.cur.value) best = { W, cur };
+  }
+  const speed = -best.cur.value;
+  return { speed, residual: residualOf(best.W, best.cur.gradient, speed), steps: k, direction: best.W };
+}

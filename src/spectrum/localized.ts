@@ -1,0 +1,172 @@
+/**
+ * The localized loss `L0(θ) = Tr[Gᵀ Yθ]` of a bias-free MLP and its gradient,
+ * in float64 with ml-matrix (PAPER.md, "Setup"). Near θ = 0 the training loss is
+ * `C(0) + L0(θ)` to leading order, so the first escape is governed by L0.
+ *
+ * Layout: the paper writes inputs as columns (`X` is `d_in × N`); here `X` is
+ * given as N rows of `d_in` numbers (the same as `Dataset.x`), `G` as N rows of
+ * `d_out`, and `W_ℓ` as `d_ℓ × d_{ℓ−1}` (rows = outputs), so row-wise
+ * `Z_ℓ = Z_{ℓ−1}σ W_ℓᵀ`, `Z_0σ = X`, `Zσ = relu(Z)` on hidden layers, `Y = Z_L`.
+ */
+import { Matrix } from 'ml-matrix';
+import { fail, requireKnownKeys, requireObject } from '../errors';
+
+/** `'relu'` (the paper) or `'linear'` (deep linear networks). */
+export type Activation = 'relu' | 'linear';
+
+/** Nested weights as JSON has them: `weights[ℓ][i][j]`, each `d_ℓ × d_{ℓ−1}`. */
+export type NestedWeights = number[][][];
+
+/** Converts `number[][]` to an ml-matrix `Matrix`, validating shape and finiteness. */
+export function toMatrix(field: string, rows: unknown, cols?: number): Matrix {
+  if (!Array.isArray(rows) || rows.length === 0) fail(field, 'a non-empty array of rows (number[][])', rows);
+  const width = cols ?? (Array.isArray(rows[0]) ? rows[0].length : 0);
+  if (!(width > 0)) fail(`${field}[0]`, 'a non-empty array of numbers', rows[0]);
+  const M = new Matrix(rows.length, width);
+  rows.forEach((row: unknown, i: number) => {
+    if (!Array.isArray(row) || row.length !== width) fail(`${field}[${i}]`, `an array of ${width} numbers`, row);
+    row.forEach((v: unknown, j: number) => {
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${field}[${i}][${j}]`, 'a finite number', v);
+      M.set(i, j, v);
+    });
+  });
+  return M;
+}
+
+/** Validates weights against X and G and returns them as matrices. */
+export function checkProblem(weights: unknown, X: unknown, G: unknown): { W: Matrix[]; X: Matrix; G: Matrix } {
+  const Xm = toMatrix('X', X);
+  const Gm = toMatrix('G', G);
+  if (Gm.rows !== Xm.rows) fail('G', `${Xm.rows} rows (one per row of X)`, `${Gm.rows} rows`);
+  if (!Array.isArray(weights) || weights.length === 0) fail('weights', 'a non-empty array of matrices (number[][][])', weights);
+  const W = weights.map((w, l) => toMatrix(`weights[${l}]`, w));
+  let dPrev = Xm.columns;
+  W.forEach((w, l) => {
+    if (w.columns !== dPrev) fail(`weights[${l}]`, `${dPrev} columns (the width of the previous layer)`, `${w.columns} columns`);
+    dPrev = w.rows;
+  });
+  if (dPrev !== Gm.columns) fail(`weights[${W.length - 1}]`, `${Gm.columns} rows (the columns of G)`, `${dPrev} rows`);
+  return { W, X: Xm, G: Gm };
+}
+
+/** Forward pass: pre-activations `Z_1..Z_L` (N × d_ℓ). */
+export function forward(W: Matrix[], X: Matrix, activation: Activation): Matrix[] {
+  const Z: Matrix[] = [];
+  let A = X;
+  W.forEach((w, l) => {
+    const z = A.mmul(w.transpose());
+    Z.push(z);
+    A = l < W.length - 1 && activation === 'relu' ? relu(z) : z;
+  });
+  return Z;
+}
+
+function relu(z: Matrix): Matrix {
+  const a = z.clone();
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.columns; j++) if (a.get(i, j) < 0) a.set(i, j, 0);
+  return a;
+}
+
+/** `L0` and `∇L0` at matrices `W` (internal form used by the solver). */
+export function localizedLossAndGradient(
+  W: Matrix[],
+  X: Matrix,
+  G: Matrix,
+  activation: Activation,
+  reluGradAtZero = 0,
+): { value: number; gradient: Matrix[] } {
+  const Z = forward(W, X, activation);
+  const L = W.length;
+  let value = 0;
+  const Y = Z[L - 1];
+  for (let i = 0; i < Y.rows; i++) for (let j = 0; j < Y.columns; j++) value += G.get(i, j) * Y.get(i, j);
+  const gradient: Matrix[] = new Array(L);
+  let dZ = G; // ∂L0/∂Y = G
+  for (let l = L - 1; l >= 0; l--) {
+    const Aprev = l === 0 ? X : activation === 'relu' ? relu(Z[l - 1]) : Z[l - 1];
+    gradient[l] = dZ.transposeMultiply(Aprev); // d_ℓ × d_{ℓ−1}
+    if (l > 0) {
+      const dA = dZ.mmul(W[l]);
+      if (activation === 'relu') {
+        const zp = Z[l - 1];
+        // At a kink (Z = 0 exactly) relu' is reluGradAtZero: 0 by default, as tfjs's relu gradient;
+        // other values in [0, 1] pick other elements of the Clarke subdifferential.
+        for (let i = 0; i < dA.rows; i++)
+          for (let j = 0; j < dA.columns; j++) {
+            const z = zp.get(i, j);
+            if (z < 0) dA.set(i, j, 0);
+            else if (z === 0) dA.set(i, j, reluGradAtZero * dA.get(i, j));
+          }
+      }
+      dZ = dA;
+    }
+  }
+  return { value, gradient };
+}
+
+/** Options of `localizedLoss` and `localizedLossGradient`. */
+export interface LocalizedLossOptions {
+  /** 'relu' (default) or 'linear'. */
+  activation?: Activation;
+  /**
+   * relu'(0) used where a hidden pre-activation is exactly 0 (default 0, as tfjs).
+   * L0 is not differentiable there; any value in [0, 1] gives an element of
+   * the Clarke subdifferential.
+   */
+  reluGradAtZero?: number;
+}
+
+/** Validates and fills in `LocalizedLossOptions`. */
+export function lossOptions(options: unknown): Required<LocalizedLossOptions> {
+  const o = requireObject('options', options);
+  requireKnownKeys('options', o, ['activation', 'reluGradAtZero']);
+  const activation = o.activation ?? 'relu';
+  checkActivation(activation);
+  const t = o.reluGradAtZero ?? 0;
+  if (typeof t !== 'number' || !(t >= 0 && t <= 1)) fail('reluGradAtZero', 'a number in [0, 1]', t);
+  return { activation, reluGradAtZero: t };
+}
+
+/**
+ * The localized loss `L0(θ) = Tr[Gᵀ Yθ] = Σ_{n,k} G[n][k]·Yθ[n][k]`.
+ * For the MSE `C = ‖Y − Y*‖²/(2N)`, `G = ∇C(0) = −Y* / N`.
+ *
+ * @example
+ * ```ts
+ * import { spectrum } from 'saddlelab';
+ * const X = [[1, 0], [0, 1]], G = [[-1], [1]];
+ * console.log(spectrum.localizedLoss([[[1, 0]], [[1]]], X, G)); // -1 (the net outputs x1)
+ * ```
+ */
+export function localizedLoss(weights: NestedWeights, X: number[][], G: number[][], options: LocalizedLossOptions = {}): number {
+  const o = lossOptions(options);
+  const p = checkProblem(weights, X, G);
+  return localizedLossAndGradient(p.W, p.X, p.G, o.activation).value;
+}
+
+/**
+ * `L0` and its gradient `∂L0/∂W_ℓ` (same shapes as the weights), exact
+ * backpropagation in float64. At a ReLU kink (`Z = 0`) relu' is `reluGradAtZero`.
+ *
+ * @example
+ * ```ts
+ * import { spectrum } from 'saddlelab';
+ * const { value, gradient } = spectrum.localizedLossGradient([[[1, 0]], [[2]]], [[1, 0]], [[-1]]);
+ * console.log(value, gradient[0]); // -2 [ [ -2, -0 ] ]
+ * ```
+ */
+export function localizedLossGradient(
+  weights: NestedWeights,
+  X: number[][],
+  G: number[][],
+  options: LocalizedLossOptions = {},
+): { value: number; gradient: NestedWeights } {
+  const o = lossOptions(options);
+  const p = checkProblem(weights, X, G);
+  const r = localizedLossAndGradient(p.W, p.X, p.G, o.activation, o.reluGradAtZero);
+  return { value: r.value, gradient: r.gradient.map((g) => g.to2DArray()) };
+}
+
+export function checkActivation(activation: unknown): asserts activation is Activation {
+  if (activation !== 'relu' && activation !== 'linear') fail('activation', "one of 'relu', 'linear'", activation);
+}
