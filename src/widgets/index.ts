@@ -24,6 +24,7 @@ export { widgetRegistry, createWidgetRegistry } from './registry';
 export type { WidgetRegistry, RegisteredWidget } from './registry';
 export { figureSpec, figureSvg } from './static-figure';
 export { installLabExtension, labExtensionSource } from './labextension';
-export { prepareReport } from './report';
+export { prepareReport, writeReport } from './report';
+export type { ReportOptions } from './report';
 export { WIDGET_MODULE, WIDGET_MODULE_VERSION, MODEL_NAMES, VIEW_NAMES } from './version';
 export type * from './state';

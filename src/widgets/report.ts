@@ -37,3 +37,38 @@ export function prepareReport<T extends object>(notebook: T): T {
   if (!viewsLeft && nb.metadata) delete nb.metadata.widgets;
   return nb as unknown as T;
 }
+
+/** Options of writeReport. */
+export interface ReportOptions {
+  /** The `jupyter` executable (default: `.venv/bin/jupyter` of this project when it exists, else `jupyter` on PATH). */
+  jupyter?: string;
+}
+
+/**
+ * Converts an executed notebook to a self-contained HTML report that shows
+ * every saddlelab figure without a kernel, JavaScript or network: the
+ * notebook goes through `prepareReport`, then `jupyter nbconvert --to html`.
+ *
+ * @example
+ * ```ts
+ * import { writeReport } from './report';
+ * // writeReport('tutorials/01-linear.ipynb', 'reports/01-linear.html');
+ * ```
+ */
+export function writeReport(notebookPath: string, htmlPath: string, options: ReportOptions = {}): void {
+  // Required lazily: this module's pure part is also used where child_process is unwanted.
+  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const os = require('node:os') as typeof import('node:os');
+  const local = path.resolve(__dirname, '..', '..', '.venv', 'bin', 'jupyter');
+  const jupyter = options.jupyter ?? (fs.existsSync(local) ? local : 'jupyter');
+  const nb = prepareReport(JSON.parse(fs.readFileSync(notebookPath, 'utf8')));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saddlelab-report-'));
+  const staged = path.join(dir, path.basename(notebookPath));
+  fs.writeFileSync(staged, JSON.stringify(nb));
+  const out = path.resolve(htmlPath);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  execFileSync(jupyter, ['nbconvert', '--to', 'html', '--output', path.basename(out, '.html'), '--output-dir', path.dirname(out), staged], { stdio: ['ignore', 'pipe', 'pipe'] });
+  fs.rmSync(dir, { recursive: true, force: true });
+}
