@@ -37,6 +37,11 @@ export interface IdxArray {
   data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 }
 
+/** Like `fail`, but `got` is already a description (printed as is, not quoted). */
+export function failWith(field: string, accepted: string, got: string): never {
+  throw new SaddlelabError(`[saddlelab] ${field} must be ${accepted}; got ${got}`, field);
+}
+
 /**
  * Parses an IDX buffer, checking the magic number, the declared type and that
  * the buffer holds exactly `4 + 4·ndims + Π dims · size` bytes.
@@ -51,18 +56,18 @@ export interface IdxArray {
  */
 export function parseIdx(bytes: Uint8Array, source = 'buffer'): IdxArray {
   if (!(bytes instanceof Uint8Array)) fail('bytes', 'a Uint8Array (or Buffer) holding an IDX file', bytes);
-  if (bytes.length < 4) fail(source, 'an IDX buffer of at least 4 bytes (the magic number)', `${bytes.length} bytes`);
+  if (bytes.length < 4) failWith(source, 'an IDX buffer of at least 4 bytes (the magic number)', `${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    fail(`${source} magic number`, 'bytes 0x00 0x00 <type> <ndims>', `0x${view.getUint32(0).toString(16).padStart(8, '0')}`);
+    failWith(`${source} magic number`, 'bytes 0x00 0x00 <type> <ndims>', `0x${view.getUint32(0).toString(16).padStart(8, '0')}`);
   }
   const typeCode = bytes[2] as keyof typeof IDX_TYPES;
   const type = IDX_TYPES[typeCode];
-  if (!type) fail(`${source} type byte`, 'one of 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e', `0x${bytes[2].toString(16)}`);
+  if (!type) failWith(`${source} type byte`, 'one of 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e', `0x${bytes[2].toString(16)}`);
   const ndims = bytes[3];
   if (ndims === 0) fail(`${source} ndims byte`, 'at least 1', 0);
   const header = 4 + 4 * ndims;
-  if (bytes.length < header) fail(source, `at least ${header} bytes for a ${ndims}-dimensional header`, `${bytes.length} bytes`);
+  if (bytes.length < header) failWith(source, `at least ${header} bytes for a ${ndims}-dimensional header`, `${bytes.length} bytes`);
   const dims: number[] = [];
   let count = 1;
   for (let i = 0; i < ndims; i++) {

@@ -6,7 +6,7 @@ import { dirname, join } from 'path';
 import { existsSync } from 'fs';
 import { SaddlelabError, fail, requireKnownKeys, requireObject, requireOneOf, requirePositiveInt } from '../errors';
 import type { Dataset } from './dataset';
-import { readIdxFile } from './idx';
+import { failWith, readIdxFile } from './idx';
 import { createRng } from './random';
 
 export interface MnistOptions {
@@ -86,9 +86,9 @@ export function mnist(options: MnistOptions = {}): Dataset & { labels: Int32Arra
   const files = mnistFiles(options.dir);
   const images = readIdxFile(split === 'test' ? files.testImages : files.trainImages);
   const labelFile = readIdxFile(split === 'test' ? files.testLabels : files.trainLabels);
-  if (images.type !== 'uint8' || images.dims.length !== 3) fail('mnist images', 'a uint8 IDX file of dims [count, rows, cols]', `${images.type} [${images.dims}]`);
+  if (images.type !== 'uint8' || images.dims.length !== 3) failWith('mnist images', 'a uint8 IDX file of dims [count, rows, cols]', `${images.type} [${images.dims}]`);
   if (labelFile.type !== 'uint8' || labelFile.dims.length !== 1 || labelFile.dims[0] !== images.dims[0]) {
-    fail('mnist labels', `a uint8 IDX file of dims [${images.dims[0]}]`, `${labelFile.type} [${labelFile.dims}]`);
+    failWith('mnist labels', `a uint8 IDX file of dims [${images.dims[0]}]`, `${labelFile.type} [${labelFile.dims}]`);
   }
   const total = images.dims[0];
   const dIn = images.dims[1] * images.dims[2];

@@ -12,7 +12,7 @@
 import { Matrix } from 'ml-matrix';
 import { fail, requireKnownKeys, requireNonNegativeInt, requireObject, requirePositive, requirePositiveInt } from '../errors';
 import { createRng } from '../data/random';
-import { checkActivation, checkProblem, localizedLossAndGradient, lossOptions, toMatrix, type Activation, type LocalizedLossOptions, type NestedWeights } from './localized';
+import { checkActivation, checkProblem, failWith, localizedLossAndGradient, lossOptions, toMatrix, type Activation, type LocalizedLossOptions, type NestedWeights } from './localized';
 import { singularValues } from './svd';
 
 export interface EscapeOptions {
@@ -94,7 +94,7 @@ export function escape(X: number[][], G: number[][], options: EscapeOptions = {}
   widths.forEach((w, i) => requirePositiveInt(Array.isArray(o.width) ? `width[${i}]` : 'width', w));
   const Xm = toMatrix('X', X);
   const Gm = toMatrix('G', G);
-  if (Gm.rows !== Xm.rows) fail('G', `${Xm.rows} rows (one per row of X)`, `${Gm.rows} rows`);
+  if (Gm.rows !== Xm.rows) failWith('G', `${Xm.rows} rows (one per row of X)`, `${Gm.rows} rows`);
   const gNorm = Gm.norm();
   if (gNorm === 0) fail('G', 'a matrix with a non-zero entry (G = 0 has no escape direction)', 'all zeros');
 

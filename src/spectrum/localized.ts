@@ -9,13 +9,18 @@
  * `Z_ℓ = Z_{ℓ−1}σ W_ℓᵀ`, `Z_0σ = X`, `Zσ = relu(Z)` on hidden layers, `Y = Z_L`.
  */
 import { Matrix } from 'ml-matrix';
-import { fail, requireKnownKeys, requireObject } from '../errors';
+import { SaddlelabError, fail, requireKnownKeys, requireObject } from '../errors';
 
 /** `'relu'` (the paper) or `'linear'` (deep linear networks). */
 export type Activation = 'relu' | 'linear';
 
 /** Nested weights as JSON has them: `weights[ℓ][i][j]`, each `d_ℓ × d_{ℓ−1}`. */
 export type NestedWeights = number[][][];
+
+/** Like `fail`, but `got` is already a description (printed as is, not quoted). */
+export function failWith(field: string, accepted: string, got: string): never {
+  throw new SaddlelabError(`[saddlelab] ${field} must be ${accepted}; got ${got}`, field);
+}
 
 /** Converts `number[][]` to an ml-matrix `Matrix`, validating shape and finiteness. */
 export function toMatrix(field: string, rows: unknown, cols?: number): Matrix {
@@ -37,15 +42,15 @@ export function toMatrix(field: string, rows: unknown, cols?: number): Matrix {
 export function checkProblem(weights: unknown, X: unknown, G: unknown): { W: Matrix[]; X: Matrix; G: Matrix } {
   const Xm = toMatrix('X', X);
   const Gm = toMatrix('G', G);
-  if (Gm.rows !== Xm.rows) fail('G', `${Xm.rows} rows (one per row of X)`, `${Gm.rows} rows`);
+  if (Gm.rows !== Xm.rows) failWith('G', `${Xm.rows} rows (one per row of X)`, `${Gm.rows} rows`);
   if (!Array.isArray(weights) || weights.length === 0) fail('weights', 'a non-empty array of matrices (number[][][])', weights);
   const W = weights.map((w, l) => toMatrix(`weights[${l}]`, w));
   let dPrev = Xm.columns;
   W.forEach((w, l) => {
-    if (w.columns !== dPrev) fail(`weights[${l}]`, `${dPrev} columns (the width of the previous layer)`, `${w.columns} columns`);
+    if (w.columns !== dPrev) failWith(`weights[${l}]`, `${dPrev} columns (the width of the previous layer)`, `${w.columns} columns`);
     dPrev = w.rows;
   });
-  if (dPrev !== Gm.columns) fail(`weights[${W.length - 1}]`, `${Gm.columns} rows (the columns of G)`, `${dPrev} rows`);
+  if (dPrev !== Gm.columns) failWith(`weights[${W.length - 1}]`, `${Gm.columns} rows (the columns of G)`, `${dPrev} rows`);
   return { W, X: Xm, G: Gm };
 }
 
