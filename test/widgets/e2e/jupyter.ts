@@ -110,3 +110,29 @@ export function notebook(cells: string[], kernel: { name: string; display_name: 
     nbformat_minor: 5,
   });
 }
+
+/** Runs cell `index` of the current notebook (through the application's commands). */
+export async function runCell(page: Page, index: number): Promise<void> {
+  await page.evaluate(async (i) => {
+    const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { activeCellIndex: number } } }; commands: { execute(id: string): Promise<unknown> } } }).jupyterapp;
+    app.shell.currentWidget.content.activeCellIndex = i;
+    await app.commands.execute('notebook:run-cell');
+  }, index);
+}
+
+/** The text of cell `index`'s output area. */
+export async function outputText(page: Page, index: number): Promise<string> {
+  return page.evaluate((i) => (document.querySelectorAll('.jp-Notebook .jp-Cell')[i]?.querySelector('.jp-OutputArea') as HTMLElement | null)?.innerText ?? '', index);
+}
+
+/** Waits until cell `index`'s output matches `pattern`; returns the text. */
+export async function waitOutput(page: Page, index: number, pattern: RegExp, timeoutMs = 60000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < end) {
+    text = await outputText(page, index);
+    if (pattern.test(text)) return text;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`[saddlelab] cell ${index} output never matched ${pattern}; last: ${JSON.stringify(text.slice(0, 500))}`);
+}

@@ -1,0 +1,119 @@
+/**
+ * The whole chain in a real browser: the saddlelab kernel (issue 3) trains a
+ * small network in a notebook with a TrainingDashboard, in JupyterLab 4 and
+ * Notebook 7, in Chromium. The plot renders; its traces grow while training
+ * runs; pause, resume and stop act on the kernel (later cells read the run
+ * state and the stopped step); a page reload restores the widget from the
+ * live kernel; Run All puts each widget in its own cell. Screenshots go to
+ * test-results/.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { RESULTS, ROOT, VENV, launch, missing, notebook, outputText, runAll, runCell, startServer, waitKernelIdle, waitOutput, type Server } from './jupyter';
+
+const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
+const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)');
+const maybe = why ? describe.skip : describe;
+if (why) console.warn(`[saddlelab] skipping widget training e2e tests: ${why}`);
+
+const KERNEL = { name: 'saddlelab', display_name: 'TypeScript (saddlelab)', language: 'typescript' };
+const IMPORT = `import { train, data, widgets } from ${JSON.stringify(join(ROOT, 'dist', 'index'))};`;
+const SETUP = `const ds = data.linearTeacher({ singularValues: [10, 20, 30, 40, 50], n: 100, seed: 0 });
+const net = train.mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } });
+const run = train.start(net, ds, { steps: 1000000, lr: 5e-4, log: false });
+const dash = new widgets.TrainingDashboard(run.history, run.control);
+dash`;
+
+async function points(page: Page): Promise<number> {
+  return page.$eval('.saddlelab-widget', (e) => Number((e as HTMLElement).dataset.points ?? 0));
+}
+
+maybe.each(['lab', 'notebook'] as const)('training dashboard in %s', (app) => {
+  let server: Server;
+  let browser: Browser;
+  const root = mkdtempSync(join(tmpdir(), `saddlelab-train-${app}-`));
+  const url = (nb: string) => `${server.url}/${app === 'lab' ? 'lab/tree' : 'notebooks'}/${nb}`;
+
+  beforeAll(async () => {
+    // The kernelspec and the widget extension, as a user gets them.
+    execFileSync(process.execPath, [join(ROOT, 'bin', 'saddlelab.js'), 'install', '--prefix', join(root, 'prefix')], { stdio: 'pipe' });
+    writeFileSync(join(root, 'dash.ipynb'), notebook([IMPORT, SETUP, 'run.control.state', 'const h = await run.done; `${h.end?.reason} at step ${h.end?.step}`'], KERNEL));
+    writeFileSync(
+      join(root, 'three.ipynb'),
+      notebook(
+        [
+          IMPORT,
+          `const h = train.createHistory({ name: 'a', activation: 'linear', dims: [2, 2], depth: 1, config: {} });\nfor (let t = 0; t < 50; t++) h.addStep({ step: t, loss: 1 / (t + 1), paramNorm: 1, lr: 1 });`,
+          'new widgets.LossPlot(h, { title: "one" })',
+          'new widgets.LossPlot(h, { title: "two" })',
+          'new widgets.LossPlot(h, { title: "three" })',
+        ],
+        KERNEL,
+      ),
+    );
+    server = await startServer(app, root, { JUPYTER_PATH: join(root, 'prefix', 'share', 'jupyter'), PATH: `${join(VENV, 'bin')}:${process.env.PATH}` });
+    browser = await launch();
+  }, 240000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('renders, grows, pauses, resumes, stops; reload restores the widget', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
+    await page.goto(url('dash.ipynb'));
+    await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
+    await waitKernelIdle(server, 'dash.ipynb');
+    await runCell(page, 0);
+    await runCell(page, 1);
+    await page.waitForSelector('.saddlelab-widget .main-svg', { timeout: 90000 });
+    // Traces grow while training runs.
+    await page.waitForFunction(() => Number((document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points) > 0, undefined, { timeout: 60000 });
+    const p0 = await points(page);
+    await page.waitForFunction((p) => Number((document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points) > p + 20, p0, { timeout: 60000 });
+    await page.screenshot({ path: join(RESULTS, `widgets-training-${app}-running.png`), fullPage: true });
+    // Pause: the kernel's RunControl reads paused, and no more points arrive.
+    await page.click('.saddlelab-widget button[data-action="pause"]');
+    await page.waitForFunction(() => /paused/.test(document.querySelector('.saddlelab-progress')?.textContent ?? ''), undefined, { timeout: 30000 });
+    await runCell(page, 2);
+    await waitOutput(page, 2, /paused/);
+    // Resume: running again, points grow.
+    await page.click('.saddlelab-widget button[data-action="resume"]');
+    await runCell(page, 2);
+    await waitOutput(page, 2, /running/);
+    const p1 = await points(page);
+    await page.waitForFunction((p) => Number((document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points) > p + 20, p1, { timeout: 60000 });
+    // Stop: the run ends, a later cell reads the stopped step.
+    await page.click('.saddlelab-widget button[data-action="stop"]');
+    await runCell(page, 3);
+    const ended = await waitOutput(page, 3, /stopped at step \d+/);
+    expect(Number(/step (\d+)/.exec(ended)![1])).toBeGreaterThan(0);
+    await page.screenshot({ path: join(RESULTS, `widgets-training-${app}-stopped.png`), fullPage: true });
+    // Reload: the widget comes back from the live kernel (request_states / request_state).
+    await page.reload();
+    await page.waitForSelector('.saddlelab-widget .main-svg', { timeout: 90000 });
+    await page.waitForFunction(() => Number((document.querySelector('.saddlelab-widget') as HTMLElement)?.dataset.points) > 0, undefined, { timeout: 60000 });
+    await page.screenshot({ path: join(RESULTS, `widgets-training-${app}-reloaded.png`), fullPage: true });
+    await page.close();
+  });
+
+  test('Run All puts each widget in its own cell', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
+    await page.goto(url('three.ipynb'));
+    await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
+    await waitKernelIdle(server, 'three.ipynb');
+    await runAll(page, app);
+    await page.waitForFunction(() => document.querySelectorAll('.saddlelab-widget .main-svg').length >= 3, undefined, { timeout: 90000 });
+    const perCell = await page.$$eval('.jp-Notebook .jp-Cell', (cells) => cells.map((c) => c.querySelectorAll('.saddlelab-widget').length));
+    expect(perCell).toEqual([0, 0, 1, 1, 1]);
+    const titles = await page.$$eval('.jp-Notebook .jp-Cell', (cells) => cells.slice(2).map((c) => c.querySelector('.gtitle')?.textContent));
+    expect(titles).toEqual(['one', 'two', 'three']);
+    expect(await outputText(page, 1)).not.toMatch(/Error/);
+    await page.screenshot({ path: join(RESULTS, `widgets-runall-${app}.png`), fullPage: true });
+    await page.close();
+  });
+});
