@@ -1,5 +1,5 @@
 import { Matrix, QrDecomposition } from 'ml-matrix';
-import { energyOutsideTop1, ratio12, reluCutRatio, singularValues } from '../../src/spectrum/svd';
+import { energyOutsideTop1, gramSingularValues, ratio12, reluCutRatio, singularValues } from '../../src/spectrum/svd';
 import { createRng } from '../../src/data/random';
 
 /** Random orthogonal n×n matrix (Q of a seeded Gaussian matrix). */
@@ -63,6 +63,27 @@ describe('singularValues', () => {
     expect(() => singularValues(new Float32Array(6), 2, 3, 0)).toThrow(/^\[saddlelab\] k must be a positive integer/);
     expect(() => singularValues([1, 2] as unknown as Float32Array, 1, 2)).toThrow(/^\[saddlelab\] m must be a Float32Array or Float64Array/);
     expect(() => singularValues(new Float32Array([1, NaN]), 1, 2)).toThrow(/^\[saddlelab\] m\[1\] must be a finite number/);
+  });
+});
+
+describe('gramSingularValues', () => {
+  test('agrees with singularValues on tall and wide known spectra, and on random matrices', () => {
+    const D = [50, 40, 30, 20, 10, 1e-3];
+    const U = orthogonal(40, 5).subMatrix(0, 39, 0, 5);
+    const V = orthogonal(6, 6);
+    const M = U.mmul(Matrix.diag(D)).mmul(V.transpose()); // 40 × 6
+    const tall = gramSingularValues(flat(M), 40, 6);
+    const wide = gramSingularValues(flat(M.transpose()), 6, 40, 4);
+    D.slice(0, 5).forEach((v, i) => expect(tall[i]).toBeCloseTo(v, 9));
+    expect(Math.abs(tall[5] - 1e-3)).toBeLessThan(1e-9); // ε·s1²/s6 ≈ 5e-10
+    expect(wide.length).toBe(4);
+    D.slice(0, 4).forEach((v, i) => expect(wide[i]).toBeCloseTo(v, 9));
+    const rng = createRng(7);
+    const R = Float32Array.from(rng.normals(300 * 30));
+    const a = singularValues(R, 300, 30, 10);
+    const b = gramSingularValues(R, 300, 30, 10);
+    a.forEach((v, i) => expect(Math.abs(b[i] - v)).toBeLessThan(1e-10 * a[0]));
+    expect(() => gramSingularValues(new Float32Array(3), 2, 2)).toThrow(/^\[saddlelab\] m must be a matrix of rows × cols/);
   });
 });
 
