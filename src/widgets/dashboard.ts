@@ -70,6 +70,11 @@ export class TrainingDashboard extends PlotWidget {
     // RunControl ignores a pause after the end and a resume when not paused.
     if (value) this.control.pause();
     else this.control.resume();
+    // A paused loop sends no more steps, so the new phase would never reach the browser.
+    this.sendUpdate({ progress: this.progress() });
+  }
+  protected endState(): Partial<PlotState> {
+    return { progress: this.progress() };
   }
   protected custom(content: Record<string, unknown>): void {
     if (content.type !== 'control' || !this.control) return;
@@ -81,16 +86,18 @@ export class TrainingDashboard extends PlotWidget {
   }
   /** Tells the browser the run state right away (buttons must not wait for the next step). */
   private flushProgress(): void {
-    this.setBrowser('paused', this.browser.paused);
+    this.sendUpdate({ paused: this.browser.paused, progress: this.progress() });
   }
   /** Pause from the kernel (same as the browser's button). */
   pause(): void {
     this.control?.pause();
-    this.setBrowser('paused', true);
+    this.browser.paused = true;
+    this.flushProgress();
   }
   resume(): void {
     this.control?.resume();
-    this.setBrowser('paused', false);
+    this.browser.paused = false;
+    this.flushProgress();
   }
   stop(): void {
     this.control?.stop();

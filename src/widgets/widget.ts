@@ -129,12 +129,6 @@ export abstract class PlotWidget implements RegisteredWidget {
     return () => this.listeners.delete(listener);
   }
 
-  /** Sets a browser-side value from the kernel (it is sent to the browser). */
-  protected setBrowser<K extends BrowserKey>(key: K, value: PlotState[K]): void {
-    this.browser[key] = value;
-    this.sendUpdate({ [key]: value });
-  }
-
   /** ipywidgets state: the protocol fields plus PlotState, buffers split out. */
   getState(): { state: Record<string, unknown>; buffer_paths: Array<Array<string | number>>; buffers: ArrayBufferView[] } {
     const split = splitBuffers({ ...this.state } as unknown as Record<string, unknown>);
@@ -191,7 +185,8 @@ export abstract class PlotWidget implements RegisteredWidget {
   /** Hook: a `custom` message from the browser. */
   protected custom(_content: Record<string, unknown>): void {}
 
-  private sendUpdate(partial: Record<string, unknown>): void {
+  /** Sends some state keys to the browser (binary fields as buffers). */
+  protected sendUpdate(partial: Record<string, unknown>): void {
     if (!this.comm || this.comm.closed) return;
     const { state, buffer_paths, buffers } = splitBuffers(partial);
     this.comm.send({ method: 'update', state, buffer_paths }, {}, buffers);
@@ -259,7 +254,14 @@ export abstract class PlotWidget implements RegisteredWidget {
   /** A run ended: last update, and the static figure in the display replaced by the final one. */
   private ended(): void {
     this.flush();
+    const last = this.endState();
+    if (Object.keys(last).length) this.sendUpdate(last);
     if (this.displayed) this.kernel.updateDisplay(this.displayId, this.bundle());
+  }
+
+  /** Hook: state to send when a run ends even if no point was added (the dashboard's final progress). */
+  protected endState(): Partial<PlotState> {
+    return {};
   }
 
   /** One line describing the widget (the bundle's text/plain). */
