@@ -1,11 +1,13 @@
 /**
  * Plateaus, escapes and rank increments read off a history (issue 2). The
  * criteria, documented in docs/phases.md:
- * - Work with λ(t) = log10 loss(t). R = λ(0) − min λ is the total drop in decades.
- * - A step t is *flat* when over the next window w (default 2 % of the run)
- *   λ falls by less than `flatness` (default 0.1) times the run's average fall
+ * - Work with λ(t) = log10 loss(t). R = λ(0) − min λ is the total drop in decades,
+ *   capped at `maxDecades` (default 4) so that a fall to the float32 noise floor
+ *   does not hide the plateaus above it.
+ * - A step t is *flat* when over the next window w (default 1 % of the run)
+ *   λ falls by less than `flatness` (default 2) times the run's average fall
  *   over a window, R·w/T. A *plateau* is a maximal stretch of flat steps at
- *   least `minLength` (default 5 % of the run) long.
+ *   least `minLength` (default 2 % of the run) long.
  * - Its *escape step* is the first step after the plateau starts where λ is
  *   below the plateau's median level by more than `escapeDrop`·R (default 0.05);
  *   a plateau the run never leaves has none.
@@ -45,6 +47,7 @@ export interface PhaseOptions {
   flatness?: number;
   minLength?: number;
   escapeDrop?: number;
+  maxDecades?: number;
   rankThreshold?: number;
 }
 
@@ -73,12 +76,13 @@ export function detectPhases(history: History, options: PhaseOptions = {}): Phas
   if (n >= 4) {
     const T = steps[n - 1] - steps[0];
     const stride = T / (n - 1);
-    const window = Math.max(1, Math.round(requirePositive('window', options.window ?? Math.max(stride, 0.02 * T)) / stride));
-    const flatness = requirePositive('flatness', options.flatness ?? 0.1);
-    const minLength = requirePositive('minLength', options.minLength ?? 0.05 * T);
+    const window = Math.max(1, Math.round(requirePositive('window', options.window ?? Math.max(stride, 0.01 * T)) / stride));
+    const flatness = requirePositive('flatness', options.flatness ?? 2);
+    const minLength = requirePositive('minLength', options.minLength ?? 0.02 * T);
     const escapeDrop = requirePositive('escapeDrop', options.escapeDrop ?? 0.05);
     const lam = Array.from(loss, (c) => Math.log10(Math.max(c, Number.MIN_VALUE)));
-    const R = lam[0] - Math.min(...lam);
+    const maxDecades = requirePositive('maxDecades', options.maxDecades ?? 4);
+    const R = Math.min(maxDecades, lam[0] - Math.min(...lam));
     const flatFall = (flatness * R * window) / (n - 1);
     let runStart = -1;
     const close = (endIdx: number) => {
