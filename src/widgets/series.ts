@@ -21,7 +21,7 @@ import type { LawState, RunSeriesState, SpectrumState } from './state';
  * ```
  */
 export function runSeries(history: History, from = 0): RunSeriesState {
-  const phases = history.length >= 4 ? detectPhases(history) : { plateaus: [], escapes: [] };
+  const phases = phasesOf(history);
   return {
     name: history.meta.name,
     steps: history.steps().slice(from),
@@ -29,6 +29,38 @@ export function runSeries(history: History, from = 0): RunSeriesState {
     plateaus: phases.plateaus.map((p) => [p.start, p.end] as [number, number]),
     escapes: [...phases.escapes],
   };
+}
+
+interface CachedPhases {
+  length: number;
+  ended: boolean;
+  plateaus: Array<{ start: number; end: number }>;
+  escapes: number[];
+}
+const phaseCache = new WeakMap<History, CachedPhases>();
+
+/**
+ * The plateaus and escapes of a history. detectPhases reads the whole
+ * series, so during a long run they are recomputed only when the series has
+ * grown by 1/64 since the last time (amortized O(64) per point, and
+ * deterministic), and always once the run has ended.
+ */
+export function phasesOf(history: History): Pick<CachedPhases, 'plateaus' | 'escapes'> {
+  const n = history.length;
+  const ended = history.end !== undefined;
+  const c = phaseCache.get(history);
+  if (c && (c.length === n || (!ended && n < c.length + Math.ceil(c.length / 64) && n >= 4096)) && c.ended === ended) return c;
+  let found: Pick<CachedPhases, 'plateaus' | 'escapes'> = { plateaus: [], escapes: [] };
+  if (n >= 4) {
+    try {
+      found = detectPhases(history);
+    } catch {
+      // Marks are decoration: a failure in phase detection must not stop the plot.
+    }
+  }
+  const entry = { length: n, ended, plateaus: found.plateaus, escapes: found.escapes };
+  phaseCache.set(history, entry);
+  return entry;
 }
 
 function flatten(records: SpectrumRecord[], pick: (r: SpectrumRecord) => Float64Array[] | undefined, layers: number, k: number): Float64Array {
