@@ -9,7 +9,7 @@
 //   node scripts/build-widgets.mjs --version  # version.ts only
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -102,12 +102,8 @@ _JUPYTERLAB[NAME]={
 `;
 const hash = createHash('sha256').update(container).digest('hex').slice(0, 20);
 const outDir = join(root, 'widgets/labextension');
-rmSync(outDir, { recursive: true, force: true });
-mkdirSync(join(outDir, 'static'), { recursive: true });
 const load = `static/remoteEntry.${hash}.js`;
-writeFileSync(join(outDir, load), container);
-writeFileSync(
-  join(outDir, 'package.json'),
+const manifest =
   JSON.stringify(
     {
       name: MODULE,
@@ -118,6 +114,19 @@ writeFileSync(
     },
     null,
     2,
-  ) + '\n',
-);
+  ) + '\n';
+const current = join(outDir, 'package.json');
+if (existsSync(current) && readFileSync(current, 'utf8') === manifest && existsSync(join(outDir, load))) {
+  // Unchanged: leave the folder alone, so tests reading it in parallel never see it half-written.
+  console.error(`[saddlelab] widgets/labextension is up to date (${load})`);
+  process.exit(0);
+}
+// Write beside it, then swap, so readers see the old or the new extension, never a mix.
+const tmp = `${outDir}.tmp-${process.pid}`;
+rmSync(tmp, { recursive: true, force: true });
+mkdirSync(join(tmp, 'static'), { recursive: true });
+writeFileSync(join(tmp, load), container);
+writeFileSync(join(tmp, 'package.json'), manifest);
+rmSync(outDir, { recursive: true, force: true });
+renameSync(tmp, outDir);
 console.error(`[saddlelab] built widgets/labextension (${(container.length / 1e6).toFixed(1)} MB, ${load})`);

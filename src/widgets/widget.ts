@@ -31,7 +31,10 @@ export interface WidgetOptions {
 
 const BROWSER_KEYS: readonly BrowserKey[] = ['cursor', 'selected_layers', 'paused', 'log_y'];
 const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 let displayCounter = 0;
+/** Kernels already told that their widgets are static (the notice is printed once per kernel). */
+const noticed = new WeakSet<object>();
 
 interface Sent {
   points: number;
@@ -286,7 +289,10 @@ export abstract class PlotWidget implements RegisteredWidget {
    * display id, so the static figure can be refreshed when the run ends).
    */
   display(): void {
-    this.ensureComm();
+    if (!this.ensureComm() && !noticed.has(this.kernel)) {
+      noticed.add(this.kernel);
+      console.log('[saddlelab] static figures only: live widgets need the saddlelab kernel (npx saddlelab install, then pick "TypeScript (saddlelab)")');
+    }
     this.kernel.display(this.bundle(), { displayId: this.displayId });
     this.displayed = true;
   }
@@ -298,6 +304,11 @@ export abstract class PlotWidget implements RegisteredWidget {
   [JUPYTER_DISPLAY](): MimeBundle {
     this.display();
     return {};
+  }
+
+  /** What console.log and a kernel without rich display print: the one-line description, not the object's fields. */
+  [INSPECT](): string {
+    return this.describe();
   }
 
   /** Stops listening to the histories and closes the comm. */

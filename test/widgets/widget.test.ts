@@ -176,10 +176,15 @@ describe('display bundle', () => {
     expect(String(kernel.updates[0].bundle['text/plain'])).toMatch(/120 steps/);
   });
 
-  test('without a live kernel the bundle is static (no comm, no widget view)', () => {
+  test('without a live kernel the bundle is static (no comm, no widget view), with a one-line notice once', () => {
     const kernel = createFakeKernel(false);
     const w = new LayerLawPlot(staircase(100, 4), { kernel });
+    const log = jest.spyOn(console, 'log').mockImplementation(() => {});
     w.display();
+    w.display();
+    expect(log.mock.calls.map((c) => String(c[0]))).toEqual(['[saddlelab] static figures only: live widgets need the saddlelab kernel (npx saddlelab install, then pick "TypeScript (saddlelab)")']);
+    log.mockRestore();
+    expect(require('node:util').inspect(w)).toMatch(/^LayerLawPlot\(stairs, weights, step 80: s1\/s2 = \[/);
     expect(kernel.comms).toHaveLength(0);
     const b = kernel.displays[0].bundle;
     expect(Object.keys(b).sort()).toEqual(['image/svg+xml', 'text/plain']);
