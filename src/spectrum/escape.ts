@@ -26,16 +26,18 @@ export interface EscapeOptions {
   seed?: number;
   /** Most gradient steps per start (default 3000). */
   steps?: number;
-  /** Step size, in units of the sphere's radius per unit gradient of G with ‖G‖_F = 1 (default 0.05). */
+  /** Step size, in units of the sphere's radius per unit gradient of G with ‖G‖_F = 1 (default 0.5). */
   stepSize?: number;
   /** Two speeds within this (absolute) count as the same optimum in `reachedBest` (default 1e-3). */
   tolerance?: number;
   /** 'relu' (default) or 'linear'. */
   activation?: Activation;
+  /** Also return every start's per-layer singular values (`startSpectra`; default false: one SVD per layer per start). */
+  spectraPerStart?: boolean;
 }
 
-const ESCAPE_KEYS = ['depth', 'width', 'starts', 'seed', 'steps', 'stepSize', 'tolerance', 'activation'] as const;
-const DEFAULTS = { depth: 3, width: 10, starts: 20, seed: 0, steps: 3000, stepSize: 0.05, tolerance: 1e-3, activation: 'relu' as Activation };
+const ESCAPE_KEYS = ['depth', 'width', 'starts', 'seed', 'steps', 'stepSize', 'tolerance', 'activation', 'spectraPerStart'] as const;
+const DEFAULTS = { depth: 3, width: 10, starts: 20, seed: 0, steps: 3000, stepSize: 0.5, tolerance: 1e-3, activation: 'relu' as Activation, spectraPerStart: false };
 
 /** One start's outcome. */
 export interface EscapeStart {
@@ -61,6 +63,8 @@ export interface EscapeResult {
   starts: number[];
   /** How many starts came within `tolerance` of the best speed. */
   reachedBest: number;
+  /** With `spectraPerStart`: `startSpectra[start][ℓ]` = singular values of layer ℓ of that start's direction. */
+  startSpectra?: number[][][];
   /** The options used, defaults filled in. */
   options: Required<Omit<EscapeOptions, 'width'>> & { widths: number[] };
 }
@@ -88,6 +92,7 @@ export function escape(X: number[][], G: number[][], options: EscapeOptions = {}
   requirePositiveInt('steps', o.steps);
   requirePositive('stepSize', o.stepSize);
   requirePositive('tolerance', o.tolerance);
+  if (typeof o.spectraPerStart !== 'boolean') fail('spectraPerStart', 'true or false', o.spectraPerStart);
   checkActivation(o.activation);
   const widths = Array.isArray(o.width) ? o.width : new Array<number>(o.depth - 1).fill(o.width);
   if (Array.isArray(o.width) && o.width.length !== o.depth - 1) fail('width', `a number or an array of depth − 1 = ${o.depth - 1} widths`, o.width);
@@ -116,14 +121,16 @@ export function escape(X: number[][], G: number[][], options: EscapeOptions = {}
   });
   const b = results[best];
   const reachedBest = results.filter((r) => r.speed >= b.speed - o.tolerance).length;
+  const spectra = (W: Matrix[]) => W.map((w) => Array.from(singularValues(Float64Array.from(w.to1DArray()), w.rows, w.columns)));
   return {
     speed: b.speed,
     direction: b.direction.map((w) => w.to2DArray()),
-    layerSingularValues: b.direction.map((w) => Array.from(singularValues(Float64Array.from(w.to1DArray()), w.rows, w.columns))),
+    layerSingularValues: spectra(b.direction),
     residual: b.residual,
     starts: results.map((r) => r.speed),
     reachedBest,
-    options: { depth: o.depth, widths, starts: o.starts, seed: o.seed, steps: o.steps, stepSize: o.stepSize, tolerance: o.tolerance, activation: o.activation },
+    ...(o.spectraPerStart ? { startSpectra: results.map((r) => spectra(r.direction)) } : {}),
+    options: { depth: o.depth, widths, starts: o.starts, seed: o.seed, steps: o.steps, stepSize: o.stepSize, tolerance: o.tolerance, activation: o.activation, spectraPerStart: o.spectraPerStart },
   };
 }
 
@@ -182,9 +189,10 @@ function residualOf(W: Matrix[], grad: Matrix[], speed: number): number {
  * Riemannian gradient descent on the sphere: step along the tangent part of
  * −∇L0, then retract by rescaling. The step is fixed, not backtracked: L0 is
  * only piecewise smooth (ReLU kinks), and a monotone line search stalls on the
- * first kink it meets, far from any critical point. The last iterates are
- * averaged over a decaying step (η·(1 − k/steps) in the last quarter) so a
- * descent that chatters across a kink settles; the best iterate seen is kept.
+ * first kink it meets, far from any critical point. In the last quarter the
+ * step decays geometrically to 1e-6·η, so a descent that chatters across a
+ * kink (the optima of Example 1 sit on kinks) settles onto it; the best
+ * iterate seen is kept.
  * It stops early when the tangent gradient is below 1e-10·‖G‖.
  */
 function descend(W: Matrix[], X: Matrix, G: Matrix, activation: Activation, steps: number, step: number): EscapeStart {
@@ -198,7 +206,7 @@ function descend(W: Matrix[], X: Matrix, G: Matrix, activation: Activation, step
     const tangent = cur.gradient.map((g, l) => Matrix.sub(g, Matrix.mul(W[l], radial)));
     const tNorm = Math.sqrt(dotAll(tangent, tangent));
     if (tNorm < 1e-10 * gScale) break;
-    const eta = k < 0.75 * steps ? step : step * 4 * (1 - k / steps);
+    const eta = k < 0.75 * steps ? step : step * Math.pow(10, -24 * (k / steps - 0.75)); // down to 1e-6·step
     W = W.map((w, l) => Matrix.sub(w, Matrix.mul(tangent[l], eta)));
     scaleTo(W, L);
     cur = localizedLossAndGradient(W, X, G, activation);

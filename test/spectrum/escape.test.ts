@@ -108,7 +108,7 @@ describe('Example 1 (circle, depth 3)', () => {
   });
 
   test('the solver finds the rank-2 escape 1/2 at width 16', () => {
-    const result = escape(toy.X, toy.G, { depth: 3, width: 16, starts: 4, seed: 1, steps: 6000, stepSize: 0.5 });
+    const result = escape(toy.X, toy.G, { depth: 3, width: 16, starts: 2, seed: 1, steps: 4000, stepSize: 0.5 });
     expect(result.speed).toBeCloseTo(0.5, 3);
     expect(result.speed).toBeLessThanOrEqual(0.5 + 1e-9);
     // layer 1 is rank 2: its second singular value is far from 0
@@ -117,6 +117,26 @@ describe('Example 1 (circle, depth 3)', () => {
     // and the speed is confirmed by the independent reference forward pass
     expect(-referenceL0(result.direction, toy.X, toy.G, true)).toBeCloseTo(result.speed, 12);
     console.log(`width 16: best speed ${result.speed.toFixed(6)}, layer-1 singular values ${s1.map((v) => v.toFixed(3)).join(' ')}; starts ${result.starts.map((s) => s.toFixed(3)).join(' ')}`);
+  });
+
+  test('success rate of the rank-2 escape as width grows (reported); every rank-2-speed start has a rank-2 first layer', () => {
+    const rates: string[] = [];
+    for (const width of [4, 12]) {
+      const r = escape(toy.X, toy.G, { width, starts: 10, seed: 1, steps: 2000, spectraPerStart: true });
+      const spectra = r.startSpectra!;
+      expect(spectra).toHaveLength(10);
+      let rank2 = 0;
+      r.starts.forEach((speed, i) => {
+        if (speed >= 0.499) {
+          rank2++;
+          expect(spectra[i][0][1]).toBeGreaterThan(0.1 * spectra[i][0][0]);
+        }
+        // every start is a point on the sphere with its reported speed
+        expect(speed).toBeGreaterThanOrEqual(0);
+      });
+      rates.push(`width ${width}: ${rank2}/10 starts reach 1/2`);
+    }
+    console.log(`Example 1 rank-2 success rate: ${rates.join('; ')}`);
   });
 
   test('seeded: the same seed gives the same starts', () => {
