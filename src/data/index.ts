@@ -11,7 +11,7 @@
  */
 export * from './dataset';
 export * from './random';
-export * from './idx';
+export { IDX_TYPES, parseIdx, readIdxFile, type IdxArray, type IdxType } from './idx';
 export * from './mnist';
 export * from './teachers';
 export * from './circle';

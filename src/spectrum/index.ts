@@ -8,6 +8,6 @@
  * console.log(Array.from(spectrum.singularValues(new Float64Array([3, 0, 0, 4]), 2, 2))); // [4, 3]
  * ```
  */
-export * from './svd';
-export * from './localized';
+export { energyOutsideTop1, gramSingularValues, ratio12, reluCutRatio, singularValues, type SvdProvider } from './svd';
+export { localizedLoss, localizedLossGradient, type Activation, type LocalizedLossOptions, type NestedWeights } from './localized';
 export * from './escape';
