@@ -49,6 +49,9 @@ function requireNative(pkg: string): unknown {
   } catch {
     throw new Error(`${pkg} is not installed (run \`npm run build:native\` to build it offline)`);
   }
+  // TensorFlow's C++ start-up banner (CPU features) would land in every notebook's first
+  // training cell; keep warnings and errors unless the user chose a level.
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
   return require(resolved);
 }
 

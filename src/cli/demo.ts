@@ -4,6 +4,7 @@
  * Prints the backend, the plateaus and escapes, and the learned singular values.
  */
 import { Matrix, SVD } from 'ml-matrix';
+import { useBackend, type BackendName } from '../backend';
 import { linearTeacher } from '../data';
 import { fit } from '../train/fit';
 import { mlp } from '../train/mlp';
@@ -13,6 +14,7 @@ import { parseArgs } from './args';
 export async function demoCommand(argv: string[]): Promise<number> {
   const { flags } = parseArgs(argv, ['steps', 'backend'], []);
   const steps = flags.steps ? Number(flags.steps) : 2500;
+  await useBackend(flags.backend as BackendName | undefined);
   const data = linearTeacher({ singularValues: [10, 20, 30, 40, 50], n: 100, seed: 0 });
   const net = mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } });
   const started = Date.now();
@@ -21,7 +23,6 @@ export async function demoCommand(argv: string[]): Promise<number> {
     lr: 5e-4,
     record: { every: 25 },
     name: 'deep linear warm-up',
-    backend: flags.backend as never,
     log: (line) => process.stderr.write(line + '\n'),
     onStep: (s) => {
       if (s.step % 500 === 0) process.stderr.write(`[saddlelab] step ${s.step}/${steps}  loss ${s.loss.toExponential(3)}\n`);

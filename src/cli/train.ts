@@ -1,5 +1,6 @@
 /** `saddlelab train --config run.json --out history.json [--quiet]` */
 import { writeFileSync } from 'node:fs';
+import { useBackend } from '../backend';
 import { fit } from '../train/fit';
 import { mlp } from '../train/mlp';
 import { SaddlelabError } from '../errors';
@@ -12,6 +13,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (typeof flags.config !== 'string') throw new SaddlelabError('[saddlelab] --config is required: a JSON file with { model, data, train }', 'config');
   if (typeof flags.out !== 'string') throw new SaddlelabError('[saddlelab] --out is required: where to write the history JSON', 'out');
   const run = runFromConfig(readJson(flags.config, 'config'), configDir(flags.config));
+  // Choose the backend before the weights exist, so they are created on it.
+  await useBackend(run.train.backend);
   const model = mlp(run.model);
   const total = run.train.steps;
   let lastPrint = 0;
