@@ -1,2 +1,2 @@
 // Fallback bundle for bench/run.mjs when src/train does not compile: backends only (raw/fused steps).
-export { useBackend, describeBackend, nativeSingularValues, createJs64Mlp } from '../src/backend';
+export { useBackend, describeBackend, nativeSingularValues, createNativeSvd, createJs64Mlp } from '../src/backend';

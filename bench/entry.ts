@@ -1,4 +1,4 @@
 // What the bench workers use from saddlelab, bundled from src/ by bench/run.mjs
 // so that a benchmark run does not depend on a full `npm run build` (tsc).
-export { useBackend, describeBackend, nativeSingularValues, createJs64Mlp } from '../src/backend';
+export { useBackend, describeBackend, nativeSingularValues, createNativeSvd, createJs64Mlp } from '../src/backend';
 export { mlp, createTrainer } from '../src/train';

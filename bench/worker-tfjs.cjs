@@ -101,12 +101,25 @@ function makeTrainer(cfg, lr, mode, backendName) {
   const model = trainApi.mlp({ inputDim: cfg.dIn, widths: Array(cfg.depth - 1).fill(cfg.width), outputDim: cfg.dOut, activation: 'relu', init: { weights: initWeights(cfg) } });
   const native = backendName === 'tensorflow' || backendName === 'gpu';
   // rec10 uses TensorFlow's Svd where the native backend is loaded, else ml-matrix (the default).
-  const record = mode === 'rec10' ? { topK: 10, ...(native ? { svd: backendApi.nativeSingularValues } : {}) } : false;
+  // rec10ml: the same records with ml-matrix's SVD on any backend, for comparison.
+  // rec10gram: TensorFlow's Gram-matrix route (createNativeSvd({ method: 'gram' })).
+  const svd = mode === 'rec10' && native ? backendApi.nativeSingularValues : mode === 'rec10gram' ? backendApi.createNativeSvd({ method: 'gram' }) : undefined;
+  const recording = mode === 'rec10' || mode === 'rec10ml' || mode === 'rec10gram';
+  const record = recording ? { topK: 10, ...(svd ? { svd } : {}) } : false;
   const trainer = trainApi.createTrainer(model, dataset(cfg), { lr, record });
   let t = 0;
+  // Time of steps that take a record and of those that do not, measured in the same run:
+  // the record's cost is their difference, free of the drifts between runs on a busy machine.
+  const split = { recSeconds: 0, recSteps: 0, plainSeconds: 0, plainSteps: 0 };
   return {
+    split: recording ? split : undefined,
     async step() {
-      const info = await trainer.next(mode === 'rec10' && t % 10 === 0);
+      const rec = recording && t % 10 === 0;
+      const t0 = performance.now();
+      const info = await trainer.next(rec);
+      const dt = (performance.now() - t0) / 1000;
+      if (rec) (split.recSeconds += dt), split.recSteps++;
+      else if (recording) (split.plainSeconds += dt), split.plainSteps++;
       t++;
       if (!info) throw new Error('non-finite loss');
       return info.loss;
@@ -143,7 +156,7 @@ async function main() {
           steps++;
           dt = (performance.now() - t0) / 1000;
         } while (steps < msg.minSteps || dt < msg.minSeconds);
-        out = { ok: true, steps, seconds: dt, loss, numTensors: tf.memory().numTensors };
+        out = { ok: true, steps, seconds: dt, loss, numTensors: tf.memory().numTensors, split: runner.split };
       } else if (msg.op === 'peak') {
         out = { ok: true, peakRssKb: peakRssKb() };
       } else if (msg.op === 'quit') {

@@ -12,7 +12,7 @@
  * (which recorded weights already have) and of the float32 output.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SaddlelabError } from '../errors';
+import { SaddlelabError, fail, requireOneOf } from '../errors';
 import { checkMatrix, type SvdProvider } from '../spectrum/svd';
 
 /** The part of tfjs-node's native binding used here (binding/tfjs_binding.cc). */
@@ -58,6 +58,86 @@ export function nativeSvdAvailable(): boolean {
   }
 }
 
+type Attr = { name: string; type: number; value: unknown };
+
+/** Runs one op on handles; every output handle is pushed to `ids` so the caller frees them all. */
+function op(b: TfBinding, ids: number[], name: string, attrs: Attr[], inputs: number[], outputs: number): number[] {
+  const out = b.executeOp(name, attrs, inputs, outputs).map((o) => o.id);
+  ids.push(...out);
+  return out;
+}
+
+/** How {@link createNativeSvd} computes. */
+export interface NativeSvdOptions {
+  /**
+   * `svd` (default): TensorFlow's `Svd` op on the matrix. `gram`: the eigenvalues of
+   * the smaller Gram matrix (`M Mᵀ` or `Mᵀ M`, by `MatMul`) from `SelfAdjointEigV2`,
+   * square-rooted: several times faster, and in float64 accurate to about
+   * `1e-16·s₁²/s_i` relative, so only for values above ~1e-6·s₁ (top-k recording).
+   */
+  method?: 'svd' | 'gram';
+  /**
+   * `float64` (default): cast to float64 inside TensorFlow and decompose there.
+   * `float32`: decompose the float32 matrix as is (faster; values to ~1e-6·s₁).
+   * `gram` needs float64 (squaring the matrix squares its condition number).
+   */
+  precision?: 'float64' | 'float32';
+}
+
+/**
+ * Builds a {@link SvdProvider} on TensorFlow's linear algebra through the native
+ * backend. The matrix is cast to float64 inside TensorFlow and decomposed
+ * there (the addon only moves float32 across), so the only roundings are those
+ * of the input, which recorded weights already have, and of the float32 output.
+ *
+ * @example
+ * ```ts
+ * import { backend } from 'saddlelab';
+ * await backend.useBackend('tensorflow');
+ * const svd = backend.createNativeSvd({ method: 'gram' });
+ * console.log(Array.from(svd(new Float32Array([3, 0, 0, 4]), 2, 2))); // [4, 3]
+ * ```
+ */
+export function createNativeSvd(options: NativeSvdOptions = {}): SvdProvider {
+  const method = requireOneOf('method', options.method ?? 'svd', ['svd', 'gram'] as const);
+  const precision = requireOneOf('precision', options.precision ?? 'float64', ['float64', 'float32'] as const);
+  if (method === 'gram' && precision === 'float32') fail('precision', "'float64' with method 'gram' (a float32 Gram matrix loses every s_i below ~3e-4·s₁)", precision);
+  return (m, rows, cols, k) => {
+    checkMatrix(m, rows, cols, k);
+    const b = binding();
+    const input = m instanceof Float32Array ? m : Float32Array.from(m);
+    const type = (name: string, value: number): Attr => ({ name, type: b.TF_ATTR_TYPE, value });
+    const bool = (name: string, value: boolean): Attr => ({ name, type: b.TF_ATTR_BOOL, value });
+    const cast = (src: number, dst: number): Attr[] => [type('SrcT', src), type('DstT', dst), bool('Truncate', false)];
+    const ids: number[] = [];
+    try {
+      const x = b.createTensor([rows, cols], b.TF_FLOAT, input);
+      ids.push(x);
+      const T = precision === 'float64' ? TF_DOUBLE : b.TF_FLOAT;
+      const [xT] = T === TF_DOUBLE ? op(b, ids, 'Cast', cast(b.TF_FLOAT, TF_DOUBLE), [x], 1) : [x];
+      let sT: number;
+      if (method === 'svd') {
+        // Svd always has three outputs (s, u, v); with compute_uv = false u and v are empty.
+        [sT] = op(b, ids, 'Svd', [bool('compute_uv', false), bool('full_matrices', false), type('T', T)], [xT], 3);
+      } else {
+        // The smaller Gram matrix: M Mᵀ (rows × rows) for wide M, Mᵀ M (cols × cols) for tall M.
+        const wide = rows <= cols;
+        const [g] = op(b, ids, 'MatMul', [bool('transpose_a', !wide), bool('transpose_b', wide), type('T', T)], [xT, xT], 1);
+        [sT] = op(b, ids, 'SelfAdjointEigV2', [bool('compute_v', false), type('T', T)], [g], 2);
+      }
+      const [s32] = T === TF_DOUBLE ? op(b, ids, 'Cast', cast(TF_DOUBLE, b.TF_FLOAT), [sT], 1) : [sT];
+      const s = Float64Array.from(b.tensorDataSync(s32));
+      // Eigenvalues of a Gram matrix are s²; rounding can leave tiny negatives where s = 0.
+      if (method === 'gram') for (let i = 0; i < s.length; i++) s[i] = s[i] > 0 ? Math.sqrt(s[i]) : 0;
+      // Svd returns descending, SelfAdjointEig ascending: sort so the contract holds for both.
+      s.sort().reverse();
+      return k === undefined || k >= s.length ? s : s.slice(0, k);
+    } finally {
+      for (const id of ids) b.deleteTensor(id);
+    }
+  };
+}
+
 /**
  * Top-`k` singular values (all `min(rows, cols)` when `k` is omitted) of the
  * row-major `rows × cols` matrix `m`, descending, from TensorFlow's `Svd` op
@@ -66,42 +146,10 @@ export function nativeSvdAvailable(): boolean {
  *
  * @example
  * ```ts
- * import { train } from 'saddlelab';
- * await train.useBackend('tensorflow');
- * const s = train.nativeSingularValues(new Float32Array([3, 0, 0, 4]), 2, 2);
+ * import { backend } from 'saddlelab';
+ * await backend.useBackend('tensorflow');
+ * const s = backend.nativeSingularValues(new Float32Array([3, 0, 0, 4]), 2, 2);
  * console.log(Array.from(s)); // [4, 3]
  * ```
  */
-export const nativeSingularValues: SvdProvider = (m, rows, cols, k) => {
-  checkMatrix(m, rows, cols, k);
-  const b = binding();
-  const input = m instanceof Float32Array ? m : Float32Array.from(m);
-  const ids: number[] = [];
-  try {
-    const x = b.createTensor([rows, cols], b.TF_FLOAT, input);
-    ids.push(x);
-    const type = (name: string, value: number) => ({ name, type: b.TF_ATTR_TYPE, value });
-    const [x64] = b.executeOp('Cast', [type('SrcT', b.TF_FLOAT), type('DstT', TF_DOUBLE), { name: 'Truncate', type: b.TF_ATTR_BOOL, value: false }], [x], 1);
-    ids.push(x64.id);
-    // Svd always has three outputs (s, u, v); with compute_uv = false u and v are empty.
-    const out = b.executeOp(
-      'Svd',
-      [
-        { name: 'compute_uv', type: b.TF_ATTR_BOOL, value: false },
-        { name: 'full_matrices', type: b.TF_ATTR_BOOL, value: false },
-        type('T', TF_DOUBLE),
-      ],
-      [x64.id],
-      3,
-    );
-    ids.push(...out.map((o) => o.id));
-    const [s32] = b.executeOp('Cast', [type('SrcT', TF_DOUBLE), type('DstT', b.TF_FLOAT), { name: 'Truncate', type: b.TF_ATTR_BOOL, value: false }], [out[0].id], 1);
-    ids.push(s32.id);
-    const s = Float64Array.from(b.tensorDataSync(s32.id));
-    // TensorFlow documents s as sorted descending; sort anyway so the contract holds on any build.
-    s.sort().reverse();
-    return k === undefined || k >= s.length ? s : s.slice(0, k);
-  } finally {
-    for (const id of ids) b.deleteTensor(id);
-  }
-};
+export const nativeSingularValues: SvdProvider = createNativeSvd();

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
-import { nativeSingularValues, nativeSvdAvailable } from '../../src/backend/native-svd';
+import { createNativeSvd, nativeSingularValues, nativeSvdAvailable } from '../../src/backend/native-svd';
 import { singularValues } from '../../src/spectrum/svd';
 import { nativeBuilt, reportSkip } from './native';
 
@@ -46,6 +46,25 @@ if (!built) {
       // Decomposed in float64 on both sides; only the float32 output rounding remains.
       expect(worst).toBeLessThan(1e-6);
       for (let i = 1; i < s.length; i++) expect(s[i]).toBeLessThanOrEqual(s[i - 1]);
+    });
+
+    test.each([
+      ['gram', 'float64', 1e-6],
+      ['svd', 'float32', 1e-5],
+    ] as const)('method %s in %s: top-10 of 200 × 784 and 200 × 200 equal ml-matrix', (method, precision, tol) => {
+      const svd = createNativeSvd({ method, precision });
+      for (const [rows, cols] of [[200, 784], [200, 200], [784, 30]]) {
+        const m = randomMatrix(rows, cols, rows + cols);
+        const ref = singularValues(m, rows, cols, 10);
+        const s = svd(m, rows, cols, 10);
+        expect(s.length).toBe(10);
+        for (let i = 0; i < 10; i++) expect(Math.abs(s[i] - ref[i]) / ref[0]).toBeLessThan(tol);
+      }
+    });
+
+    test('gram in float32 is refused, naming the field', () => {
+      expect(() => createNativeSvd({ method: 'gram', precision: 'float32' })).toThrow(/^\[saddlelab\] precision must be 'float64' with method 'gram'/);
+      expect(() => createNativeSvd({ method: 'qr' as 'svd' })).toThrow(/^\[saddlelab\] method must be one of 'svd', 'gram'; got "qr"/);
     });
 
     test('top-k and a rank-deficient product', () => {
