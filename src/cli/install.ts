@@ -1,0 +1,66 @@
+/**
+ * `saddlelab install [--user | --sys-prefix | --prefix DIR]` writes the kernelspec
+ * `saddlelab` ("TypeScript (saddlelab)"), whose argv runs this package's kernel
+ * launcher with this node, and copies the widget extension beside it.
+ * `saddlelab uninstall` removes both. No IPython or jupyter command is needed.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SaddlelabError } from '../errors';
+import { installLabExtension, uninstallLabExtension } from '../widgets/labextension';
+import { parseArgs } from './args';
+
+export const KERNEL_NAME = 'saddlelab';
+
+/** The Jupyter data folder (`…/share/jupyter`) the flags name. */
+export function dataDir(flags: Record<string, string | true>): string {
+  const chosen = ['user', 'sys-prefix', 'prefix'].filter((f) => flags[f] !== undefined);
+  if (chosen.length > 1) throw new SaddlelabError(`[saddlelab] choose one of --user, --sys-prefix, --prefix DIR; got ${chosen.map((f) => `--${f}`).join(' and ')}`, chosen[1]);
+  if (typeof flags.prefix === 'string') return join(resolve(flags.prefix), 'share', 'jupyter');
+  if (flags['sys-prefix']) {
+    // The active environment: a virtualenv's VIRTUAL_ENV, else python3's sys.prefix.
+    const prefix = process.env.VIRTUAL_ENV ?? execFileSync('python3', ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).trim();
+    return join(prefix, 'share', 'jupyter');
+  }
+  const xdg = process.env.XDG_DATA_HOME;
+  return process.platform === 'darwin' ? join(homedir(), 'Library', 'Jupyter') : join(xdg || join(homedir(), '.local', 'share'), 'jupyter');
+}
+
+export function kernelSpec(): Record<string, unknown> {
+  const launcher = resolve(__dirname, '..', 'kernel', 'launcher.js');
+  return {
+    argv: [process.execPath, launcher, '{connection_file}'],
+    display_name: 'TypeScript (saddlelab)',
+    language: 'typescript',
+    interrupt_mode: 'signal',
+    metadata: { saddlelab: { launcher } },
+  };
+}
+
+export async function installCommand(argv: string[]): Promise<number> {
+  const { flags, positional } = parseArgs(argv, ['prefix'], ['user', 'sys-prefix']);
+  if (positional.length) throw new SaddlelabError(`[saddlelab] unexpected argument '${positional[0]}'; usage: saddlelab install [--user | --sys-prefix | --prefix DIR]`, 'argv');
+  const spec = kernelSpec();
+  const launcher = (spec.argv as string[])[1];
+  if (!existsSync(launcher)) throw new SaddlelabError(`[saddlelab] the kernel launcher ${launcher} is missing; run \`npm run build\` first`, 'launcher');
+  const data = dataDir(flags);
+  const dir = join(data, 'kernels', KERNEL_NAME);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
+  process.stderr.write(`[saddlelab] kernelspec '${KERNEL_NAME}' written to ${dir}\n`);
+  const ext = installLabExtension(data);
+  process.stderr.write(`[saddlelab] widget extension copied to ${ext}\n`);
+  return 0;
+}
+
+export async function uninstallCommand(argv: string[]): Promise<number> {
+  const { flags, positional } = parseArgs(argv, ['prefix'], ['user', 'sys-prefix']);
+  if (positional.length) throw new SaddlelabError(`[saddlelab] unexpected argument '${positional[0]}'; usage: saddlelab uninstall [--user | --sys-prefix | --prefix DIR]`, 'argv');
+  const data = dataDir(flags);
+  rmSync(join(data, 'kernels', KERNEL_NAME), { recursive: true, force: true });
+  uninstallLabExtension(data);
+  process.stderr.write(`[saddlelab] removed the kernelspec and widget extension from ${data}\n`);
+  return 0;
+}

@@ -1,0 +1,101 @@
+/**
+ * The Jupyter wire protocol (messaging spec 5.3): frames
+ * `[ids…, <IDS|MSG>, hmac, header, parent, metadata, content, buffers…]`.
+ * The HMAC covers the four JSON frames only; buffers travel as raw frames.
+ * (tslab 1.0.22 signs the buffers too and JSON-encodes them: both wrong.)
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const DELIM = Buffer.from('<IDS|MSG>');
+
+export type Json = Record<string, unknown>;
+
+/** A parsed message; also what tslab's ZmqServer methods expect (`createReply`, `signAndSend`). */
+export class WireMessage {
+  identity: Buffer[] = [];
+  hmac = '';
+  header: Json = {};
+  parent: Json = {};
+  metadata: Json = {};
+  content: Json = {};
+  /** Raw buffer frames. */
+  extra: Buffer[] = [];
+
+  /** A reply with the same identities, parented to this message; `msg_type` is copied (set it). */
+  createReply(): WireMessage {
+    const rep = new WireMessage();
+    rep.identity = this.identity;
+    rep.header = newHeader(String(this.header.msg_type ?? ''), this.header);
+    rep.parent = this.header;
+    return rep;
+  }
+
+  /** Serializes, signs and sends on `sock` (anything with `send(frames)`). */
+  signAndSend(key: string, sock: { send(frames: Buffer[]): unknown }): void {
+    sock.send(this.frames(key));
+  }
+
+  frames(key: string): Buffer[] {
+    const bodies = [this.header, this.parent, this.metadata, this.content].map((p) => Buffer.from(JSON.stringify(p)));
+    return [...this.identity, DELIM, Buffer.from(sign(key, bodies)), ...bodies, ...this.extra];
+  }
+}
+
+/** A header for a new message; `session`/`username` from `like` (the parent) when given. */
+export function newHeader(msgType: string, like?: Json): Json {
+  return {
+    msg_id: randomBytes(16).toString('hex'),
+    msg_type: msgType,
+    username: like?.username ?? 'kernel',
+    session: like?.session ?? SESSION,
+    date: new Date().toISOString(),
+    version: '5.3',
+  };
+}
+
+const SESSION = randomBytes(16).toString('hex');
+
+export function sign(key: string, bodies: Buffer[]): string {
+  if (!key) return '';
+  const h = createHmac('sha256', key);
+  for (const b of bodies) h.update(b);
+  return h.digest('hex');
+}
+
+/** Why a frame list is not a valid, correctly signed message. */
+export class WireError extends Error {}
+
+/** Parses and verifies frames; throws `WireError` for anything malformed or badly signed. */
+export function parseFrames(key: string, raw: Buffer[]): WireMessage {
+  const msg = new WireMessage();
+  const delim = raw.findIndex((f) => f.equals(DELIM));
+  if (delim < 0) throw new WireError('message without the <IDS|MSG> delimiter');
+  if (raw.length < delim + 6) throw new WireError(`message with ${raw.length - delim - 1} frames after the delimiter; at least 5 needed`);
+  msg.identity = raw.slice(0, delim);
+  msg.hmac = raw[delim + 1].toString();
+  const bodies = raw.slice(delim + 2, delim + 6);
+  if (key) {
+    const want = Buffer.from(sign(key, bodies));
+    const got = Buffer.from(msg.hmac);
+    if (got.length !== want.length || !timingSafeEqual(got, want)) throw new WireError('bad HMAC signature');
+  }
+  const parts = bodies.map((b, i) => {
+    let v: unknown;
+    try {
+      v = JSON.parse(b.toString('utf8'));
+    } catch {
+      throw new WireError(`frame ${i} is not JSON`);
+    }
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new WireError(`frame ${i} is not a JSON object`);
+    return v as Json;
+  });
+  [msg.header, msg.parent, msg.metadata, msg.content] = parts;
+  if (typeof msg.header.msg_type !== 'string') throw new WireError('header.msg_type is missing');
+  msg.extra = raw.slice(delim + 6);
+  return msg;
+}
+
+/** Copies any typed-array view into a Buffer frame (no JSON encoding). */
+export function toFrame(view: ArrayBufferView): Buffer {
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+}
