@@ -8,7 +8,7 @@
  * layer every 10 steps at C3, and peak resident memory per run. Writes
  * bench/results.json. A benchmark reports; it asserts nothing.
  *
- *   node bench/run.mjs [--configs C1,C3] [--only tensorflow,torch] [--rounds 5] [--seconds 1] [--threads N] [--quick] [--full]
+ *   node bench/run.mjs [--configs C1,C3] [--only tensorflow,torch] [--rounds 5] [--seconds 1] [--threads N] [--quick] [--full] [--out results.json]
  *   (npm run bench -- --threads 1 ...)
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -37,6 +37,7 @@ const ONLY = option('only', '');
 // --threads N caps the compute threads of PyTorch (OMP) and native TensorFlow (TF_NUM_INTRAOP_THREADS)
 // alike; unset, each library uses its default (all cores). wasm is single-threaded in Node either way.
 const THREADS = option('threads', '');
+const OUT = option('out', join(HERE, 'results.json'));
 const THREAD_ENV = THREADS ? { OMP_NUM_THREADS: THREADS, MKL_NUM_THREADS: THREADS, TF_NUM_INTRAOP_THREADS: THREADS, TF_NUM_INTEROP_THREADS: '1' } : {};
 
 /**
@@ -217,8 +218,8 @@ async function main() {
     dashboardSlowdown: null,
     seconds: (Date.now() - t0) / 1000,
   };
-  writeFileSync(join(HERE, 'results.json'), JSON.stringify(report, null, 2) + '\n');
-  log(`wrote bench/results.json (${report.seconds.toFixed(0)} s)`);
+  writeFileSync(OUT, JSON.stringify(report, null, 2) + '\n');
+  log(`wrote ${OUT} (${report.seconds.toFixed(0)} s)`);
 }
 
 main().catch((e) => {
