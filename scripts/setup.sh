@@ -9,6 +9,9 @@ step() { printf '[saddlelab setup] %s\n' "$*" >&2; }
 
 step "npm packages (npm install)"
 npm install --no-audit --no-fund --loglevel=error
+# Notebooks and tests inside this repository import 'saddlelab' by name: link the
+# package into its own node_modules (npm install prunes the link, so make it each time).
+ln -sfn .. node_modules/saddlelab
 
 if [ -f scripts/setup-python.sh ]; then
   step "Python environment (.venv with Jupyter)"

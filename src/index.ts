@@ -15,4 +15,5 @@ export * as spectrum from './spectrum';
 export * as data from './data';
 export * as widgets from './widgets';
 export * as backend from './backend';
+export * as kernel from './kernel';
 export { SaddlelabError } from './errors';

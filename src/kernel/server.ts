@@ -117,9 +117,12 @@ export class CommServer extends ZmqServer {
           this.pendingExecutes.set(msg.content, msg);
           await self.handleExecute(sock, msg);
           break;
-        case 'kernel_info_request':
-          self.handleKernelInfo(sock, msg);
+        case 'kernel_info_request': {
+          // tslab's reply lacks the `status` the spec requires.
+          const info = (this as unknown as { handler: { handleKernel(): Record<string, unknown> } }).handler.handleKernel();
+          this.reply(sock, msg, 'kernel_info_reply', { status: 'ok', ...info });
           break;
+        }
         case 'is_complete_request':
         case 'inspect_request':
         case 'complete_request': {

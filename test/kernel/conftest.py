@@ -1,0 +1,46 @@
+"""Fixtures: a real saddlelab kernel (dist/kernel/launcher.js through the kernelspec
+that `saddlelab install --prefix .venv` wrote), driven by jupyter_client."""
+import os
+import pathlib
+
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+os.environ["JUPYTER_PATH"] = str(ROOT / ".venv" / "share" / "jupyter")
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    km, kc = start_new_kernel(kernel_name="saddlelab", cwd=str(ROOT / "test" / "kernel"), startup_timeout=60)
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def run(kc, code, timeout=120):
+    """Executes code; returns (status, [(msg_type, content, parent_msg_id)])."""
+    out = []
+    reply = kc.execute_interactive(
+        code, timeout=timeout, output_hook=lambda m: out.append((m["msg_type"], m["content"], m["parent_header"].get("msg_id")))
+    )
+    return reply["content"]["status"], out
+
+
+def text(out, name=None):
+    return "".join(c.get("text", "") for t, c, _ in out if t == "stream" and (name is None or c["name"] == name))
+
+
+def iopub_until(kc, predicate, timeout=20):
+    """Reads iopub messages until predicate(msg) is true; returns that message."""
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.time()))
+        except Exception:
+            break
+        if predicate(msg):
+            return msg
+    raise AssertionError("no matching iopub message within %s s" % timeout)

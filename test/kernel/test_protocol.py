@@ -1,0 +1,140 @@
+"""The saddlelab kernel speaks Jupyter messaging 5.3 with comms (issue 3)."""
+import time
+import uuid
+
+from jupyter_client.session import Session
+
+from conftest import iopub_until, run, text
+
+
+def test_kernel_info_execute_completion_and_type_errors(kernel):
+    km, kc = kernel
+    info = kc.kernel_info(reply=True)["content"]
+    assert info["status"] == "ok" and info["implementation"] == "tslab" and info["language_info"]["name"] == "typescript"
+    status, out = run(kc, "const answer: number = 6 * 7; answer")
+    assert status == "ok" and text(out, "stdout").strip() == "42"
+    status, out = run(kc, "const wrong: string = 1;")
+    assert status == "error"
+    assert "Type 'number' is not assignable to type 'string'" in text(out, "stderr")
+    time.sleep(0.3)  # tslab aborts the queue for 200 ms after an error
+    reply = kc.complete("answ", 4, reply=True)["content"]
+    assert reply["status"] == "ok" and "answer" in reply["matches"]
+
+
+def test_comm_info_filtered_by_target_and_comm_round_trip_with_buffers(kernel):
+    km, kc = kernel
+    status, out = run(kc, """
+import { kernel } from 'saddlelab';
+const k = kernel.getKernel();
+k.registerTarget('test.echo', (comm, open) => {
+  comm.onMsg((m) => comm.send({ echo: m.data, n: m.buffers.length }, {}, m.buffers));
+});
+const other = k.openComm('test.other', { hello: 1 });
+console.log(k.live);
+""")
+    assert status == "ok", out
+    assert text(out).strip() == "true"
+    comm_id = uuid.uuid4().hex
+    kc.session.send(kc.shell_channel.socket, kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "test.echo", "data": {}}))
+    time.sleep(0.5)
+    kc.comm_info(target_name="test.echo")
+    reply = kc.get_shell_msg(timeout=10)
+    assert reply["msg_type"] == "comm_info_reply" and reply["content"]["status"] == "ok"
+    assert reply["content"]["comms"] == {comm_id: {"target_name": "test.echo"}}
+    kc.comm_info()
+    all_comms = kc.get_shell_msg(timeout=10)["content"]["comms"]
+    assert {v["target_name"] for v in all_comms.values()} == {"test.echo", "test.other"}
+
+    payload = bytes(range(256)) * 3
+    floats = memoryview(bytearray(b"\x00\x00\x80\x3f" * 4))  # four float32 ones
+    msg = kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {"x": [1, 2]}})
+    kc.session.send(kc.shell_channel.socket, msg, buffers=[payload, floats])
+    echo = iopub_until(kc, lambda m: m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id)
+    assert echo["content"]["data"] == {"echo": {"x": [1, 2]}, "n": 2}
+    assert [bytes(b) for b in echo["buffers"]] == [payload, bytes(floats)]
+    # A reply sent while handling a comm message is parented to it.
+    assert echo["parent_header"]["msg_id"] == msg["header"]["msg_id"]
+
+
+def test_comm_open_to_an_unknown_target_is_answered_with_comm_close(kernel):
+    km, kc = kernel
+    comm_id = uuid.uuid4().hex
+    kc.session.send(kc.shell_channel.socket, kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "no.such.target", "data": {}}))
+    closed = iopub_until(kc, lambda m: m["msg_type"] == "comm_close" and m["content"]["comm_id"] == comm_id)
+    assert closed["content"]["comm_id"] == comm_id
+
+
+def test_a_message_with_a_bad_signature_is_dropped_and_the_kernel_keeps_serving(kernel):
+    km, kc = kernel
+    forged = Session(key=b"not-the-key", session=kc.session.session)
+    msg = forged.msg("execute_request", {"code": "console.log('FORGED')", "silent": False, "store_history": True,
+                                          "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+    forged.send(kc.shell_channel.socket, msg)
+    unsigned = Session(key=b"", session=kc.session.session)
+    unsigned.send(kc.shell_channel.socket, unsigned.msg("kernel_info_request", {}))
+    time.sleep(1.0)
+    assert not kc.shell_channel.msg_ready(), "a forged message got a reply"
+    status, out = run(kc, "console.log('still here')")
+    assert status == "ok" and "still here" in text(out) and "FORGED" not in text(out)
+
+
+def test_control_comm_request_states_returns_every_live_widget(kernel):
+    km, kc = kernel
+    status, out = run(kc, """
+import { kernel as kern } from 'saddlelab';
+const state = { _model_name: 'IntSliderModel', _model_module: '@jupyter-widgets/controls', _model_module_version: '2.0.0',
+  _view_name: 'IntSliderView', _view_module: '@jupyter-widgets/controls', _view_module_version: '2.0.0', value: 7 };
+const w = kern.getKernel().openComm('jupyter.widget', { state, buffer_paths: [] }, { version: '2.1.0' });
+kern.getKernel().registerWidget({ commId: w.commId, getState: () => ({ state: { ...state, data: undefined }, buffer_paths: [['data']], buffers: [new Float64Array([1.5, 2.5])] }) });
+console.log(w.commId);
+""")
+    assert status == "ok", out
+    widget_id = text(out).strip()
+    control = uuid.uuid4().hex
+    kc.session.send(kc.shell_channel.socket, kc.session.msg("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}}))
+    request = kc.session.msg("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+    kc.session.send(kc.shell_channel.socket, request)
+    reply = iopub_until(kc, lambda m: m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == control)
+    data = reply["content"]["data"]
+    assert data["method"] == "update_states"
+    assert data["states"][widget_id]["model_name"] == "IntSliderModel"
+    assert data["states"][widget_id]["state"]["value"] == 7
+    assert data["buffer_paths"] == [[widget_id, "state", "data"]]
+    import struct
+    assert struct.unpack("<2d", bytes(reply["buffers"][0])) == (1.5, 2.5)
+    assert reply["parent_header"]["msg_id"] == request["header"]["msg_id"]
+
+
+def test_rich_display_of_the_last_expression_and_display_updates(kernel):
+    km, kc = kernel
+    status, out = run(kc, """
+({ [Symbol.for('Jupyter.display')]() { return { 'text/plain': 'plain', 'text/html': '<b>rich</b>' }; } })
+""")
+    assert status == "ok"
+    displays = [c for t, c, _ in out if t == "display_data"]
+    assert displays and displays[0]["data"] == {"text/plain": "plain", "text/html": "<b>rich</b>"}
+    status, out = run(kc, """
+kern.getKernel().display({ 'text/plain': 'v1' }, { displayId: 'd1' });
+kern.getKernel().updateDisplay('d1', { 'text/plain': 'v2' });
+""")
+    kinds = [(t, c["data"]["text/plain"], c["transient"].get("display_id")) for t, c, _ in out if t in ("display_data", "update_display_data")]
+    assert kinds == [("display_data", "v1", "d1"), ("update_display_data", "v2", "d1")]
+
+
+def test_interrupting_a_training_loop_stops_it_and_the_next_cell_runs(kernel):
+    km, kc = kernel
+    status, out = run(kc, """
+import { train, data } from 'saddlelab';
+const ds = data.linearTeacher({ singularValues: [1, 2], n: 20, seed: 0 });
+const net = train.mlp({ inputDim: 2, widths: [8], outputDim: 2, activation: 'linear', init: { scale: 0.1 } });
+""")
+    assert status == "ok", out
+    msg_id = kc.execute("const h = await train.fit(net, ds, { steps: 10_000_000, lr: 1e-3, record: false, log: false }); console.log('end', h.end?.reason, h.length)")
+    time.sleep(3)
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=20)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    assert reply["content"]["status"] == "error"  # the cell was interrupted
+    time.sleep(0.5)
+    status, out = run(kc, "await new Promise((r) => setTimeout(r, 200)); console.log('alive', net.depth)")
+    assert status == "ok" and "alive 2" in text(out)
