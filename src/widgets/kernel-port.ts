@@ -28,6 +28,8 @@ export interface WidgetKernel {
   openComm(targetName: string, data?: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: ArrayBufferView[]): WidgetComm;
   display(bundle: MimeBundle, options?: { displayId?: string; metadata?: Record<string, unknown> }): void;
   updateDisplay(displayId: string, bundle: MimeBundle, options?: { metadata?: Record<string, unknown> }): void;
+  /** Lists the widget for the control comm's `request_states` (the saddlelab kernel has it). */
+  registerWidget?(widget: { readonly commId: string; getState(): { state: Record<string, unknown>; buffer_paths: Array<Array<string | number>>; buffers: ArrayBufferView[] } }): () => void;
 }
 
 /**

@@ -162,6 +162,9 @@ export abstract class PlotWidget implements RegisteredWidget {
     this.unsubscribe.push(this.comm.onMsg((msg) => this.received(msg)));
     this.unsubscribe.push(this.comm.onClose(() => widgetRegistry(this.kernel).remove(this)));
     widgetRegistry(this.kernel).add(this);
+    // The kernel answers the control comm's request_states from its own list (shared by every copy of saddlelab).
+    const unregister = this.kernel.registerWidget?.(this);
+    if (unregister) this.unsubscribe.push(this.comm.onClose(unregister));
     return true;
   }
 
