@@ -1,4 +1,4 @@
-// Builds src/ to dist/: esbuild transpiles every file to CommonJS (one file per
+// Builds the browser widget extension (widgets/labextension) and src/ to dist/: esbuild transpiles every file to CommonJS (one file per
 // source file, so `require('saddlelab')` and the kernel launcher share modules),
 // and tsc emits the .d.ts files that tslab needs to type-check cells.
 import { build } from 'esbuild';
@@ -13,6 +13,8 @@ function walk(dir) {
   });
 }
 
+// The widget extension first: it also generates src/widgets/version.ts, which src/ imports.
+execFileSync(process.execPath, ['scripts/build-widgets.mjs'], { stdio: 'inherit' });
 await build({
   entryPoints: walk('src'),
   outdir: 'dist',
