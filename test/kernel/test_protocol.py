@@ -127,14 +127,34 @@ def test_interrupting_a_training_loop_stops_it_and_the_next_cell_runs(kernel):
 import { train, data } from 'saddlelab';
 const ds = data.linearTeacher({ singularValues: [1, 2], n: 20, seed: 0 });
 const net = train.mlp({ inputDim: 2, widths: [8], outputDim: 2, activation: 'linear', init: { scale: 0.1 } });
+const runs: Array<ReturnType<typeof train.start>> = [];
 """)
     assert status == "ok", out
-    msg_id = kc.execute("const h = await train.fit(net, ds, { steps: 10_000_000, lr: 1e-3, record: false, log: false }); console.log('end', h.end?.reason, h.length)")
+    # train.start returns at once; the cell awaits the run, so the run outlives the
+    # cell's promise unless the interrupt really reaches the training loop. (An
+    # interrupted cell's declarations are dropped, so the run is kept in `runs`.)
+    msg_id = kc.execute("runs.push(train.start(net, ds, { steps: 10_000_000, lr: 1e-3, record: false, log: false })); await runs[0].done;")
     time.sleep(3)
     km.interrupt_kernel()
     reply = kc.get_shell_msg(timeout=20)
     assert reply["parent_header"]["msg_id"] == msg_id
     assert reply["content"]["status"] == "error"  # the cell was interrupted
     time.sleep(0.5)
-    status, out = run(kc, "await new Promise((r) => setTimeout(r, 200)); console.log('alive', net.depth)")
-    assert status == "ok" and "alive 2" in text(out)
+    status, out = run(kc, "const h1 = await runs[0].done; console.log('alive', net.depth, h1.end?.reason, h1.length < 10_000_000)", timeout=30)
+    assert status == "ok", text(out)
+    assert "alive 2 aborted true" in text(out)
+
+
+def test_interrupting_a_synchronous_loop_keeps_the_kernel_and_its_state(kernel):
+    km, kc = kernel
+    status, out = run(kc, "const kept = 'state survives';")
+    assert status == "ok", out
+    msg_id = kc.execute("let spins = 0; while (true) { spins++; }")
+    time.sleep(3)
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=20)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    assert reply["content"]["status"] == "error"
+    time.sleep(0.5)
+    status, out = run(kc, "console.log(kept)", timeout=30)
+    assert status == "ok" and "state survives" in text(out), out
