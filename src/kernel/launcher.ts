@@ -55,6 +55,7 @@ export function startKernel(configPath: string): CommServer {
   const executor = createExecutor(process.cwd(), convs as never, { log: richLog, error: console.error });
   const handler = new CommHandler(executor);
   server = new CommServer(handler, configPath);
+  server.onInterruptRequest = () => executor.interrupt();
   registerKernel(server.api());
   process.on('SIGINT', () => {
     server?.interrupt();

@@ -38,6 +38,8 @@ export class CommServer extends ZmqServer {
   private executing?: WireMessage;
   private readonly pendingExecutes = new WeakMap<object, WireMessage>();
   private interruptController = new AbortController();
+  /** Also run on an `interrupt_request` (interrupt_mode "message"); the launcher makes it interrupt tslab's executor. */
+  onInterruptRequest: () => void = () => {};
   /** Counts of dropped messages, by reason (for logs and the fuzz report). */
   readonly dropped: Record<string, number> = {};
 
@@ -107,6 +109,7 @@ export class CommServer extends ZmqServer {
         }
         case 'interrupt_request':
           this.interrupt();
+          this.onInterruptRequest();
           this.reply(sock, msg, 'interrupt_reply', { status: 'ok' });
           break;
         case 'execute_request':

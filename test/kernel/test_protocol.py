@@ -158,3 +158,19 @@ def test_interrupting_a_synchronous_loop_keeps_the_kernel_and_its_state(kernel):
     time.sleep(0.5)
     status, out = run(kc, "console.log(kept)", timeout=30)
     assert status == "ok" and "state survives" in text(out), out
+
+
+def test_an_interrupt_request_message_also_aborts_a_training(kernel):
+    km, kc = kernel
+    # interrupt_mode "message": the frontend sends interrupt_request on the control channel.
+    msg_id = kc.execute("runs.push(train.start(net, ds, { steps: 10_000_000, lr: 1e-3, record: false, log: false })); await runs[1].done;")
+    time.sleep(3)
+    request = kc.session.msg("interrupt_request", {})
+    kc.control_channel.send(request)
+    control_reply = kc.control_channel.get_msg(timeout=20)
+    assert control_reply["msg_type"] == "interrupt_reply" and control_reply["content"]["status"] == "ok"
+    reply = kc.get_shell_msg(timeout=20)
+    assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "error"
+    time.sleep(0.5)
+    status, out = run(kc, "console.log('after', (await runs[1].done).end?.reason)", timeout=30)
+    assert status == "ok" and "after aborted" in text(out), text(out)
