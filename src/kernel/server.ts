@@ -12,6 +12,12 @@ import { newHeader, parseFrames, toFrame, WireError, WireMessage } from './wire'
 import type { KernelApi, MimeBundle } from './types';
 
 type Socket = { send(frames: Buffer[]): unknown };
+
+// tslab points process.stderr.write at the running cell's output while a cell runs;
+// the kernel's own log (dropped messages, failing comm handlers) belongs in the kernel's
+// real stderr, not in whichever cell happens to be running.
+const kernelStderr = process.stderr.write.bind(process.stderr);
+const kernelLog = (line: string) => void kernelStderr(line + '\n');
 type Executor = ConstructorParameters<typeof JupyterHandlerImpl>[0];
 
 /** tslab's handler, telling the server when a queued execution actually starts. */
@@ -43,7 +49,7 @@ export class CommServer extends ZmqServer {
   /** Counts of dropped messages, by reason (for logs and the fuzz report). */
   readonly dropped: Record<string, number> = {};
 
-  constructor(handler: CommHandler, configPath: string, private readonly log: (line: string) => void = (l) => console.error(l)) {
+  constructor(handler: CommHandler, configPath: string, private readonly log: (line: string) => void = kernelLog) {
     super(handler, configPath);
     handler.onExecutionStart = (req) => {
       this.executing = this.pendingExecutes.get(req as object) ?? this.executing;

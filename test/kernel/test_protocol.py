@@ -174,3 +174,24 @@ def test_an_interrupt_request_message_also_aborts_a_training(kernel):
     time.sleep(0.5)
     status, out = run(kc, "console.log('after', (await runs[1].done).end?.reason)", timeout=30)
     assert status == "ok" and "after aborted" in text(out), text(out)
+
+
+def test_the_kernel_log_stays_out_of_the_running_cell(kernel):
+    km, kc = kernel
+    msg_id = kc.execute("await new Promise((r) => setTimeout(r, 2000)); console.log('cell done')")
+    time.sleep(0.5)
+    forged = Session(key=b"not-the-key", session=kc.session.session)
+    forged.send(kc.shell_channel.socket, forged.msg("kernel_info_request", {}))
+    kc.session.send(kc.shell_channel.socket, kc.session.msg("comm_msg", {"comm_id": "no-such-comm", "data": {}}))
+    reply = kc.get_shell_msg(timeout=20)
+    while reply["parent_header"].get("msg_id") != msg_id:  # earlier replies still queued
+        reply = kc.get_shell_msg(timeout=20)
+    assert reply["content"]["status"] == "ok"
+    time.sleep(0.3)
+    streams = []
+    while kc.iopub_channel.msg_ready():
+        m = kc.iopub_channel.get_msg(timeout=1)
+        if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == msg_id:
+            streams.append(m["content"]["text"])
+    assert "cell done" in "".join(streams)
+    assert "[saddlelab]" not in "".join(streams), streams
