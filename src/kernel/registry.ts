@@ -14,14 +14,24 @@ export function registerKernel(api: KernelApi): void {
   (globalThis as unknown as Global)[REGISTRY_KEY] = api;
 }
 
-/** Stock tslab's display hook, when this process is a tslab kernel running a cell. */
-function tslabDisplay(): ((data: unknown, update: boolean) => void) | undefined {
+type DisplayHook = (data: unknown, update: boolean) => void;
+
+/**
+ * Stock tslab's display hook, when this process is a tslab kernel running a cell.
+ * The kernel's tslab may be another copy than saddlelab's dependency (a global
+ * tslab), so every loaded tslab/dist/jupyter.js is asked, saddlelab's own first.
+ */
+function tslabDisplay(): DisplayHook | undefined {
+  const candidates: Array<{ lastWriteDisplayData?: DisplayHook | null }> = [];
   try {
-    const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData?: ((data: unknown, update: boolean) => void) | null };
-    return jupyter.lastWriteDisplayData ?? undefined;
+    candidates.push(require('tslab/dist/jupyter'));
   } catch {
-    return undefined;
+    // saddlelab's own tslab is not installed: only the loaded copies can help.
   }
+  for (const [file, mod] of Object.entries(require.cache)) {
+    if (mod && /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) candidates.push(mod.exports);
+  }
+  return candidates.find((c) => typeof c?.lastWriteDisplayData === 'function')?.lastWriteDisplayData ?? undefined;
 }
 
 const NO_COMMS = '[saddlelab] Jupyter comms need the saddlelab kernel: run `npx saddlelab install` and pick "TypeScript (saddlelab)"';
