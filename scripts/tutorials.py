@@ -57,7 +57,7 @@ def run_one(path: Path, out_dir: Path, timeout: int) -> dict:
     name = path.stem
     nb = nbformat.read(path, as_version=4)
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    client = NotebookClient(nb, timeout=timeout, kernel_name="saddlelab", resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = NotebookClient(nb, timeout=timeout, kernel_name="saddlelab", resources={"metadata": {"path": str(path.resolve().parent)}})
     t0 = time.time()
     failure = None
     with client.setup_kernel():
@@ -113,12 +113,12 @@ def main() -> int:
     if a.fast:
         os.environ["SADDLELAB_FAST"] = "1"
     available = sorted(p for p in NOTEBOOKS.glob("*.ipynb"))
-    names = [n.removesuffix(".ipynb") for n in a.names]
-    unknown = [n for n in names if not (NOTEBOOKS / f"{n}.ipynb").exists()]
+    # A name is a notebook of notebooks/ (without .ipynb) or the path of any .ipynb file.
+    paths = [Path(n) if n.endswith(".ipynb") else NOTEBOOKS / f"{n}.ipynb" for n in a.names] or available
+    unknown = [str(p) for p in paths if not p.exists()]
     if unknown:
-        say(f"unknown notebook(s) {', '.join(unknown)}; accepted: {', '.join(p.stem for p in available)}")
+        say(f"unknown notebook(s) {', '.join(unknown)}; accepted: {', '.join(p.stem for p in available)} or a path to an .ipynb file")
         return 2
-    paths = [NOTEBOOKS / f"{n}.ipynb" for n in names] if names else available
     out_dir = Path(a.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary_path = out_dir / "summary.json"
