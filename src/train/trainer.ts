@@ -129,12 +129,8 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
   let cursor = 0;
   const nextBatch = (): tf.Tensor1D => {
     if (cursor + opts.batchSize > order.length) {
-      // A fresh seeded permutation each epoch (Fisher–Yates); a short last batch is skipped.
-      order = Int32Array.from({ length: data.n }, (_, i) => i);
-      for (let i = data.n - 1; i > 0; i--) {
-        const j = Math.floor(rng.uniform() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
+      // A fresh seeded permutation each epoch; a short last batch is skipped.
+      order = rng.permutation(data.n);
       cursor = 0;
     }
     const idx = tf.tensor1d(order.subarray(cursor, cursor + opts.batchSize), 'int32');
