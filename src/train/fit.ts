@@ -9,7 +9,7 @@ import { requireObject, requirePositive, requirePositiveInt } from '../errors';
 import type { History } from './history';
 import type { Mlp } from './mlp';
 import { checkRecordOptions } from './recorder';
-import { schedule } from './schedule';
+import { pickSchedule, schedule } from './schedule';
 import { createTrainer, type TrainerOptions } from './trainer';
 import type { RunState, StopReason, TrainCallbacks } from './types';
 
@@ -194,11 +194,6 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
  */
 export function fit(model: Mlp, data: Dataset, options: FitOptions): Promise<History> {
   return start(model, data, options).done;
-}
-
-function pickSchedule(record: object): { every?: number; logSpaced?: number; at?: number[] } {
-  const { every, logSpaced, at } = record as { every?: number; logSpaced?: number; at?: number[] };
-  return { every, logSpaced, at };
 }
 
 function abortPromise(signal: AbortSignal | undefined): Promise<void> {

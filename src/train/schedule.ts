@@ -57,3 +57,9 @@ export function schedule(options: ScheduleOptions = {}, field = 'record'): Sched
 export function checkScheduleKeys(field: string, options: object, extra: readonly string[]): void {
   requireKnownKeys(field, options, [...SCHEDULE_KEYS, ...extra]);
 }
+
+/** The schedule part of a record-options object. */
+export function pickSchedule(record: object): ScheduleOptions {
+  const { every, logSpaced, at } = record as ScheduleOptions;
+  return { every, logSpaced, at };
+}

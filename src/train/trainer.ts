@@ -20,6 +20,7 @@ import { createHistory, type History, type HistoryOptions } from './history';
 import type { Mlp } from './mlp';
 import { lossOf, type LossName } from './loss';
 import { checkPrecision } from './precision';
+import { pickSchedule, schedule } from './schedule';
 import { createRecorder, type RecordOptions } from './recorder';
 import type { SpectrumRecord, StepInfo } from './types';
 
@@ -53,7 +54,8 @@ export interface Trainer {
   readonly step: number;
   /**
    * Computes the loss at the current weights, records it (and a spectrum record
-   * if `recordNow`), then applies one update. Returns the step's info, or
+   * when `recordNow` is true, or, when it is left out, when the `record` schedule
+   * says so), then applies one update. Returns the step's info, or
    * `undefined` when the loss was not finite (nothing is recorded or updated then).
    */
   next(recordNow?: boolean): Promise<StepInfo | undefined>;
@@ -137,6 +139,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     cursor += opts.batchSize;
     return idx;
   };
+  const recordAt = opts.record === false ? () => false : schedule(pickSchedule(opts.record));
   const recorder = opts.record === false ? undefined : createRecorder(model, x, y, (p, t) => lossOf(opts.loss, p, t), opts.record);
   let step = 0;
   let precisionChecked = false;
@@ -156,7 +159,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       history.addRecord(r);
       return r;
     },
-    async next(recordNow = false) {
+    async next(recordNow = recordAt(step, Infinity)) {
       if (!precisionChecked) {
         precisionChecked = true;
         for (const w of checkPrecision(model, x, y, opts.loss, opts.lr)) history.warn(w);

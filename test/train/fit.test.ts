@@ -134,3 +134,13 @@ it('the adaptive step is c·‖θ‖^(2−L)', async () => {
   for (const s of infos) expect(s.lr).toBeCloseTo(0.5 * Math.pow(s.paramNorm, 2 - 3), 4);
   model.dispose();
 });
+
+it('a hand-written loop over trainer.next() follows the record schedule', async () => {
+  const model = net();
+  const trainer = createTrainer(model, toy(), { lr: 0.01, record: { every: 5 } });
+  for (let t = 0; t < 12; t++) await trainer.next();
+  await trainer.next(true);
+  expect(trainer.history.records.map((r) => r.step)).toEqual([0, 5, 10, 12]);
+  trainer.dispose();
+  model.dispose();
+});
