@@ -94,11 +94,12 @@ export async function waitKernelIdle(server: Server, path: string, timeoutMs = 1
 
 /** Runs all cells (Run menu → Run All Cells works in both apps; the shortcut differs). */
 export async function runAll(page: Page, app: 'lab' | 'notebook'): Promise<void> {
-  await page.evaluate(async (a) => {
+  await page.evaluate((a) => {
     // Exposed by --*.expose_app_in_browser (startServer).
     const appObj = (window as unknown as { jupyterapp?: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp;
     if (!appObj) throw new Error(`no application object in ${a}`);
-    await appObj.commands.execute('notebook:run-all-cells');
+    // Not awaited: the command resolves only when every cell has run.
+    void appObj.commands.execute('notebook:run-all-cells');
   }, app);
 }
 
@@ -113,10 +114,11 @@ export function notebook(cells: string[], kernel: { name: string; display_name: 
 
 /** Runs cell `index` of the current notebook (through the application's commands). */
 export async function runCell(page: Page, index: number): Promise<void> {
-  await page.evaluate(async (i) => {
+  await page.evaluate((i) => {
     const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { activeCellIndex: number } } }; commands: { execute(id: string): Promise<unknown> } } }).jupyterapp;
     app.shell.currentWidget.content.activeCellIndex = i;
-    await app.commands.execute('notebook:run-cell');
+    // Not awaited: the command resolves only when the cell has run.
+    void app.commands.execute('notebook:run-cell');
   }, index);
 }
 

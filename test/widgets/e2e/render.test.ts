@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard } from '../../../src/widgets';
 import { figure } from '../../../widgets/src/figures';
 import { createFakeKernel } from '../fake-kernel';
-import { staircase } from '../histories';
+import { addStep, staircase } from '../histories';
 import { RESULTS, VENV, launch, missing, notebook, runAll, startServer, waitKernelIdle, type Server } from './jupyter';
 
 const why = missing();
@@ -31,10 +31,29 @@ for d in json.load(open('states.json')):
     display({'application/vnd.jupyter.widget-view+json': {'version_major': 2, 'version_minor': 1, 'model_id': c.comm_id}, 'text/plain': d['text']}, raw=True)
 `;
 
+const GROW = `
+import json, base64, time
+from comm import create_comm
+from IPython.display import display
+d = json.load(open('grow.json'))
+b64 = lambda bs: [base64.b64decode(b) for b in bs]
+c = create_comm(target_name='jupyter.widget', data=d['open']['data'], metadata={'version': '2.1.0'}, buffers=b64(d['open']['buffers']))
+display({'application/vnd.jupyter.widget-view+json': {'version_major': 2, 'version_minor': 1, 'model_id': c.comm_id}, 'text/plain': 'dashboard'}, raw=True)
+import os
+while not os.path.exists('go'):  # the test creates it once the first state is drawn
+    time.sleep(0.1)
+for m in d['sent']:
+    c.send(data=m['data'], buffers=b64(m['buffers']))
+    time.sleep(0.3)
+`;
+
+const b64 = (bs: ArrayBufferView[]) => bs.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64'));
+
 maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
   let server: Server;
   let browser: Browser;
   let expected: number[];
+  let grown: { points: number; traces: number };
   const root = mkdtempSync(join(tmpdir(), `saddlelab-render-${app}-`));
 
   beforeAll(async () => {
@@ -56,6 +75,21 @@ maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
     }));
     writeFileSync(join(root, 'states.json'), JSON.stringify(states));
     writeFileSync(join(root, 'render.ipynb'), notebook([PY], { name: 'python3', display_name: 'Python 3', language: 'python' }));
+    // A dashboard that grows: the kernel-side widget's own append messages, replayed.
+    const live = staircase(0, 3);
+    const k2 = createFakeKernel();
+    for (let t = 0; t < 40; t++) addStep(live, t, 300, 3, 30);
+    const dash = new TrainingDashboard(live, undefined, { kernel: k2, interval: 1e9, staticFigure: false });
+    dash.display();
+    for (let t = 40; t < 300; t++) {
+      addStep(live, t, 300, 3, 30);
+      if (t % 40 === 39) dash.flush();
+    }
+    dash.flush();
+    const comm = k2.comms[0];
+    grown = { points: live.length, traces: figure(dash.state).data.length };
+    writeFileSync(join(root, 'grow.json'), JSON.stringify({ open: { data: comm.opened.data, buffers: b64(comm.opened.buffers) }, sent: comm.sent.map((m) => ({ data: m.data, buffers: b64(m.buffers) })) }));
+    writeFileSync(join(root, 'grow.ipynb'), notebook([GROW], { name: 'python3', display_name: 'Python 3', language: 'python' }));
     // The extension is found through JUPYTER_PATH, as `saddlelab install` would place it in a data folder.
     mkdirSync(join(root, 'data'), { recursive: true });
     const { installLabExtension } = await import('../../../src/widgets/labextension');
@@ -88,5 +122,38 @@ maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
     expect(drawn).toEqual(expected);
     await page.screenshot({ path: join(RESULTS, `widgets-render-${app}.png`), fullPage: true });
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('the kernel-side append messages grow the traces in place', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => /saddlelab|remoteEntry/.test(String(e.stack)) && errors.push(String(e)));
+    // ?reset: JupyterLab would otherwise restore the other notebook's tab, with its widgets, beside it.
+    await page.goto(`${server.url}/${app === 'lab' ? 'lab/tree' : 'notebooks'}/grow.ipynb${app === 'lab' ? '?reset' : ''}`);
+    await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
+    await waitKernelIdle(server, 'grow.ipynb');
+    await runAll(page, app);
+    await page.waitForSelector('.saddlelab-widget .main-svg', { timeout: 90000 });
+    await page.waitForFunction(() => (document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points, undefined, { timeout: 30000 });
+    const first = await page.$eval('.saddlelab-widget', (e) => Number((e as HTMLElement).dataset.points));
+    expect(first).toBe(40);
+    writeFileSync(join(root, 'go'), '');
+    const seen = new Set<number>([first]);
+    const end = Date.now() + 60000;
+    let points = first;
+    while (points < grown.points && Date.now() < end) {
+      await page.waitForTimeout(100);
+      points = await page.$eval('.saddlelab-widget', (e) => Number((e as HTMLElement).dataset.points));
+      seen.add(points);
+    }
+    expect(points).toBe(grown.points);
+    // It grew in steps (several intermediate sizes were drawn), not in one redraw at the end.
+    expect(seen.size).toBeGreaterThan(3);
+    const traces = await page.$eval('.saddlelab-widget', (e) => e.querySelectorAll('.scatterlayer .trace').length);
+    expect(traces).toBe(grown.traces);
+    await page.screenshot({ path: join(RESULTS, `widgets-grow-${app}.png`), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });
