@@ -42,8 +42,9 @@ export function startKernel(configPath: string): CommServer {
     if (args.length === 1 && value != null && typeof value[DISPLAY] === 'function' && server) {
       try {
         const bundle = (value[DISPLAY] as () => Record<string, unknown>).call(value);
+        // An empty bundle means the object displayed itself (a widget keeps its display id for updates).
         if (bundle && typeof bundle === 'object') {
-          server.api().display(bundle);
+          if (Object.keys(bundle).length) server.api().display(bundle);
           return;
         }
       } catch (e) {

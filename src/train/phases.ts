@@ -82,7 +82,8 @@ export function detectPhases(history: History, options: PhaseOptions = {}): Phas
     const escapeDrop = requirePositive('escapeDrop', options.escapeDrop ?? 0.05);
     const lam = Array.from(loss, (c) => Math.log10(Math.max(c, Number.MIN_VALUE)));
     const maxDecades = requirePositive('maxDecades', options.maxDecades ?? 4);
-    const R = Math.min(maxDecades, lam[0] - Math.min(...lam));
+    // A loop, not Math.min(...lam): spreading 2¹⁸ points overflows the call stack.
+    const R = Math.min(maxDecades, lam[0] - lam.reduce((a, b) => Math.min(a, b), Infinity));
     const flatFall = (flatness * R * window) / (n - 1);
     let runStart = -1;
     const close = (endIdx: number) => {

@@ -64,3 +64,9 @@ it('detects a staircase: plateaus, escapes, and rank increments of the deep laye
   expect(p.plateaus[2].escapeStep).toBeUndefined();
   expect(p.rankIncrements).toEqual([{ step: 1200, from: 1, to: 2 }, { step: 2400, from: 2, to: 3 }]);
 });
+
+it('detects phases on a full-size history (2¹⁸ points) without overflowing the stack', () => {
+  const h = createHistory(meta);
+  for (let t = 0; t < 1 << 18; t++) h.addStep({ step: t, loss: t < 1 << 17 ? 1 : 1e-3, paramNorm: 1, lr: 1 });
+  expect(detectPhases(h).escapes).toEqual([1 << 17]);
+});
