@@ -3,6 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The browser tests drive Debian's Chromium (never a downloaded browser); without it they skip, saying so.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "[saddlelab test] installing Debian's chromium for the browser tests" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ||
+    echo "[saddlelab test] could not install chromium; browser tests will skip" >&2
+fi
 echo "[saddlelab test] unit and integration tests (jest)" >&2
 npx jest --ci
 if compgen -G "test/**/test_*.py" >/dev/null || ls test/*/test_*.py >/dev/null 2>&1; then
