@@ -1,36 +1,20 @@
 /**
- * The part of the kernel API (src/kernel/types.ts, issue 3) the widgets use,
- * as a structural type: the widgets depend on this shape, not on the kernel
- * module, so unit tests pass a fake kernel and the widgets still load in a
- * stock tslab kernel or plain Node (where they fall back to static figures).
+ * The part of the kernel API (src/kernel/types.ts, issue 3) the widgets use.
+ * Type-only imports: the widgets load the kernel module at run time only
+ * through `defaultKernel()`, so unit tests pass a fake kernel and the widgets
+ * still load in a stock tslab kernel or plain Node (static figures).
  */
-export type MimeBundle = Record<string, unknown>;
+import type { Comm, CommMsg, KernelApi, MimeBundle } from '../kernel/types';
 
-export interface WidgetCommMsg {
-  commId: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  buffers: Uint8Array[];
-  header: Record<string, unknown>;
-}
-
-export interface WidgetComm {
-  readonly commId: string;
-  readonly closed: boolean;
-  send(data: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: ArrayBufferView[]): void;
-  close(data?: Record<string, unknown>): void;
-  onMsg(handler: (msg: WidgetCommMsg) => void): () => void;
-  onClose(handler: (msg: WidgetCommMsg | undefined) => void): () => void;
-}
-
-export interface WidgetKernel {
-  readonly live: boolean;
-  openComm(targetName: string, data?: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: ArrayBufferView[]): WidgetComm;
-  display(bundle: MimeBundle, options?: { displayId?: string; metadata?: Record<string, unknown> }): void;
-  updateDisplay(displayId: string, bundle: MimeBundle, options?: { metadata?: Record<string, unknown> }): void;
-  /** Lists the widget for the control comm's `request_states` (the saddlelab kernel has it). */
-  registerWidget?(widget: { readonly commId: string; getState(): { state: Record<string, unknown>; buffer_paths: Array<Array<string | number>>; buffers: ArrayBufferView[] } }): () => void;
-}
+export type { MimeBundle };
+export type WidgetCommMsg = CommMsg;
+/** A comm as the widgets use it (the target name is not needed). */
+export type WidgetComm = Omit<Comm, 'targetName'>;
+/** The kernel API subset the widgets use; `registerWidget` is optional so fakes may leave it out. */
+export type WidgetKernel = Pick<KernelApi, 'live' | 'display' | 'updateDisplay'> &
+  Partial<Pick<KernelApi, 'registerWidget'>> & {
+    openComm(...args: Parameters<KernelApi['openComm']>): WidgetComm;
+  };
 
 /**
  * The kernel of this process: the saddlelab kernel extension's `getKernel()`
