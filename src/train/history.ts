@@ -52,6 +52,21 @@ export interface HistoryOptions {
   maxRecords?: number;
 }
 
+/** A record with its spectra converted by `convert` (typed arrays ↔ JSON arrays). */
+function mapSpectra<A, B>(
+  r: { step: number; loss: number; paramNorm: number; weights: A[]; activations?: A[]; reluCut?: number[] },
+  convert: (s: A) => B,
+): { step: number; loss: number; paramNorm: number; weights: B[]; activations?: B[]; reluCut?: number[] } {
+  return {
+    step: r.step,
+    loss: r.loss,
+    paramNorm: r.paramNorm,
+    weights: r.weights.map(convert),
+    ...(r.activations ? { activations: r.activations.map(convert) } : {}),
+    ...(r.reluCut ? { reluCut: [...r.reluCut] } : {}),
+  };
+}
+
 /** A growable Float64Array. */
 class Series {
   data = new Float64Array(1024);
@@ -186,14 +201,7 @@ export class History {
       steps: Array.from(this.steps()),
       loss: Array.from(this.loss()),
       paramNorm: Array.from(this.paramNorm()),
-      records: this.records.map((r) => ({
-        step: r.step,
-        loss: r.loss,
-        paramNorm: r.paramNorm,
-        weights: r.weights.map((s) => Array.from(s)),
-        ...(r.activations ? { activations: r.activations.map((s) => Array.from(s)) } : {}),
-        ...(r.reluCut ? { reluCut: [...r.reluCut] } : {}),
-      })),
+      records: this.records.map((r) => mapSpectra(r, (s) => Array.from(s))),
       warnings: [...this.warnings],
       ...(this.end ? { end: this.end } : {}),
     };
@@ -219,16 +227,7 @@ export class History {
     });
     h.lastStep = j.end?.step ?? (j.steps.length ? j.steps[j.steps.length - 1] : -1);
     h.lastLoss = j.loss.length ? j.loss[j.loss.length - 1] : NaN;
-    for (const r of j.records) {
-      h.records.push({
-        step: r.step,
-        loss: r.loss,
-        paramNorm: r.paramNorm,
-        weights: r.weights.map((s) => Float64Array.from(s)),
-        ...(r.activations ? { activations: r.activations.map((s) => Float64Array.from(s)) } : {}),
-        ...(r.reluCut ? { reluCut: [...r.reluCut] } : {}),
-      });
-    }
+    for (const r of j.records) h.records.push(mapSpectra(r, (s) => Float64Array.from(s)));
     h.warnings.push(...j.warnings);
     if (j.end) h.end = j.end;
     return h;
