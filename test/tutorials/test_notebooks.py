@@ -3,35 +3,12 @@ smaller sizes) through the saddlelab kernel with the report runner, and checks t
 paper's claims from the figures each notebook prints (issue 5, "Tests"). A notebook
 whose code no longer runs fails here."""
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
-import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-RUNNER = ROOT / "scripts" / "tutorials.py"
+from tutorial_reports import ROOT, figures, run_notebooks
+
 SQRT2_MINUS_1 = 2 ** 0.5 - 1
-
-
-def run_notebooks(out: Path, *names: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(RUNNER), "--fast", "--out", str(out), *names], cwd=ROOT, capture_output=True, text=True, timeout=900)
-
-
-def figures(out: Path, name: str) -> dict:
-    summary = json.loads((out / "summary.json").read_text())
-    assert "failed" not in summary[name], summary[name]
-    return summary[name]["figures"]
-
-
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    """Runs every notebook once (fast) into a temporary reports folder."""
-    out = tmp_path_factory.mktemp("reports")
-    r = run_notebooks(out)
-    assert r.returncode == 0, r.stderr[-3000:]
-    return out
 
 
 def test_every_notebook_has_a_report_with_figures(reports):
