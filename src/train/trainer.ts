@@ -144,6 +144,13 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
   let step = 0;
   let precisionChecked = false;
 
+  const keep = (r: SpectrumRecord): SpectrumRecord => {
+    r.weights.forEach((s, l) => {
+      if (s[0] === 0) history.warn(`[saddlelab] W${l + 1} became exactly zero by step ${r.step}: float32 underflow (docs/precision.md)`);
+    });
+    history.addRecord(r);
+    return r;
+  };
   const trainer: Trainer = {
     model,
     history,
@@ -152,19 +159,18 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     },
     record() {
       if (!recorder) throw new SaddlelabError('[saddlelab] record is false for this trainer; pass record: {} to take spectrum records', 'record');
-      const r = recorder.take(step);
-      r.weights.forEach((s, l) => {
-        if (s[0] === 0) history.warn(`[saddlelab] W${l + 1} became exactly zero by step ${step}: float32 underflow (docs/precision.md)`);
-      });
-      history.addRecord(r);
-      return r;
+      return keep(recorder.take(step));
     },
     async next(recordNow = recordAt(step, Infinity)) {
       if (!precisionChecked) {
         precisionChecked = true;
         for (const w of checkPrecision(model, x, y, opts.loss, opts.lr)) history.warn(w);
       }
-      if (recordNow && recorder) trainer.record();
+      // Full batch: the step computes the loss and norm at the weights the record is taken of,
+      // so the record needs no forward pass of its own (issue 6, record cost). Minibatch: the
+      // step's loss is a batch loss, so the record computes the full-data loss itself.
+      if (recordNow && recorder && !fullBatch) trainer.record();
+      const pending = recordNow && recorder && fullBatch ? recorder.take(step, { loss: NaN, paramNorm: NaN }) : undefined;
       const stats = tf.tidy(() => {
         const idx = fullBatch ? undefined : nextBatch();
         const xb = idx ? tf.gather(x, idx) : x;
@@ -179,6 +185,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       stats.dispose();
       if (!Number.isFinite(loss)) return undefined;
       const info: StepInfo = { step, loss, paramNorm: Math.sqrt(normSq), lr };
+      if (pending) keep({ ...pending, loss, paramNorm: info.paramNorm });
       history.addStep(info);
       step++;
       return info;

@@ -144,3 +144,34 @@ it('a hand-written loop over trainer.next() follows the record schedule', async 
   trainer.dispose();
   model.dispose();
 });
+
+it("a record's loss and norm are those of its step, full batch or minibatch (full-data loss)", async () => {
+  for (const batchSize of [undefined, 8]) {
+    const model = net(3);
+    const trainer = createTrainer(model, toy(), { lr: 0.05, batchSize, seed: 2, record: { every: 4 } });
+    const direct: { loss: number; norm: number }[] = [];
+    const ds = toy();
+    const x = tf.tensor2d(ds.x, [ds.n, ds.dIn]);
+    const y = tf.tensor2d(ds.y, [ds.n, ds.dOut]);
+    for (let t = 0; t < 9; t++) {
+      // The full-data loss and weight norm at the current weights, computed here independently.
+      const [loss, normSq] = tf.tidy(() => {
+        const d = tf.sub(model.predict(x), y);
+        return [tf.div(tf.sum(tf.square(d)), 2 * ds.n).dataSync()[0], tf.addN(model.weights.map((w) => tf.sum(tf.square(w)))).dataSync()[0]];
+      });
+      direct.push({ loss, norm: Math.sqrt(normSq) });
+      await trainer.next();
+    }
+    const records = trainer.history.records;
+    expect(records.map((r) => r.step)).toEqual([0, 4, 8]);
+    for (const r of records) {
+      expect(r.loss).toBeCloseTo(direct[r.step].loss, 6);
+      expect(r.paramNorm).toBeCloseTo(direct[r.step].norm, 6);
+      expect(r.weights).toHaveLength(3);
+    }
+    if (batchSize === undefined) expect(records.map((r) => r.loss)).toEqual(records.map((r) => trainer.history.loss()[r.step]));
+    tf.dispose([x, y]);
+    trainer.dispose();
+    model.dispose();
+  }
+});
