@@ -2,3 +2,4 @@
 // so that a benchmark run does not depend on a full `npm run build` (tsc).
 export { useBackend, describeBackend, nativeSingularValues, createNativeSvd, createJs64Mlp } from '../src/backend';
 export { mlp, createTrainer } from '../src/train';
+export { singularValues } from '../src/spectrum';

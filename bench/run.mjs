@@ -48,7 +48,7 @@ const CONTESTANTS = [
   { id: 'tensorflow', kind: 'tfjs', backend: 'tensorflow', mode: 'trainer', saddlelab: true },
   { id: 'tensorflow raw', kind: 'tfjs', backend: 'tensorflow', mode: 'raw' },
   { id: 'tensorflow rec10', kind: 'tfjs', backend: 'tensorflow', mode: 'rec10', configs: ['C3'] },
-  { id: 'tensorflow rec10 gram', kind: 'tfjs', backend: 'tensorflow', mode: 'rec10gram', configs: ['C3'] },
+  { id: 'tensorflow rec10 svd', kind: 'tfjs', backend: 'tensorflow', mode: 'rec10svd', configs: ['C3'] },
   { id: 'tensorflow rec10 ml-matrix', kind: 'tfjs', backend: 'tensorflow', mode: 'rec10ml', configs: ['C3'] },
   { id: 'js64', kind: 'tfjs', backend: 'cpu', mode: 'js64', saddlelab: true, configs: ['C1', 'C2'] },
   { id: 'wasm', kind: 'tfjs', backend: 'wasm', mode: 'trainer', saddlelab: true, configs: FULL ? undefined : ['C1', 'C2', 'C3', 'C4'] },

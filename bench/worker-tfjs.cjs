@@ -7,7 +7,8 @@
  *   trainer  saddlelab's real step: train.createTrainer(...).next() (loss,
  *            parameter norm and step size read back every step)
  *   rec10    the same, taking a spectrum record (top-10 singular values of every
- *            W_l) every 10 steps, with TensorFlow's Svd on the native backend
+ *            W_l) every 10 steps with the recorder's default route (rec10svd: TensorFlow's
+ *            Svd op, rec10ml: ml-matrix)
  *   raw      the bare tfjs maths of one GD step (reference for the trainer's overhead)
  *   js64     saddlelab's float64 pure-JS engine (src/backend/js64.ts): one fused forward,
  *            backward and update pass, no tfjs at all (issue 6, "Small networks")
@@ -99,12 +100,11 @@ function makeJs64(cfg, lr) {
 function makeTrainer(cfg, lr, mode, backendName) {
   if (!trainApi) throw new Error('src/train could not be bundled');
   const model = trainApi.mlp({ inputDim: cfg.dIn, widths: Array(cfg.depth - 1).fill(cfg.width), outputDim: cfg.dOut, activation: 'relu', init: { weights: initWeights(cfg) } });
-  const native = backendName === 'tensorflow' || backendName === 'gpu';
-  // rec10 uses TensorFlow's Svd where the native backend is loaded, else ml-matrix (the default).
-  // rec10ml: the same records with ml-matrix's SVD on any backend, for comparison.
-  // rec10gram: TensorFlow's Gram-matrix route (createNativeSvd({ method: 'gram' })).
-  const svd = mode === 'rec10' && native ? backendApi.nativeSingularValues : mode === 'rec10gram' ? backendApi.createNativeSvd({ method: 'gram' }) : undefined;
-  const recording = mode === 'rec10' || mode === 'rec10ml' || mode === 'rec10gram';
+  // rec10: what users get, the recorder's default route (on the native backend the float64
+  // Gram matrix inside TensorFlow). rec10svd: TensorFlow's Svd op instead. rec10ml: ml-matrix's
+  // SVD on any backend, for comparison.
+  const svd = mode === 'rec10svd' ? backendApi.nativeSingularValues : mode === 'rec10ml' ? backendApi.singularValues : undefined;
+  const recording = mode === 'rec10' || mode === 'rec10ml' || mode === 'rec10svd';
   const record = recording ? { topK: 10, ...(svd ? { svd } : {}) } : false;
   const trainer = trainApi.createTrainer(model, dataset(cfg), { lr, record });
   let t = 0;
