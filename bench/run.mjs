@@ -51,6 +51,7 @@ const CONTESTANTS = [
   { id: 'tensorflow rec10 svd', kind: 'tfjs', backend: 'tensorflow', mode: 'rec10svd', configs: ['C3'] },
   { id: 'tensorflow rec10 ml-matrix', kind: 'tfjs', backend: 'tensorflow', mode: 'rec10ml', configs: ['C3'] },
   { id: 'js64', kind: 'tfjs', backend: 'cpu', mode: 'js64', saddlelab: true, configs: ['C1', 'C2'] },
+  { id: 'js64 raw', kind: 'tfjs', backend: 'cpu', mode: 'js64raw', configs: ['C1'] },
   { id: 'wasm', kind: 'tfjs', backend: 'wasm', mode: 'trainer', saddlelab: true, configs: FULL ? undefined : ['C1', 'C2', 'C3', 'C4'] },
   { id: 'cpu', kind: 'tfjs', backend: 'cpu', mode: 'trainer', saddlelab: true, configs: Object.keys(CONFIGS).filter((c) => CONFIGS[c].cpuOk) },
   { id: 'torch', kind: 'torch' },

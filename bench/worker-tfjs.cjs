@@ -10,7 +10,8 @@
  *            W_l) every 10 steps with the recorder's default route (rec10svd: TensorFlow's
  *            Svd op, rec10ml: ml-matrix)
  *   raw      the bare tfjs maths of one GD step (reference for the trainer's overhead)
- *   js64     saddlelab's float64 pure-JS engine (src/backend/js64.ts): one fused forward,
+ *   js64     the trainer with engine 'js64' (createTrainer(..., { engine: 'js64' }).next())
+ *   js64 raw saddlelab's float64 pure-JS engine (src/backend/js64.ts) alone: one fused forward,
  *            backward and update pass, no tfjs at all (issue 6, "Small networks")
  */
 const path = require('node:path');
@@ -106,7 +107,7 @@ function makeTrainer(cfg, lr, mode, backendName) {
   const svd = mode === 'rec10svd' ? backendApi.nativeSingularValues : mode === 'rec10ml' ? backendApi.singularValues : undefined;
   const recording = mode === 'rec10' || mode === 'rec10ml' || mode === 'rec10svd';
   const record = recording ? { topK: 10, ...(svd ? { svd } : {}) } : false;
-  const trainer = trainApi.createTrainer(model, dataset(cfg), { lr, record });
+  const trainer = trainApi.createTrainer(model, dataset(cfg), { lr, record, ...(mode === 'js64' ? { engine: 'js64' } : {}) });
   let t = 0;
   // Time of steps that take a record and of those that do not, measured in the same run:
   // the record's cost is their difference, free of the drifts between runs on a busy machine.
@@ -144,7 +145,7 @@ async function main() {
         if (runner) runner.dispose();
         backendName = msg.backend;
         const info = await backendApi.useBackend(msg.backend);
-        runner = msg.mode === 'raw' ? makeRaw(msg.config, msg.lr) : msg.mode === 'js64' ? makeJs64(msg.config, msg.lr) : makeTrainer(msg.config, msg.lr, msg.mode, backendName);
+        runner = msg.mode === 'raw' ? makeRaw(msg.config, msg.lr) : msg.mode === 'js64raw' ? makeJs64(msg.config, msg.lr) : makeTrainer(msg.config, msg.lr, msg.mode, backendName);
         out = { ok: true, backend: backendApi.describeBackend(info) };
       } else if (msg.op === 'run') {
         let steps = 0;

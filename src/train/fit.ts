@@ -128,8 +128,8 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
 
   const loop = async (): Promise<[StopReason, string?]> => {
     const info = await useBackend(options.backend);
-    history.meta.backend = info.name;
-    log(`[saddlelab] ${history.meta.name}: ${describeBackend(info)}`);
+    history.meta.backend = options.engine === 'js64' ? 'js64' : info.name;
+    log(`[saddlelab] ${history.meta.name}: ${options.engine === 'js64' ? 'engine js64 (float64 JS step; records on ' + describeBackend(info) + ')' : describeBackend(info)}`);
     control.setState('running');
     let lastYield = Date.now();
     for (let t = 0; t <= steps; t++) {

@@ -175,3 +175,44 @@ it("a record's loss and norm are those of its step, full batch or minibatch (ful
     model.dispose();
   }
 });
+
+describe("engine 'js64'", () => {
+  it('follows the tfjs step: same losses to float32 precision, same records, weights written back to the model', async () => {
+    const runs = [];
+    for (const engine of ['tfjs', 'js64'] as const) {
+      const model = net(5);
+      const h = await fit(model, toy(), { steps: 60, lr: 0.2, engine, record: { every: 20 }, log: false });
+      runs.push({ h, weights: model.getWeights() });
+      model.dispose();
+    }
+    const [a, b] = runs;
+    expect(b.h.end?.reason).toBe('completed');
+    expect(b.h.meta.backend).toBe('js64');
+    expect(b.h.length).toBe(60);
+    const [la, lb] = [a.h.loss(), b.h.loss()];
+    expect(lb[59]).toBeLessThan(lb[0] * 0.9);
+    for (let t = 0; t < 60; t++) expect(Math.abs(la[t] - lb[t])).toBeLessThan(1e-5 * la[0]);
+    expect(b.h.records.map((r) => r.step)).toEqual([0, 20, 40, 60]);
+    b.h.records.forEach((r, i) => r.weights.forEach((s, l) => s.forEach((v, k) => expect(v).toBeCloseTo(a.h.records[i].weights[l][k], 4))));
+    b.weights.forEach((w, l) => w.forEach((v, k) => expect(v).toBeCloseTo(a.weights[l][k], 5)));
+  });
+
+  it('the adaptive step is c·‖θ‖^(2−L) there too', async () => {
+    const model = net(6);
+    const trainer = createTrainer(model, toy(), { lr: { adaptive: 0.01 }, engine: 'js64', record: false });
+    const norm0 = Math.sqrt(model.getWeights().reduce((s, w) => s + w.reduce((t, v) => t + v * v, 0), 0));
+    const info = await trainer.next();
+    expect(info?.paramNorm).toBeCloseTo(norm0, 6);
+    expect(info?.lr).toBeCloseTo(0.01 * Math.pow(norm0, 2 - 3), 8);
+    trainer.dispose();
+    model.dispose();
+  });
+
+  it('rejects what it does not do, naming the field', () => {
+    const model = net();
+    expect(() => createTrainer(model, toy(), { engine: 'js64', batchSize: 4 })).toThrow(/\[saddlelab\] batchSize/);
+    expect(() => createTrainer(model, toy(), { engine: 'js64', loss: 'cross-entropy' })).toThrow(/\[saddlelab\] loss/);
+    expect(() => createTrainer(model, toy(), { engine: 'gpu' as never })).toThrow(/\[saddlelab\] engine/);
+    model.dispose();
+  });
+});
