@@ -34,9 +34,15 @@ export interface EscapeOptions {
   activation?: Activation;
   /** Also return every start's per-layer singular values (`startSpectra`; default false: one SVD per layer per start). */
   spectraPerStart?: boolean;
+  /**
+   * Starting directions used as the first starts (each scaled onto the sphere), before the random ones;
+   * at most `starts`. At large depth random starts sit where L0 is flat (speed ≈ 0, see `deepen`), so a
+   * deep solve starts from a shallower optimum made deeper.
+   */
+  init?: NestedWeights[];
 }
 
-const ESCAPE_KEYS = ['depth', 'width', 'starts', 'seed', 'steps', 'stepSize', 'tolerance', 'activation', 'spectraPerStart'] as const;
+const ESCAPE_KEYS = ['depth', 'width', 'starts', 'seed', 'steps', 'stepSize', 'tolerance', 'activation', 'spectraPerStart', 'init'] as const;
 const DEFAULTS = { depth: 3, width: 10, starts: 20, seed: 0, steps: 3000, stepSize: 0.5, tolerance: 1e-3, activation: 'relu' as Activation, spectraPerStart: false };
 
 /** One start's outcome. */
@@ -65,8 +71,8 @@ export interface EscapeResult {
   reachedBest: number;
   /** With `spectraPerStart`: `startSpectra[start][ℓ]` = singular values of layer ℓ of that start's direction. */
   startSpectra?: number[][][];
-  /** The options used, defaults filled in. */
-  options: Required<Omit<EscapeOptions, 'width'>> & { widths: number[] };
+  /** The options used, defaults filled in (`init`: how many starting directions were given). */
+  options: Required<Omit<EscapeOptions, 'width' | 'init'>> & { widths: number[]; init: number };
 }
 
 /**
@@ -104,10 +110,20 @@ export function escape(X: number[][], G: number[][], options: EscapeOptions = {}
   if (gNorm === 0) fail('G', 'a matrix with a non-zero entry (G = 0 has no escape direction)', 'all zeros');
 
   const dims = [Xm.columns, ...widths, Gm.columns];
+  const init = o.init ?? [];
+  if (!Array.isArray(init) || init.length > o.starts) fail('init', `an array of at most starts = ${o.starts} directions (number[][][])`, init);
+  const initW = init.map((w, k) => {
+    if (!Array.isArray(w) || w.length !== o.depth) fail(`init[${k}]`, `a direction with depth = ${o.depth} matrices`, w);
+    return w.map((m, l) => {
+      const M = toMatrix(`init[${k}][${l}]`, m);
+      if (M.rows !== dims[l + 1] || M.columns !== dims[l]) failWith(`init[${k}][${l}]`, `a ${dims[l + 1]} × ${dims[l]} matrix (the layer's shape)`, `${M.rows} × ${M.columns}`);
+      return M;
+    });
+  });
   const rng = createRng(o.seed);
   const results: EscapeStart[] = [];
   for (let s = 0; s < o.starts; s++) {
-    const W = dims.slice(1).map((d, l) => {
+    const W = s < initW.length ? initW[s] : dims.slice(1).map((d, l) => {
       const m = new Matrix(d, dims[l]);
       for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.columns; j++) m.set(i, j, rng.normal());
       return m;
@@ -130,7 +146,7 @@ export function escape(X: number[][], G: number[][], options: EscapeOptions = {}
     starts: results.map((r) => r.speed),
     reachedBest,
     ...(o.spectraPerStart ? { startSpectra: results.map((r) => spectra(r.direction)) } : {}),
-    options: { depth: o.depth, widths, starts: o.starts, seed: o.seed, steps: o.steps, stepSize: o.stepSize, tolerance: o.tolerance, activation: o.activation, spectraPerStart: o.spectraPerStart },
+    options: { depth: o.depth, widths, starts: o.starts, seed: o.seed, steps: o.steps, stepSize: o.stepSize, tolerance: o.tolerance, activation: o.activation, spectraPerStart: o.spectraPerStart, init: initW.length },
   };
 }
 

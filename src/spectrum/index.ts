@@ -11,3 +11,4 @@
 export { energyOutsideTop1, gramSingularValues, ratio12, reluCutRatio, singularValues, type SvdProvider } from './svd';
 export { localizedLoss, localizedLossGradient, type Activation, type LocalizedLossOptions, type NestedWeights } from './localized';
 export * from './escape';
+export { deepen } from './deepen';
