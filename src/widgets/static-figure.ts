@@ -103,8 +103,17 @@ function spectrumSeriesView(state: PlotState): object {
   };
 }
 
+/** Integer ticks 1, 1+d, … ≤ k for the index axis of the snapshot panels (at most about 10 of them). */
+export function indexTicks(k: number): number[] {
+  const d = Math.max(1, Math.ceil(k / 10));
+  const ticks: number[] = [];
+  for (let i = 1; i <= k; i += d) ticks.push(i);
+  return ticks;
+}
+
 function snapshotView(state: PlotState): object {
   const src = spectrumSource(state);
+  const kMax = Math.max(2, src?.sp.k ?? 2);
   const rows: Row[] = [];
   if (src) {
     const { sp, values, layers } = src;
@@ -128,7 +137,8 @@ function snapshotView(state: PlotState): object {
       height: 180,
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'index', type: 'quantitative', title: 'i', scale: { domain: [1, Math.max(2, src?.sp.k ?? 2)], nice: false }, axis: { tickMinStep: 1 } },
+        // Explicit integer ticks: Vega ignores tickMinStep inside a facet and labelled 1.0, 1.2, … for k = 2.
+        x: { field: 'index', type: 'quantitative', title: 'i', scale: { domain: [1, kMax], nice: false }, axis: { values: indexTicks(kMax), format: 'd' } },
         y: { field: 'value', type: 'quantitative', scale: yScale(state.log_y), title: 's_i' },
         color: { field: 'layer', type: 'nominal', sort: { field: 'l' }, title: 'layer', scale: { range: COLORS } },
       },

@@ -1,5 +1,6 @@
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard } from '../../src/widgets';
-import { figureSpec, figureSvg, lawRows } from '../../src/widgets/static-figure';
+import { createHistory } from '../../src/train/history';
+import { figureSpec, figureSvg, indexTicks, lawRows } from '../../src/widgets/static-figure';
 import { createFakeKernel } from './fake-kernel';
 import { staircase } from './histories';
 
@@ -44,6 +45,29 @@ describe('static figure (vega-lite → SVG in Node)', () => {
       expect(svg).toMatch(/^<svg[^>]*width="\d+"/);
       expect(svg.length).toBeGreaterThan(5000);
     }
+  });
+
+  test('snapshot mode: the index axis is labelled with integers only (k = 2 and k = 3)', () => {
+    for (const k of [2, 3]) {
+      const h = createHistory({ name: 'k', activation: 'linear', dims: [3, 3, 3], depth: 2, config: {} });
+      for (let t = 0; t < 50; t++) {
+        h.addStep({ step: t, loss: 1 / (t + 1), paramNorm: 1, lr: 1 });
+        if (t % 10 === 0) h.addRecord({ step: t, loss: 1 / (t + 1), paramNorm: 1, weights: [0, 1].map((l) => Float64Array.from({ length: k }, (_, i) => (l + 2) * (t + 1) / (i + 1))) });
+      }
+      const svg = figureSvg(new SpectrumPlot(h, { ...opts(), mode: 'snapshot', steps: [10, 40] }).state);
+      // Each x axis titled i: its role-axis-label group holds the tick labels.
+      const axes = svg.split("X-axis titled 'i'").slice(1);
+      expect(axes.length).toBe(2);
+      const labels = axes.flatMap((a) => {
+        const group = a.slice(a.indexOf('role-axis-label'), a.indexOf('role-axis-domain'));
+        return [...group.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+      });
+      expect(labels.length).toBeGreaterThan(0);
+      for (const t of labels) expect(t).toMatch(/^\d+$/);
+      expect(new Set(labels)).toEqual(new Set(indexTicks(k).map(String)));
+    }
+    expect(indexTicks(2)).toEqual([1, 2]);
+    expect(indexTicks(25)).toEqual([1, 4, 7, 10, 13, 16, 19, 22, 25]);
   });
 
   test('layer law rows: reference slopes through layer 1', () => {

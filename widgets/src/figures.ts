@@ -198,6 +198,9 @@ export function figure(state: PlotState): Figure {
       if (state.mode === 'snapshot') {
         const { data, axes, titles } = snapshotPanels(state);
         grid(axes.length, 1, 0, Math.max(1, axes.length), 1, titles, state.log_y, layout, annotations);
+        // The index i is an integer: without a fixed tick step Plotly labels 1, 1.5, 2 for k = 2.
+        const dtick = Math.max(1, Math.ceil((state.spectrum?.k ?? 1) / 10));
+        for (const ax of axes) Object.assign(layout[`xaxis${ax === 1 ? '' : ax}`] as object, { tickmode: 'linear', tick0: 1, dtick });
         return { data, lossTraces: [], layout: { ...layout, annotations, height: 320 } };
       }
       const { data, shapes, axes, titles } = spectrumPanels(state, 1);

@@ -62,6 +62,8 @@ describe('figure', () => {
     const l2 = fig.data.find((t) => t.name === 'ℓ=2' && t.xaxis === 'x2')!;
     expect(l2.x).toEqual([1, 2, 3]);
     expect(l2.y).toEqual(Array.from(h.records.find((r) => r.step === 180)!.weights[1]));
+    // The index axis ticks at integers (k = 3: 1, 2, 3), never 1.5.
+    for (const ax of ['xaxis', 'xaxis2']) expect(fig.layout[ax]).toMatchObject({ tickmode: 'linear', tick0: 1, dtick: 1 });
   });
 
   test('LayerLawPlot: measured quantities and reference slopes ℓ^(1/4), ℓ^(−1/2) through layer 1', () => {
