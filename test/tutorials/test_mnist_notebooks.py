@@ -1,0 +1,86 @@
+"""Claims of the MNIST notebooks (issue 5), checked from the figures each notebook
+prints in its `SADDLELAB_SUMMARY` line. The notebooks run once per session, fast
+variant (SADDLELAB_FAST=1: same code, 300 images), through the session fixture
+`reports` (conftest.py).
+
+05-mnist-figure-1 (Figure 1): the loss leaves C(0) = 0.5 at the first escape; after
+it the deep layers (l >= 3) are dominated by one singular value, which they were not
+before; after the second escape a second value separates.
+06-depth-4-vs-6: at the same initialization and step, depth 6 sits far longer on the
+plateau than depth 4 and then has a long rank-1 phase in its deep layers, which
+depth 4 does not have (PAPER.md: "depth 6 shows clearer plateaus and low-rank phases").
+"""
+from tutorial_reports import figures
+
+# MSE on one-hot targets, C = |Y - Y*|^2 / (2N): at a near-zero output C = 1/2 exactly.
+C0 = 0.5
+DEEP_FROM = 3  # layers l >= 3 of the depth-6 network (Figure 1: clearest in layers 4-6)
+ONE_DOMINANT = 2.0  # s1/s2 above this: one singular value clearly above the bulk
+BULK = 1.5  # ratios of a random (bulk) spectrum stay below this at the sizes used (measured: <= 1.3)
+ALONE = 1.3  # s2/s3 below this: the second value is still in the bulk
+
+
+def deep(values):
+    return values[DEEP_FROM - 1:]
+
+
+def snapshot(f, label):
+    found = [s for s in f["snapshots"] if s["label"] == label]
+    assert found, f"no snapshot {label!r}; snapshots: {[s['label'] for s in f['snapshots']]}, plateaus: {f['plateaus']}"
+    return found[0]
+
+
+def test_mnist_loss_falls_at_the_first_escape(reports):
+    f = figures(reports, "05-mnist-figure-1")
+    assert abs(f["initialLoss"] - C0) < 1e-3, f["initialLoss"]
+    first, after = f["plateaus"][0], f["plateaus"][1]
+    # A real plateau at C(0) from step 0, at least a tenth of the run long, then an escape.
+    assert first["start"] == 0 and abs(first["loss"] - C0) < 1e-3, first
+    assert first["escapeStep"] is not None and first["escapeStep"] > f["steps"] / 10, first
+    # The next plateau is clearly lower: the loss fell at the escape.
+    assert after["loss"] < 0.95 * first["loss"], (first, after)
+    assert f["finalLoss"] < after["loss"]
+
+
+def test_mnist_deep_layers_have_one_dominant_singular_value_after_the_first_escape(reports):
+    f = figures(reports, "05-mnist-figure-1")
+    for label in ("init", "before 1st escape"):
+        s = snapshot(f, label)
+        assert max(deep(s["s1s2"])) < BULK, (label, s["step"], s["s1s2"])
+    s = snapshot(f, "after 1st escape")
+    assert s["step"] > f["plateaus"][0]["escapeStep"]
+    assert min(deep(s["s1s2"])) > ONE_DOMINANT, (s["step"], s["s1s2"])
+    # One, not two: the second value is still in the bulk.
+    assert max(deep(s["s2s3"])) < ALONE, (s["step"], s["s2s3"])
+
+
+def test_mnist_a_second_singular_value_separates_after_the_second_escape(reports):
+    f = figures(reports, "05-mnist-figure-1")
+    first, second = snapshot(f, "after 1st escape"), snapshot(f, "after 2nd escape")
+    assert f["plateaus"][1]["escapeStep"] is not None and second["step"] > f["plateaus"][1]["escapeStep"]
+    assert min(deep(second["s2s3"])) > BULK, (second["step"], second["s2s3"])
+    for layer, (before, after) in enumerate(zip(deep(first["s2s3"]), deep(second["s2s3"])), DEEP_FROM):
+        assert after > before, (layer, before, after)
+
+
+def test_depth_6_plateaus_far_longer_than_depth_4_then_escapes(reports):
+    f = figures(reports, "06-depth-4-vs-6")
+    runs = {r["depth"]: r for r in f["runs"]}
+    assert sorted(runs) == [4, 6]
+    for r in runs.values():
+        assert abs(r["initialLoss"] - C0) < 1e-3, r
+        # Both escape: the loss falls 5 % below C(0) and ends lower still.
+        assert r["firstEscape"] is not None, r
+        assert r["finalLoss"] < 0.95 * r["initialLoss"], r
+    assert runs[6]["firstEscape"] > 5 * runs[4]["firstEscape"], (runs[4]["firstEscape"], runs[6]["firstEscape"])
+    # Depth 6: a plateau at C(0) from step 0, left at the escape detectPhases finds.
+    p = runs[6]["plateaus"][0]
+    assert p["start"] == 0 and abs(p["loss"] - C0) < 1e-3 and p["escapeStep"] is not None, p
+
+
+def test_depth_6_has_a_long_rank_1_phase_and_depth_4_does_not(reports):
+    f = figures(reports, "06-depth-4-vs-6")
+    runs = {r["depth"]: r for r in f["runs"]}
+    assert runs[6]["rank1Steps"] >= 0.2 * f["steps"], runs[6]
+    assert runs[4]["rank1Steps"] < runs[6]["rank1Steps"], (runs[4]["rank1Steps"], runs[6]["rank1Steps"])
+    assert runs[6]["maxDeepS1S2"] > ONE_DOMINANT > runs[4]["maxDeepS1S2"], (runs[4]["maxDeepS1S2"], runs[6]["maxDeepS1S2"])
