@@ -9,7 +9,34 @@ import type { SpectrumRecord } from '../train/types';
 import type { LawState, RunSeriesState, SpectrumState } from './state';
 
 /**
- * A run's loss series with its plateaus and escapes.
+ * Most loss points per run a widget sends (2¹⁵). The History keeps up to 2¹⁸
+ * points; sent as two Float64Arrays that is 4 MiB per run, 5.3 MB once the
+ * notebook saves the widget state in base64, over issue 7's 5 MB. A plot
+ * cannot show more than a few points per pixel anyway, and plateaus and
+ * escapes are still found on the whole History.
+ */
+export const WIDGET_MAX_POINTS = 1 << 15;
+
+/**
+ * The stride (a power of two) at which a widget samples a History of `n`
+ * points so that at most `max` are sent: history indices 0, m, 2m, ….
+ *
+ * @example
+ * ```ts
+ * import { displayStride } from './series';
+ * console.log(displayStride(1000), displayStride(250001)); // 1 8
+ * ```
+ */
+export function displayStride(n: number, max = WIDGET_MAX_POINTS): number {
+  let m = 1;
+  while (Math.ceil(n / m) > max) m *= 2;
+  return m;
+}
+
+/**
+ * A run's loss series with its plateaus and escapes: the points at history
+ * indices `from·every`, `(from+1)·every`, … (`every` defaults to the display
+ * stride, so `from` counts sent points, not history points).
  *
  * @example
  * ```ts
@@ -20,12 +47,18 @@ import type { LawState, RunSeriesState, SpectrumState } from './state';
  * console.log(runSeries(h).loss); // Float64Array [1]
  * ```
  */
-export function runSeries(history: History, from = 0): RunSeriesState {
+export function runSeries(history: History, from = 0, every = displayStride(history.length)): RunSeriesState {
   const phases = phasesOf(history);
+  const pick = (all: Float64Array) => {
+    if (every === 1) return all.slice(from);
+    const out = new Float64Array(Math.max(0, Math.ceil(all.length / every) - from));
+    for (let j = 0; j < out.length; j++) out[j] = all[(from + j) * every];
+    return out;
+  };
   return {
     name: history.meta.name,
-    steps: history.steps().slice(from),
-    loss: history.loss().slice(from),
+    steps: pick(history.steps()),
+    loss: pick(history.loss()),
     plateaus: phases.plateaus.map((p) => [p.start, p.end] as [number, number]),
     escapes: [...phases.escapes],
   };

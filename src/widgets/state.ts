@@ -57,6 +57,17 @@ export interface ProgressState {
   phase: RunPhase;
 }
 
+/**
+ * How a run ended (src/train/history.ts HistoryEnd). A run that did not
+ * complete (stopped, aborted, diverged) is marked on the loss plot at `step`,
+ * the last step in its history, with its `[saddlelab]` message (issue 7).
+ */
+export interface RunEndState {
+  reason: 'completed' | 'stopped' | 'aborted' | 'diverged';
+  step: number;
+  message: string;
+}
+
 /** Which widget a model is; picks the view and which fields below are used. */
 export type WidgetKind = 'LossPlot' | 'SpectrumPlot' | 'LayerLawPlot' | 'TrainingDashboard';
 
@@ -80,6 +91,8 @@ export interface PlotState {
   /** Pause toggle of the dashboard, set in the browser. */
   paused: boolean;
   progress: ProgressState | null;
+  /** Per run: how it ended, or null while it runs (or for a history without an end). */
+  ends: Array<RunEndState | null>;
 }
 
 /** Keys the browser may change; the kernel ignores updates to any other key. */

@@ -35,17 +35,22 @@ function lossLayers(state: PlotState): object {
   const escapes = state.runs.flatMap((r) => r.escapes.map((s) => ({ step: s })));
   const snaps = state.kind === 'SpectrumPlot' || state.mode === 'snapshot' ? state.snapshot_steps.map((s) => ({ step: s })) : [];
   const cursor = state.cursor === null ? [] : [{ step: state.cursor }];
+  // Runs that stopped early: where (a thick dash-dot rule labelled with the reason) and why (the message, as subtitle).
+  const ends = (state.ends ?? []).flatMap((e, i) => (e && e.reason !== 'completed' ? [{ step: e.step, run: state.runs[i]?.name ?? `run ${i}`, label: `${e.reason} at step ${e.step}`, message: e.message }] : []));
   const x = { field: 'step', type: 'quantitative', title: 'step' };
+  const messages = ends.map((e) => e.message).filter((m) => m);
   return {
     width: 460,
     height: 240,
-    title: state.title || 'training loss',
+    title: messages.length ? { text: state.title || 'training loss', subtitle: messages, subtitleColor: '#b00' } : state.title || 'training loss',
     layer: [
       { data: { values: plateaus }, mark: { type: 'rect', color: '#999', opacity: 0.15 }, encoding: { x: { field: 'start', type: 'quantitative' }, x2: { field: 'end' } } },
       { data: { values: rows }, mark: { type: 'line', strokeWidth: 1.5, clip: true }, encoding: { x, y: { field: 'loss', type: 'quantitative', scale: yScale(log), title: 'loss' }, color: { field: 'run', type: 'nominal', title: 'run', scale: { range: COLORS } } } },
       { data: { values: escapes }, mark: { type: 'rule', strokeDash: [6, 3], color: '#444' }, encoding: { x: { field: 'step', type: 'quantitative' } } },
       { data: { values: snaps }, mark: { type: 'rule', strokeDash: [2, 2], color: '#888' }, encoding: { x: { field: 'step', type: 'quantitative' } } },
       { data: { values: cursor }, mark: { type: 'rule', color: '#d62728' }, encoding: { x: { field: 'step', type: 'quantitative' } } },
+      { data: { values: ends }, mark: { type: 'rule', strokeWidth: 2.5, strokeDash: [8, 3, 2, 3] }, encoding: { x: { field: 'step', type: 'quantitative' }, color: { field: 'run', type: 'nominal', scale: { range: COLORS } } } },
+      { data: { values: ends }, mark: { type: 'text', align: 'right', baseline: 'top', dx: -3, dy: 3, color: '#d62728', fontSize: 11 }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } } },
     ],
   };
 }

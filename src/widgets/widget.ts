@@ -11,7 +11,7 @@ import { SaddlelabError, requireNonNegative } from '../errors';
 import { splitBuffers } from './codec';
 import { defaultKernel, type MimeBundle, type WidgetComm, type WidgetCommMsg, type WidgetKernel } from './kernel-port';
 import { widgetRegistry, type RegisteredWidget } from './registry';
-import { runSeries, spectrumSeries, topK } from './series';
+import { displayStride, runSeries, spectrumSeries, topK } from './series';
 import type { AppendMessage, BrowserKey, PlotState, WidgetKind } from './state';
 import { figureSvg } from './static-figure';
 import { MODEL_NAMES, VIEW_NAMES, WIDGET_MODULE, WIDGET_MODULE_RANGE } from './version';
@@ -36,9 +36,11 @@ let displayCounter = 0;
 /** Kernels already told that their widgets are static (the notice is printed once per kernel). */
 const noticed = new WeakSet<object>();
 
+/** What the browser has of one run: sent points (at display stride `every` of the history's `stride`) and records. */
 interface Sent {
   points: number;
   stride: number;
+  every: number;
   records: number;
 }
 
@@ -105,9 +107,15 @@ export abstract class PlotWidget implements RegisteredWidget {
       snapshot_steps: [],
       law: null,
       progress: null,
+      ends: this.ends(),
       ...this.compute(),
       ...this.browser,
     };
+  }
+
+  /** How each run ended (null while running). */
+  private ends(): PlotState['ends'] {
+    return this.runs.map((h) => (h.end ? { reason: h.end.reason, step: h.end.step, message: h.end.message ?? '' } : null));
   }
 
   /** The comm id (the widget's model id), once the widget is live. */
@@ -158,7 +166,7 @@ export abstract class PlotWidget implements RegisteredWidget {
     if (!this.kernel.live) return false;
     const { state, buffer_paths, buffers } = this.getState();
     this.comm = this.kernel.openComm('jupyter.widget', { state, buffer_paths }, { version: '2.1.0' }, buffers);
-    this.sent = this.runs.map((h) => ({ points: h.length, stride: h.keptEvery, records: h.records.length }));
+    this.sent = this.runs.map((h) => this.sentOf(h));
     this.unsubscribe.push(this.comm.onMsg((msg) => this.received(msg)));
     this.unsubscribe.push(this.comm.onClose(() => widgetRegistry(this.kernel).remove(this)));
     widgetRegistry(this.kernel).add(this);
@@ -220,13 +228,15 @@ export abstract class PlotWidget implements RegisteredWidget {
     this.lastFlush = Date.now();
     this.runs.forEach((h, run) => {
       const s = this.sent[run];
-      if (h.keptEvery !== s.stride || h.records.length < s.records || h.length < s.points) {
-        // The history thinned itself: indices moved, so send everything again.
+      const every = displayStride(h.length);
+      const points = Math.ceil(h.length / every);
+      if (h.keptEvery !== s.stride || every !== s.every || h.records.length < s.records || points < s.points) {
+        // The history thinned itself, or the display stride doubled: indices moved, so send everything again.
         const { state, buffer_paths, buffers } = splitBuffers(this.state as unknown as Record<string, unknown>);
         this.comm!.send({ method: 'update', state, buffer_paths }, {}, buffers);
         this.account(buffers);
-      } else if (h.length > s.points || h.records.length > s.records) {
-        const fresh = runSeries(h, s.points);
+      } else if (points > s.points || h.records.length > s.records) {
+        const fresh = runSeries(h, s.points, every);
         const layers = h.meta.depth;
         const sp = run === 0 ? spectrumSeries(h.records, layers, topK(h.records), s.records) : spectrumSeries([], layers, 0);
         const msg: AppendMessage = {
@@ -247,9 +257,15 @@ export abstract class PlotWidget implements RegisteredWidget {
         this.comm!.send({ method: 'custom', content: { ...content, buffer_paths } }, {}, buffers);
         this.account(buffers);
       } else return;
-      this.sent[run] = { points: h.length, stride: h.keptEvery, records: h.records.length };
+      this.sent[run] = this.sentOf(h);
     });
     this.stats.busyMs += performance.now() - t0;
+  }
+
+  /** What a full state of `h` holds (runSeries samples the same points). */
+  private sentOf(h: History): Sent {
+    const every = displayStride(h.length);
+    return { points: Math.ceil(h.length / every), stride: h.keptEvery, every, records: h.records.length };
   }
 
   private account(buffers: ArrayBufferView[]): void {
@@ -260,8 +276,8 @@ export abstract class PlotWidget implements RegisteredWidget {
   /** A run ended: last update, and the static figure in the display replaced by the final one. */
   private ended(): void {
     this.flush();
-    const last = this.endState();
-    if (Object.keys(last).length) this.sendUpdate(last);
+    // Where and why the run stopped goes to the browser even when no point was added since the last update.
+    this.sendUpdate({ ends: this.ends(), ...this.endState() });
     if (this.displayed) this.kernel.updateDisplay(this.displayId, this.bundle());
   }
 

@@ -1,33 +1,11 @@
 import { createRunControl } from '../../src/train/fit';
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard, widgetRegistry } from '../../src/widgets';
-import type { AppendMessage, PlotState } from '../../src/widgets/state';
+import type { PlotState } from '../../src/widgets/state';
 import { MODEL_NAMES, VIEW_NAMES, WIDGET_MODULE } from '../../src/widgets/version';
-import { applyAppend, normalizeRun, normalizeSpectrum, putBuffers } from '../../widgets/src/buffers';
-import { createFakeKernel, type FakeComm, type Sent } from './fake-kernel';
+import { putBuffers } from '../../widgets/src/buffers';
+import { applyCustom, asReceived, browserState } from './browser-side';
+import { createFakeKernel, type FakeComm } from './fake-kernel';
 import { addStep, staircase } from './histories';
-
-/** Buffers as the browser gets them: DataViews at an odd byte offset of a bigger ArrayBuffer. */
-function asReceived(buffers: ArrayBufferView[]): DataView[] {
-  return buffers.map((b) => {
-    const big = new Uint8Array(b.byteLength + 3);
-    big.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), 3);
-    return new DataView(big.buffer, 3, b.byteLength);
-  });
-}
-
-/** What the browser model holds after the comm_open (binary fields back as Float64Arrays). */
-function browserState(opened: Sent): PlotState {
-  const state = structuredClone(opened.data.state) as Record<string, unknown>;
-  putBuffers(state, opened.data.buffer_paths as Array<Array<string | number>>, asReceived(opened.buffers));
-  const s = state as unknown as PlotState;
-  return { ...s, runs: s.runs.map(normalizeRun), spectrum: normalizeSpectrum(s.spectrum) };
-}
-
-function applyCustom(state: PlotState, sent: Sent): PlotState {
-  const content = structuredClone((sent.data as { content: Record<string, unknown> }).content);
-  putBuffers(content, content.buffer_paths as Array<Array<string | number>>, asReceived(sent.buffers));
-  return { ...state, ...applyAppend(state, content as unknown as AppendMessage) };
-}
 
 describe('widget comm (ipywidgets protocol 2.1.0)', () => {
   test('comm_open carries the full state, the shared names and the numeric series as binary buffers', () => {

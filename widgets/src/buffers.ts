@@ -49,6 +49,23 @@ function widen(values: Float64Array, records: number, layers: number, kOld: numb
 }
 
 /**
+ * Whether an `append` continues what the state holds: its first point and
+ * first record may overlap the state's end but must not lie past it. A view
+ * that joined during a run (a reload, a second page) got its state from
+ * `request_states` while appends were in flight; one sent before that state
+ * but delivered after it fits (it overlaps), one from before the comm
+ * existed on this page was lost, and the next one leaves a gap: the model
+ * then asks the kernel for the full state instead of drawing zeros.
+ */
+export function appendFits(state: Pick<PlotState, 'runs' | 'spectrum'>, msg: Pick<AppendMessage, 'run' | 'from' | 'recordFrom' | 'recordSteps'>): boolean {
+  const have = state.runs[msg.run]?.steps.length ?? 0;
+  if (msg.from > have) return false;
+  // Kinds without a spectrum (LossPlot) ignore the records an append carries.
+  if (!state.spectrum) return true;
+  return !(msg.recordSteps && (msg.recordSteps as ArrayLike<number>).length > 0 && msg.recordFrom > state.spectrum.steps.length);
+}
+
+/**
  * The state after an `append` message: the run's points from `from` on and
  * the records from `recordFrom` on replaced by the message's.
  */

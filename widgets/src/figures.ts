@@ -45,8 +45,13 @@ export function shownLayers(selected: number[], layers: number): number[] {
   return sel.length ? sel : Array.from({ length: layers }, (_, l) => l + 1);
 }
 
-/** The loss panel's traces and shapes on axes `x{ax}`/`y{ax}`. */
-export function lossPanel(state: PlotState, ax = ''): { data: Trace[]; shapes: Record<string, unknown>[] } {
+/** The runs that stopped before completing (stopped, aborted, diverged), with their run index. */
+export function unfinished(state: PlotState): Array<{ run: number; reason: string; step: number; message: string }> {
+  return (state.ends ?? []).flatMap((e, run) => (e && e.reason !== 'completed' ? [{ run, ...e }] : []));
+}
+
+/** The loss panel's traces, shapes and labels on axes `x{ax}`/`y{ax}`. */
+export function lossPanel(state: PlotState, ax = ''): { data: Trace[]; shapes: Record<string, unknown>[]; annotations: Record<string, unknown>[] } {
   const data: Trace[] = state.runs.map((run, i) => ({
     type: 'scatter',
     mode: 'lines',
@@ -65,7 +70,13 @@ export function lossPanel(state: PlotState, ax = ''): { data: Trace[]; shapes: R
   }
   if (state.mode === 'snapshot') for (const s of state.snapshot_steps) shapes.push(vline(s, yref, xref, { color: '#888', dash: 'dot', width: 1 }));
   if (state.cursor !== null) shapes.push(vline(state.cursor, yref, xref, { color: '#d62728', width: 1.5 }));
-  return { data, shapes };
+  // Where a run stopped early: a thick dash-dot line in the run's colour, labelled with the reason.
+  const annotations: Record<string, unknown>[] = [];
+  for (const e of unfinished(state)) {
+    shapes.push(vline(e.step, yref, xref, { color: COLORS[e.run % COLORS.length], dash: 'dashdot', width: 2.5 }));
+    annotations.push({ text: `${e.reason} at step ${e.step}`, xref, yref: `${yref} domain`, x: e.step, y: 1, xanchor: 'right', yanchor: 'top', showarrow: false, font: { size: 11, color: '#d62728' } });
+  }
+  return { data, shapes, annotations };
 }
 
 function source(state: PlotState): { sp: SpectrumState; values: Float64Array; layers: number } | null {
@@ -189,8 +200,8 @@ export function figure(state: PlotState): Figure {
   const base = { margin: { l: 60, r: 20, t: 36, b: 40 }, showlegend: true, title: { text: state.title, font: { size: 14 } } };
   switch (state.kind) {
     case 'LossPlot': {
-      const { data, shapes } = lossPanel(state);
-      return { data, lossTraces: data.map((_, i) => i), layout: { ...base, height: 320, shapes, xaxis: { title: { text: 'step' } }, yaxis: { title: { text: 'loss' }, type: yType, exponentformat: 'power' } } };
+      const { data, shapes, annotations } = lossPanel(state);
+      return { data, lossTraces: data.map((_, i) => i), layout: { ...base, height: 320, shapes, annotations, xaxis: { title: { text: 'step' } }, yaxis: { title: { text: 'loss' }, type: yType, exponentformat: 'power' } } };
     }
     case 'SpectrumPlot': {
       const layout: Record<string, unknown> = { ...base };
@@ -218,7 +229,7 @@ export function figure(state: PlotState): Figure {
       const loss = lossPanel(state);
       const spec = spectrumPanels(state, 2);
       const layout: Record<string, unknown> = { ...base, xaxis: { domain: [0, 1], anchor: 'y', title: { text: 'step' } }, yaxis: { domain: [0.62, 1], anchor: 'x', type: yType, title: { text: 'loss' }, exponentformat: 'power' } };
-      const annotations: Record<string, unknown>[] = [];
+      const annotations: Record<string, unknown>[] = [...loss.annotations];
       grid(spec.axes.length, 0.52, 0, Math.min(3, Math.max(1, spec.axes.length)), 2, spec.titles, state.log_y, layout, annotations);
       return { data: [...loss.data, ...spec.data], lossTraces: loss.data.map((_, i) => i), layout: { ...layout, shapes: [...loss.shapes, ...spec.shapes], annotations, height: 640 } };
     }

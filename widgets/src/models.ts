@@ -7,13 +7,13 @@
 import { DOMWidgetModel, type ISerializers } from '@jupyter-widgets/base';
 import type { AppendMessage, LawState, PlotState, RunSeriesState, WidgetKind } from '../../src/widgets/state';
 import { MODEL_NAMES, VIEW_NAMES, WIDGET_MODULE, WIDGET_MODULE_VERSION } from '../../src/widgets/version';
-import { applyAppend, normalizeRun, normalizeSpectrum, putBuffers, toFloat64 } from './buffers';
+import { appendFits, applyAppend, normalizeRun, normalizeSpectrum, putBuffers, toFloat64 } from './buffers';
 
 const keep = <T>(v: T) => v;
 
 /** Reads the model's attributes as a PlotState. */
 export function plotState(model: { get(key: string): unknown }): PlotState {
-  const keys: Array<keyof PlotState> = ['kind', 'title', 'log_y', 'runs', 'spectrum', 'source', 'mode', 'snapshot_steps', 'law', 'cursor', 'selected_layers', 'paused', 'progress'];
+  const keys: Array<keyof PlotState> = ['kind', 'title', 'log_y', 'runs', 'spectrum', 'source', 'mode', 'snapshot_steps', 'law', 'cursor', 'selected_layers', 'paused', 'progress', 'ends'];
   const s: Record<string, unknown> = {};
   for (const k of keys) s[k] = model.get(k);
   return s as unknown as PlotState;
@@ -51,6 +51,7 @@ export class SaddlelabModel extends DOMWidgetModel {
       selected_layers: [],
       paused: false,
       progress: null,
+      ends: [],
     };
   }
 
@@ -59,13 +60,29 @@ export class SaddlelabModel extends DOMWidgetModel {
     this.on('msg:custom', (content: Record<string, unknown>, buffers: unknown[]) => this.onCustom(content, buffers ?? []));
   }
 
+  /** True from a gap in the appends until the kernel's full state arrives. */
+  private resyncing = false;
+
   /** Merges an `append` message from the kernel (its binary fields are in `buffers`, at `buffer_paths`). */
   onCustom(content: Record<string, unknown>, buffers: unknown[]): void {
     if (content.type !== 'append') return;
     const msg = { ...content } as Record<string, unknown>;
     putBuffers(msg, (content.buffer_paths as Array<Array<string | number>>) ?? [], buffers);
-    const next = applyAppend({ runs: this.get('runs'), spectrum: this.get('spectrum'), progress: this.get('progress') }, msg as unknown as AppendMessage);
-    this.set(next);
+    const state = { runs: this.get('runs'), spectrum: this.get('spectrum'), progress: this.get('progress') };
+    if (this.resyncing) return;
+    if (!appendFits(state, msg as unknown as AppendMessage)) {
+      // Points were missed (this view joined mid-run): ask for everything rather than draw a gap.
+      // The kernel answers with an `update` carrying the whole state; appends after it fit again.
+      this.resyncing = true;
+      this.comm?.send({ method: 'request_state' }, {});
+      return;
+    }
+    this.set(applyAppend(state, msg as unknown as AppendMessage));
+  }
+
+  set_state(state: Record<string, unknown>): void {
+    if ('runs' in state) this.resyncing = false;
+    super.set_state(state);
   }
 }
 

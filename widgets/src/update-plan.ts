@@ -28,6 +28,7 @@ export function layoutKey(state: PlotState): string {
     state.runs.map((r) => r.name),
     sp ? [sp.k, sp.layers, sp.steps.length] : null,
     state.law ? [state.law.step, Array.from(state.law.ratio), Array.from(state.law.energy)] : null,
+    state.ends ?? [],
   ]);
 }
 

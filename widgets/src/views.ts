@@ -5,12 +5,14 @@
  */
 import { DOMWidgetView } from '@jupyter-widgets/base';
 import Plotly from 'plotly.js-dist-min';
-import { figure } from './figures';
+import { figure, unfinished } from './figures';
 import { plotState } from './models';
 import { drawnOf, planUpdate, progressText, stepRange, type Drawn } from './update-plan';
 
 export class SaddlelabView extends DOMWidgetView {
   protected plot!: HTMLDivElement;
+  /** Why runs stopped early (their `[saddlelab]` messages), under the plot. */
+  private message!: HTMLDivElement;
   private drawn?: Drawn;
   private frame = 0;
   private drawing: Promise<unknown> = Promise.resolve();
@@ -22,6 +24,10 @@ export class SaddlelabView extends DOMWidgetView {
     this.plot = document.createElement('div');
     this.plot.className = 'saddlelab-plot';
     this.el.appendChild(this.plot);
+    this.message = document.createElement('div');
+    this.message.className = 'saddlelab-message';
+    this.message.style.cssText = 'color:#b00;font-size:12px;white-space:pre-wrap;margin:2px 0';
+    this.el.appendChild(this.message);
     this.listenTo(this.model, 'change', () => this.schedule());
     this.schedule();
   }
@@ -50,7 +56,10 @@ export class SaddlelabView extends DOMWidgetView {
       if (plan.shapes) await Plotly.relayout(this.plot, { shapes: plan.shapes });
     } else if (plan.kind === 'react') await Plotly.react(this.plot, fig.data, { ...fig.layout, autosize: true }, { responsive: true, displaylogo: false });
     this.drawn = drawnOf(state, fig);
+    this.message.textContent = unfinished(state).map((e) => e.message || `[saddlelab] ${e.reason} at step ${e.step}`).join('\n');
     this.el.dataset.points = String(fig.lossTraces.reduce((n, i) => n + fig.data[i].x.length, 0));
+    // The sum of the drawn steps: two views showing the same points agree on it, and a gap (missed appends) would not.
+    this.el.dataset.stepSum = String(fig.lossTraces.reduce((n, i) => n + fig.data[i].x.reduce((a, b) => a + b, 0), 0));
     this.el.dataset.traces = String(fig.data.length);
   }
 

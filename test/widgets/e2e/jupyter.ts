@@ -47,7 +47,13 @@ export async function startServer(app: 'lab' | 'notebook', root: string, env: Re
   let log = '';
   const proc: ChildProcess = spawn(
     join(VENV, 'bin', 'jupyter'),
-    [app, '--allow-root', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', '--IdentityProvider.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True', `--ServerApp.root_dir=${root}`, app === 'lab' ? '--LabApp.expose_app_in_browser=True' : '--JupyterNotebookApp.expose_app_in_browser=True'],
+    [
+      app, '--allow-root', '--no-browser', `--port=${port}`, '--ip=127.0.0.1', '--IdentityProvider.token=', '--ServerApp.password=', '--ServerApp.disable_check_xsrf=True', `--ServerApp.root_dir=${root}`,
+      app === 'lab' ? '--LabApp.expose_app_in_browser=True' : '--JupyterNotebookApp.expose_app_in_browser=True',
+      // Workspaces and user settings of this server only: JupyterLab otherwise reopens the notebooks of earlier runs (from ~/.jupyter).
+      `--${app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'}.workspaces_dir=${join(root, '.workspaces')}`,
+      `--${app === 'lab' ? 'LabApp' : 'JupyterNotebookApp'}.user_settings_dir=${join(root, '.settings')}`,
+    ],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   proc.stdout!.on('data', (d) => (log += d));
@@ -122,9 +128,32 @@ export async function runCell(page: Page, index: number): Promise<void> {
   }, index);
 }
 
-/** The text of cell `index`'s output area. */
+/**
+ * The cells of the notebook in the application's current widget. JupyterLab
+ * restores its workspace, so notebooks opened by an earlier test are still
+ * open in other tabs: a page-wide `.jp-Notebook .jp-Cell` would count theirs too.
+ */
+type CellsOf = { jupyterapp: { shell: { currentWidget: { content: { widgets: Array<{ node: HTMLElement }> } } } } };
+
+/** The text of cell `index`'s output area (current notebook). */
 export async function outputText(page: Page, index: number): Promise<string> {
-  return page.evaluate((i) => (document.querySelectorAll('.jp-Notebook .jp-Cell')[i]?.querySelector('.jp-OutputArea') as HTMLElement | null)?.innerText ?? '', index);
+  return page.evaluate((i) => {
+    const cell = (window as unknown as CellsOf).jupyterapp.shell.currentWidget.content.widgets[i];
+    return (cell?.node.querySelector('.jp-OutputArea') as HTMLElement | null)?.innerText ?? '';
+  }, index);
+}
+
+/** For each cell of the current notebook, how many elements match `selector` in it. */
+export async function countPerCell(page: Page, selector: string): Promise<number[]> {
+  return page.evaluate((sel) => (window as unknown as CellsOf).jupyterapp.shell.currentWidget.content.widgets.map((c) => c.node.querySelectorAll(sel).length), selector);
+}
+
+/** For each cell of the current notebook, the text of the first element matching `selector` (null when none). */
+export async function textPerCell(page: Page, selector: string): Promise<Array<string | null>> {
+  return page.evaluate(
+    (sel) => (window as unknown as CellsOf).jupyterapp.shell.currentWidget.content.widgets.map((c) => c.node.querySelector(sel)?.textContent ?? null),
+    selector,
+  );
 }
 
 /** Waits until cell `index`'s output matches `pattern`; returns the text. */
@@ -137,4 +166,52 @@ export async function waitOutput(page: Page, index: number, pattern: RegExp, tim
     await page.waitForTimeout(250);
   }
   throw new Error(`[saddlelab] cell ${index} output never matched ${pattern}; last: ${JSON.stringify(text.slice(0, 500))}`);
+}
+
+/**
+ * Runs `body` on `page`; when it fails, saves a screenshot `<name>-failed.png`
+ * and adds the page's console errors and the server log's tail to the error,
+ * so a failure in CI says what the browser and the kernel saw.
+ */
+export async function diagnosed(page: Page, name: string, server: Server, body: () => Promise<void>): Promise<void> {
+  const seen: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning' || /saddlelab/i.test(m.text())) seen.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
+  try {
+    await body();
+  } catch (e) {
+    await page.screenshot({ path: join(RESULTS, `${name}-failed.png`), fullPage: true }).catch(() => undefined);
+    // A new error: jest prints a Playwright error's own stack, which would hide an appended message.
+    throw new Error(`${(e as Error).message}\n--- browser console (last 40) ---\n${seen.slice(-40).join('\n')}\n--- server log (tail) ---\n${server.log().slice(-3000)}`, { cause: e });
+  }
+}
+
+/** Waits until at least `n` elements match `selector` inside the current notebook's cells. */
+export async function waitInNotebook(page: Page, selector: string, n: number, timeoutMs = 90000): Promise<void> {
+  await page.waitForFunction(
+    ([sel, count]) => {
+      const nb = (window as unknown as CellsOf).jupyterapp?.shell?.currentWidget?.content;
+      return !!nb?.widgets && nb.widgets.reduce((k, c) => k + c.node.querySelectorAll(sel as string).length, 0) >= (count as number);
+    },
+    [selector, n] as const,
+    { timeout: timeoutMs },
+  );
+}
+
+/**
+ * Saves the current notebook and waits until the file on the server holds a
+ * widget view output: a reload reads the notebook from disk, and only outputs
+ * that were saved can be restored (their models then come from the live kernel).
+ */
+export async function saveNotebook(page: Page, server: Server, path: string, timeoutMs = 30000): Promise<void> {
+  await page.evaluate(() => (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp.commands.execute('docmanager:save'));
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const nb = (await (await fetch(`${server.url}/api/contents/${path}?content=1`)).json()) as { content?: { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> } };
+    if (nb.content?.cells.some((c) => c.outputs?.some((o) => o.data?.['application/vnd.jupyter.widget-view+json']))) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`[saddlelab] ${path} was not saved with a widget output within ${timeoutMs} ms`);
 }

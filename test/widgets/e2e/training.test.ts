@@ -12,15 +12,10 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { RESULTS, ROOT, VENV, launch, missing, notebook, outputText, runAll, runCell, startServer, waitKernelIdle, waitOutput, type Server } from './jupyter';
+import { RESULTS, ROOT, VENV, countPerCell, diagnosed, launch, missing, notebook, outputText, runAll, runCell, saveNotebook, startServer, textPerCell, waitInNotebook, waitKernelIdle, waitOutput, type Server } from './jupyter';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
-// Not yet passing against the real saddlelab kernel (reload in Notebook 7, Run All cell counts, a
-// timeout in Lab): opt in with SADDLELAB_E2E_TRAINING=1 until issue 4's follow-up makes it pass.
-const why =
-  missing() ||
-  (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)') ||
-  (process.env.SADDLELAB_E2E_TRAINING === '1' ? '' : 'opt-in (SADDLELAB_E2E_TRAINING=1): not yet passing against the real kernel');
+const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)');
 const maybe = why ? describe.skip : describe;
 if (why) console.warn(`[saddlelab] skipping widget training e2e tests: ${why}`);
 
@@ -34,6 +29,14 @@ dash`;
 
 async function points(page: Page): Promise<number> {
   return page.$eval('.saddlelab-widget', (e) => Number((e as HTMLElement).dataset.points ?? 0));
+}
+
+/** What a page's dashboard draws: loss points, the sum of their steps (equal only for the same points) and the phase. */
+async function drawn(page: Page): Promise<{ points: number; stepSum: number; phase: string }> {
+  return page.$eval('.saddlelab-widget', (e) => {
+    const d = (e as HTMLElement).dataset;
+    return { points: Number(d.points ?? 0), stepSum: Number(d.stepSum ?? 0), phase: d.phase ?? '' };
+  });
 }
 
 maybe.each(['lab', 'notebook'] as const)('training dashboard in %s', (app) => {
@@ -70,55 +73,77 @@ maybe.each(['lab', 'notebook'] as const)('training dashboard in %s', (app) => {
 
   test('renders, grows, pauses, resumes, stops; reload restores the widget', async () => {
     const page = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
-    await page.goto(url('dash.ipynb'));
-    await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
-    await waitKernelIdle(server, 'dash.ipynb');
-    await runCell(page, 0);
-    await runCell(page, 1);
-    await page.waitForSelector('.saddlelab-widget .main-svg', { timeout: 90000 });
-    // Traces grow while training runs.
-    await page.waitForFunction(() => Number((document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points) > 0, undefined, { timeout: 60000 });
-    const p0 = await points(page);
-    await page.waitForFunction((p) => Number((document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points) > p + 20, p0, { timeout: 60000 });
-    await page.screenshot({ path: join(RESULTS, `widgets-training-${app}-running.png`), fullPage: true });
-    // Pause: the kernel's RunControl reads paused, and no more points arrive.
-    await page.click('.saddlelab-widget button[data-action="pause"]');
-    await page.waitForFunction(() => /paused/.test(document.querySelector('.saddlelab-progress')?.textContent ?? ''), undefined, { timeout: 30000 });
-    await runCell(page, 2);
-    await waitOutput(page, 2, /paused/);
-    // Resume: running again, points grow.
-    await page.click('.saddlelab-widget button[data-action="resume"]');
-    await runCell(page, 2);
-    await waitOutput(page, 2, /running/);
-    const p1 = await points(page);
-    await page.waitForFunction((p) => Number((document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points) > p + 20, p1, { timeout: 60000 });
-    // Stop: the run ends, a later cell reads the stopped step.
-    await page.click('.saddlelab-widget button[data-action="stop"]');
-    await runCell(page, 3);
-    const ended = await waitOutput(page, 3, /stopped at step \d+/);
-    expect(Number(/step (\d+)/.exec(ended)![1])).toBeGreaterThan(0);
-    await page.screenshot({ path: join(RESULTS, `widgets-training-${app}-stopped.png`), fullPage: true });
-    // Reload: the widget comes back from the live kernel (request_states / request_state).
-    await page.reload();
-    await page.waitForSelector('.saddlelab-widget .main-svg', { timeout: 90000 });
-    await page.waitForFunction(() => Number((document.querySelector('.saddlelab-widget') as HTMLElement)?.dataset.points) > 0, undefined, { timeout: 60000 });
-    await page.screenshot({ path: join(RESULTS, `widgets-training-${app}-reloaded.png`), fullPage: true });
+    await diagnosed(page, `widgets-training-${app}`, server, async () => {
+      await page.goto(url('dash.ipynb'));
+      await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
+      await waitKernelIdle(server, 'dash.ipynb');
+      await runCell(page, 0);
+      await runCell(page, 1);
+      await page.waitForSelector('.saddlelab-widget .main-svg', { timeout: 90000 });
+      // Traces grow while training runs.
+      await page.waitForFunction(() => Number((document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points) > 0, undefined, { timeout: 60000 });
+      const p0 = await points(page);
+      await page.waitForFunction((p) => Number((document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points) > p + 20, p0, { timeout: 60000 });
+      await page.screenshot({ path: join(RESULTS, `widgets-training-${app}-running.png`), fullPage: true });
+      // Pause: the kernel's RunControl reads paused, and no more points arrive.
+      await page.click('.saddlelab-widget button[data-action="pause"]');
+      await page.waitForFunction(() => /paused/.test(document.querySelector('.saddlelab-progress')?.textContent ?? ''), undefined, { timeout: 30000 });
+      await runCell(page, 2);
+      await waitOutput(page, 2, /paused/);
+      // Resume: running again, points grow.
+      await page.click('.saddlelab-widget button[data-action="resume"]');
+      await runCell(page, 2);
+      await waitOutput(page, 2, /running/);
+      const p1 = await points(page);
+      await page.waitForFunction((p) => Number((document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points) > p + 20, p1, { timeout: 60000 });
+      // A second view of the same widget, joining mid-run (another page on the saved notebook): it
+      // restores the model from the live kernel while appends are in flight, shows the complete state
+      // and stays in sync with the first page through the stop.
+      await saveNotebook(page, server, 'dash.ipynb');
+      const second = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
+      await second.goto(url('dash.ipynb'));
+      await second.waitForSelector('.saddlelab-widget .main-svg', { timeout: 90000 });
+      const joined = await drawn(second);
+      await second.waitForFunction((p) => Number((document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points) > p + 20, joined.points, { timeout: 60000 });
+      await second.screenshot({ path: join(RESULTS, `widgets-training-${app}-second-view.png`), fullPage: true });
+      // Stop: the run ends, a later cell reads the stopped step.
+      await page.click('.saddlelab-widget button[data-action="stop"]');
+      for (const p of [page, second]) await p.waitForFunction(() => (document.querySelector('.saddlelab-widget') as HTMLElement).dataset.phase === 'stopped', undefined, { timeout: 30000 });
+      let views = [await drawn(page), await drawn(second)];
+      for (let i = 0; i < 40 && JSON.stringify(views[0]) !== JSON.stringify(views[1]); i++) {
+        await page.waitForTimeout(250);
+        views = [await drawn(page), await drawn(second)];
+      }
+      expect(views[1]).toEqual(views[0]);
+      await second.close();
+      await runCell(page, 3);
+      const ended = await waitOutput(page, 3, /stopped at step \d+/);
+      expect(Number(/step (\d+)/.exec(ended)![1])).toBeGreaterThan(0);
+      await page.screenshot({ path: join(RESULTS, `widgets-training-${app}-stopped.png`), fullPage: true });
+      // Reload: the saved output's widget comes back from the live kernel (request_states on the control comm).
+      await saveNotebook(page, server, 'dash.ipynb');
+      await page.reload();
+      await page.waitForSelector('.saddlelab-widget .main-svg', { timeout: 90000 });
+      await page.waitForFunction(() => Number((document.querySelector('.saddlelab-widget') as HTMLElement)?.dataset.points) > 0, undefined, { timeout: 60000 });
+      await page.screenshot({ path: join(RESULTS, `widgets-training-${app}-reloaded.png`), fullPage: true });
+    });
     await page.close();
-  });
+  }, 420000);
 
   test('Run All puts each widget in its own cell', async () => {
     const page = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
-    await page.goto(url('three.ipynb'));
-    await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
-    await waitKernelIdle(server, 'three.ipynb');
-    await runAll(page, app);
-    await page.waitForFunction(() => document.querySelectorAll('.saddlelab-widget .main-svg').length >= 3, undefined, { timeout: 90000 });
-    const perCell = await page.$$eval('.jp-Notebook .jp-Cell', (cells) => cells.map((c) => c.querySelectorAll('.saddlelab-widget').length));
-    expect(perCell).toEqual([0, 0, 1, 1, 1]);
-    const titles = await page.$$eval('.jp-Notebook .jp-Cell', (cells) => cells.slice(2).map((c) => c.querySelector('.gtitle')?.textContent));
-    expect(titles).toEqual(['one', 'two', 'three']);
-    expect(await outputText(page, 1)).not.toMatch(/Error/);
-    await page.screenshot({ path: join(RESULTS, `widgets-runall-${app}.png`), fullPage: true });
+    await diagnosed(page, `widgets-runall-${app}`, server, async () => {
+      await page.goto(url('three.ipynb'));
+      await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
+      await waitKernelIdle(server, 'three.ipynb');
+      await runAll(page, app);
+      // Drawn widgets (data-traces is set once a view has drawn; Plotly makes several .main-svg per plot).
+      await waitInNotebook(page, '.saddlelab-widget[data-traces]', 3);
+      expect(await countPerCell(page, '.saddlelab-widget')).toEqual([0, 0, 1, 1, 1]);
+      expect(await textPerCell(page, '.saddlelab-widget .gtitle')).toEqual([null, null, 'one', 'two', 'three']);
+      expect(await outputText(page, 1)).not.toMatch(/Error/);
+      await page.screenshot({ path: join(RESULTS, `widgets-runall-${app}.png`), fullPage: true });
+    });
     await page.close();
-  });
+  }, 240000);
 });

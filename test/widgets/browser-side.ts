@@ -1,0 +1,65 @@
+/**
+ * What the browser model does with the kernel's messages, for the kernel-side
+ * tests: buffers arrive as DataViews at odd offsets, binary fields become
+ * Float64Arrays, appends are merged with the browser's own applyAppend.
+ */
+import type { AppendMessage, PlotState } from '../../src/widgets/state';
+import { appendFits, applyAppend, normalizeRun, normalizeSpectrum, putBuffers } from '../../widgets/src/buffers';
+import type { Sent } from './fake-kernel';
+
+/** Buffers as the browser gets them: DataViews at an odd byte offset of a bigger ArrayBuffer. */
+export function asReceived(buffers: ArrayBufferView[]): DataView[] {
+  return buffers.map((b) => {
+    const big = new Uint8Array(b.byteLength + 3);
+    big.set(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), 3);
+    return new DataView(big.buffer, 3, b.byteLength);
+  });
+}
+
+/** What the browser model holds after a comm_open or a full `update` (binary fields back as Float64Arrays). */
+export function browserState(opened: Sent, before?: PlotState): PlotState {
+  const state = structuredClone(opened.data.state) as Record<string, unknown>;
+  putBuffers(state, opened.data.buffer_paths as Array<Array<string | number>>, asReceived(opened.buffers));
+  const s = { ...before, ...state } as unknown as PlotState;
+  return { ...s, runs: s.runs.map(normalizeRun), spectrum: normalizeSpectrum(s.spectrum) };
+}
+
+/** The append message of a `custom` comm message, buffers put back. */
+export function appendOf(sent: Sent): AppendMessage {
+  const content = structuredClone((sent.data as { content: Record<string, unknown> }).content);
+  putBuffers(content, content.buffer_paths as Array<Array<string | number>>, asReceived(sent.buffers));
+  return content as unknown as AppendMessage;
+}
+
+export function applyCustom(state: PlotState, sent: Sent): PlotState {
+  return { ...state, ...applyAppend(state, appendOf(sent)) };
+}
+
+/** Applies every message the kernel sent on a widget comm, in order, as the browser model does (gaps refused). */
+export function replay(opened: Sent, sent: Sent[]): PlotState {
+  let state = browserState(opened);
+  for (const m of sent) {
+    if (m.data.method === 'update') state = browserState(m, state);
+    else if (m.data.method === 'custom') {
+      const msg = appendOf(m);
+      if (!appendFits(state, msg)) throw new Error(`append from ${msg.from} (records from ${msg.recordFrom}) does not fit a state of ${state.runs[msg.run]?.steps.length} points, ${state.spectrum?.steps.length} records`);
+      state = { ...state, ...applyAppend(state, msg) };
+    }
+  }
+  return state;
+}
+
+/**
+ * The size in bytes of a widget's state as a notebook saves it
+ * (`application/vnd.jupyter.widget-state+json`: JSON, buffers in base64).
+ */
+export function savedStateBytes(state: Record<string, unknown>, bufferPaths: Array<Array<string | number>>, buffers: ArrayBufferView[]): number {
+  const saved = {
+    model_name: state._model_name,
+    model_module: state._model_module,
+    model_module_version: state._model_module_version,
+    state,
+    buffers: buffers.map((b, i) => ({ path: bufferPaths[i], encoding: 'base64', data: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64') })),
+  };
+  return Buffer.byteLength(JSON.stringify(saved));
+}
