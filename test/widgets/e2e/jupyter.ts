@@ -3,12 +3,22 @@
  * Chromium for the end-to-end widget tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const ROOT = join(__dirname, '..', '..', '..');
+/** The package root: the nearest folder above this file whose package.json is saddlelab's (also when bundled elsewhere, as the bench does). */
+export const ROOT = (() => {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    try {
+      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === 'saddlelab') return dir;
+    } catch {
+      // no package.json here
+    }
+  }
+  return join(__dirname, '..', '..', '..');
+})();
 export const VENV = join(ROOT, '.venv');
 export const CHROMIUM = '/usr/bin/chromium';
 export const RESULTS = join(ROOT, 'test-results');

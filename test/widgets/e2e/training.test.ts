@@ -115,6 +115,11 @@ maybe.each(['lab', 'notebook'] as const)('training dashboard in %s', (app) => {
         views = [await drawn(page), await drawn(second)];
       }
       expect(views[1]).toEqual(views[0]);
+      // Both show where and why the run stopped: the dash-dot mark's label and the [saddlelab] message.
+      for (const p of [page, second]) {
+        await p.waitForFunction(() => /\[saddlelab\] training stopped at step \d+/.test(document.querySelector('.saddlelab-message')?.textContent ?? ''), undefined, { timeout: 30000 });
+        expect(await p.$eval('.saddlelab-widget', (e) => e.textContent)).toMatch(/stopped at step \d+/);
+      }
       await second.close();
       await runCell(page, 3);
       const ended = await waitOutput(page, 3, /stopped at step \d+/);
