@@ -50,7 +50,7 @@ def test_optimal_escape_at_depth_is_rank_2_first_then_rank_1(reports):
     energy = f["optimumEnergyOutsideS1"]
     # Example 1's rank-2 first layer: two equal singular values, half the energy outside s1.
     assert abs(energy[0] - 0.5) < 0.02, energy[0]
-    assert max(energy[1:]) < 1e-6, energy
+    assert max(energy[1:]) < 1e-5, energy
 
 
 def test_first_escape_of_a_deep_network_low_rank_deep_layers(reports):
