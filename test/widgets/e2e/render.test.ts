@@ -138,15 +138,17 @@ maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
     await page.waitForFunction(() => (document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points, undefined, { timeout: 30000 });
     const first = await page.$eval('.saddlelab-widget', (e) => Number((e as HTMLElement).dataset.points));
     expect(first).toBe(40);
+    // Every size the view draws, recorded in the page (polling from here would miss draws under load).
+    await page.evaluate(() => {
+      const el = document.querySelector('.saddlelab-widget') as HTMLElement;
+      const w = window as unknown as { __sizes: number[] };
+      w.__sizes = [Number(el.dataset.points)];
+      new MutationObserver(() => w.__sizes.push(Number(el.dataset.points))).observe(el, { attributes: true, attributeFilter: ['data-points'] });
+    });
     writeFileSync(join(root, 'go'), '');
-    const seen = new Set<number>([first]);
-    const end = Date.now() + 60000;
-    let points = first;
-    while (points < grown.points && Date.now() < end) {
-      await page.waitForTimeout(100);
-      points = await page.$eval('.saddlelab-widget', (e) => Number((e as HTMLElement).dataset.points));
-      seen.add(points);
-    }
+    await page.waitForFunction((n) => Number((document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points) >= n, grown.points, { timeout: 60000 });
+    const points = await page.$eval('.saddlelab-widget', (e) => Number((e as HTMLElement).dataset.points));
+    const seen = new Set(await page.evaluate(() => (window as unknown as { __sizes: number[] }).__sizes));
     expect(points).toBe(grown.points);
     // It grew in steps (several intermediate sizes were drawn), not in one redraw at the end.
     expect(seen.size).toBeGreaterThan(3);
