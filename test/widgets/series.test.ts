@@ -1,4 +1,5 @@
-import { layerLaw, recordAt, runSeries, spectrumSeries, topK } from '../../src/widgets/series';
+import { detectPhases } from '../../src/train/phases';
+import { layerLaw, phasesOf, recordAt, runSeries, spectrumSeries, topK } from '../../src/widgets/series';
 import { staircase } from './histories';
 
 describe('series', () => {
@@ -45,5 +46,19 @@ describe('series', () => {
     expect(recordAt(h.records, null)!.step).toBe(80);
     expect(recordAt(h.records, -5)!.step).toBe(0);
     expect(recordAt([], 3)).toBeUndefined();
+  });
+});
+
+describe('phasesOf during and after a run', () => {
+  test('exactly detectPhases once the history has ended, whatever was cached while it ran', () => {
+    const h = staircase(200, 2);
+    phasesOf(h); // cached at 200 points
+    const full = staircase(400, 2);
+    for (let t = 200; t < 400; t++) h.addStep({ step: t, loss: full.loss()[t], paramNorm: 1, lr: 0.1 });
+    h.finish('completed');
+    const p = phasesOf(h);
+    const d = detectPhases(h);
+    expect(p.escapes).toEqual(d.escapes);
+    expect(p.plateaus).toEqual(d.plateaus);
   });
 });

@@ -8,7 +8,8 @@
  * 50 → 50 → 5, γ = 1.5, 100 samples, step 5e-4) `reps` times without and
  * `reps` times with a dashboard, alternating, in one cell, so the same kernel
  * and backend serve both. The kernel reports each run's wall time and the
- * dashboard's own time (`dash.stats.busyMs`: building and sending updates); the
+ * dashboard's own time (`dash.stats.busyMs`: building and sending updates) and
+ * the kernel process's CPU time (`process.cpuUsage`); the
  * browser counts the draws of each dashboard that added points (a
  * MutationObserver on the view's `data-step-sum`).
  *
@@ -35,12 +36,14 @@ const results: Array<Record<string, unknown>> = [];
 async function once(withDash: boolean) {
   const net = train.mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } });
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const run = train.start(net, ds, { steps: ${steps}, lr: 5e-4, log: false });
   const dash = withDash ? new widgets.TrainingDashboard(run.history, run.control) : undefined;
   dash?.display();
   await run.done;
   const ms = performance.now() - t0;
-  results.push({ withDash, ms, updates: dash?.stats.updates ?? 0, busyMs: dash?.stats.busyMs ?? 0, bytes: dash?.stats.bytes ?? 0 });
+  const cpu = process.cpuUsage(c0);
+  results.push({ withDash, ms, cpuMs: (cpu.user + cpu.system) / 1000, updates: dash?.stats.updates ?? 0, busyMs: dash?.stats.busyMs ?? 0, bytes: dash?.stats.bytes ?? 0 });
 }
 'setup done'`;
 const RUN = `// warm-up (backend, kernels), not counted
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
     await runCell(page, 2);
     const text = await waitOutput(page, 2, /RESULTS \[/, 3600000);
     const load1 = loadavg()[0];
-    const results = JSON.parse(/RESULTS (\[.*\])/s.exec(text)![1].replace(/\n/g, '')) as Array<{ withDash: boolean; ms: number; updates: number; busyMs: number; bytes: number }>;
+    const results = JSON.parse(/RESULTS (\[.*\])/s.exec(text)![1].replace(/\n/g, '')) as Array<{ withDash: boolean; ms: number; cpuMs: number; updates: number; busyMs: number; bytes: number }>;
     // Per dashboard: draws per second over the span of its draws (first to last).
     const rates = await page.evaluate(() =>
       [...(window as unknown as { __draws: Map<Element, number[]> }).__draws.values()].filter((t) => t.length > 2).map((t) => ((t.length - 1) * 1000) / (t[t.length - 1] - t[0])),
@@ -104,6 +107,10 @@ async function main(): Promise<void> {
         msWithout: without.map((r) => Math.round(r.ms)),
         msWith: withDash.map((r) => Math.round(r.ms)),
         medianSlowdownPct: +((100 * (msWith - msWithout)) / msWithout).toFixed(1),
+        // The kernel process's own CPU time: what the dashboard costs the kernel, apart from the browser and other jobs.
+        cpuMsWithout: without.map((r) => Math.round(r.cpuMs)),
+        cpuMsWith: withDash.map((r) => Math.round(r.cpuMs)),
+        medianCpuSlowdownPct: +((100 * (median(withDash.map((r) => r.cpuMs)) - median(without.map((r) => r.cpuMs)))) / median(without.map((r) => r.cpuMs))).toFixed(1),
         widgetBusyPct: +((100 * median(withDash.map((r) => r.busyMs / r.ms)))).toFixed(2),
         kernelUpdatesPerSecond: +median(withDash.map((r) => (r.updates * 1000) / r.ms)).toFixed(1),
         browserDrawsPerSecond: rates.map((r) => +r.toFixed(1)),
