@@ -151,7 +151,16 @@ export class CommServer extends ZmqServer {
           this.log(`[saddlelab] unknown msg_type '${type}'; ignored`);
       }
     } catch (e) {
-      this.log(`[saddlelab] error handling ${String(msg.header.msg_type)}: ${(e as Error).stack ?? e}`);
+      const type = String(msg.header.msg_type);
+      this.log(`[saddlelab] error handling ${type}: ${(e as Error).stack ?? e}`);
+      // A request still gets its reply (an error), so a frontend never waits forever on it.
+      if (type.endsWith('_request')) {
+        try {
+          this.reply(sock, msg, type.replace(/_request$/, '_reply'), { status: 'error', ename: 'KernelError', evalue: `[saddlelab] ${type} failed: ${(e as Error).message}`, traceback: [] });
+        } catch {
+          // the reply itself failed; already logged above
+        }
+      }
     } finally {
       self.publishStatus('idle', msg);
     }

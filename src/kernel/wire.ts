@@ -30,9 +30,9 @@ export class WireMessage {
     return rep;
   }
 
-  /** Serializes, signs and sends on `sock` (anything with `send(frames)`). */
+  /** Serializes, signs and sends on `sock` (anything with `send(frames)`), after the sends queued before it. */
   signAndSend(key: string, sock: { send(frames: Buffer[]): unknown }): void {
-    sock.send(this.frames(key));
+    queueSend(sock, this.frames(key));
   }
 
   frames(key: string): Buffer[] {
@@ -40,6 +40,36 @@ export class WireMessage {
     return [...this.identity, DELIM, Buffer.from(sign(key, bodies)), ...bodies, ...this.extra];
   }
 }
+
+type Sendable = { send(frames: Buffer[]): unknown };
+const queues = new WeakMap<Sendable, Promise<void>>();
+
+/**
+ * Sends `frames` on `sock` once every earlier send on it has finished. zeromq.js 6 allows one
+ * send in flight per socket: after 512 synchronous operations it delays a send, and a second
+ * send while that one is pending throws EBUSY, so under a burst of messages (issue 7's fuzzing)
+ * replies and status messages were lost. A failed send is logged, and later sends still go.
+ */
+export function queueSend(sock: Sendable, frames: Buffer[], log: (line: string) => void = sendLog): Promise<void> {
+  const prev = queues.get(sock);
+  const attempt = async () => {
+    try {
+      await sock.send(frames);
+    } catch (e) {
+      log(`[saddlelab] a message could not be sent: ${(e as Error).message}`);
+    }
+  };
+  // The fast path (nothing pending) sends synchronously, as zeromq.js would.
+  const next = prev ? prev.then(attempt) : attempt();
+  queues.set(sock, next);
+  void next.then(() => {
+    if (queues.get(sock) === next) queues.delete(sock);
+  });
+  return next;
+}
+
+const realStderr = process.stderr.write.bind(process.stderr);
+const sendLog = (line: string) => void realStderr(line + '\n');
 
 /** A header for a new message; `session`/`username` from `like` (the parent) when given. */
 export function newHeader(msgType: string, like?: Json): Json {
