@@ -73,6 +73,11 @@ export class TrainingDashboard extends PlotWidget {
     // A paused loop sends no more steps, so the new phase would never reach the browser.
     this.sendUpdate({ progress: this.progress() });
   }
+  protected staticNow(): boolean {
+    // A run in progress (its end sends the final figure by update_display_data); 'idle' is a run about to start.
+    const inProgress = this.control !== undefined && ['idle', 'running', 'paused'].includes(this.control.state) && !this.runs[0].end;
+    return !(inProgress && this.kernel.live);
+  }
   protected endState(): Partial<PlotState> {
     return { progress: this.progress() };
   }

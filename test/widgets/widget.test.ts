@@ -154,6 +154,29 @@ describe('display bundle', () => {
     expect(String(kernel.updates[0].bundle['text/plain'])).toMatch(/120 steps/);
   });
 
+  test('the dashboard of a run in progress shows no static figure until the run ends (no blocking render at the start)', () => {
+    const kernel = createFakeKernel();
+    const control = createRunControl();
+    control.setState('running');
+    const h = staircase(0, 3);
+    const dash = new TrainingDashboard(h, control, { kernel });
+    dash.display();
+    expect(kernel.displays[0].bundle['image/svg+xml']).toBeUndefined();
+    expect(kernel.displays[0].bundle['application/vnd.jupyter.widget-view+json']).toBeTruthy();
+    for (let t = 0; t < 60; t++) addStep(h, t, 60, 3, 20);
+    control.setState('done');
+    h.finish('completed');
+    // The end brings the final figure.
+    expect(kernel.updates).toHaveLength(1);
+    expect(String(kernel.updates[0].bundle['image/svg+xml'])).toMatch(/^<svg/);
+    // Without a live kernel (static output only) the figure is always there.
+    const still = createRunControl();
+    still.setState('running');
+    const offline = createFakeKernel(false);
+    new TrainingDashboard(staircase(50, 2), still, { kernel: offline }).display();
+    expect(String(offline.displays[0].bundle['image/svg+xml'])).toMatch(/^<svg/);
+  });
+
   test('without a live kernel the bundle is static (no comm, no widget view), with a one-line notice once', () => {
     const kernel = createFakeKernel(false);
     const w = new LayerLawPlot(staircase(100, 4), { kernel });

@@ -22,8 +22,14 @@ export interface Trace {
 export interface Figure {
   data: Trace[];
   layout: Record<string, unknown>;
-  /** Index of each run's loss trace in `data` (for Plotly.extendTraces). */
+  /** Index of each run's loss trace in `data`. */
   lossTraces: number[];
+  /**
+   * Traces that only grow while a run goes on (the loss traces and the
+   * singular values against step), so new points are drawn with
+   * Plotly.extendTraces; absent means the loss traces.
+   */
+  growing?: number[];
 }
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -217,7 +223,7 @@ export function figure(state: PlotState): Figure {
       const { data, shapes, axes, titles } = spectrumPanels(state, 1);
       const cols = Math.min(3, Math.max(1, axes.length));
       grid(axes.length, 1, 0, cols, 1, titles, state.log_y, layout, annotations);
-      return { data, lossTraces: [], layout: { ...layout, shapes, annotations, height: 200 * Math.ceil(axes.length / cols) + 60 } };
+      return { data, lossTraces: [], growing: data.map((_, i) => i), layout: { ...layout, shapes, annotations, height: 200 * Math.ceil(axes.length / cols) + 60 } };
     }
     case 'LayerLawPlot':
       return {
@@ -231,7 +237,7 @@ export function figure(state: PlotState): Figure {
       const layout: Record<string, unknown> = { ...base, xaxis: { domain: [0, 1], anchor: 'y', title: { text: 'step' } }, yaxis: { domain: [0.62, 1], anchor: 'x', type: yType, title: { text: 'loss' }, exponentformat: 'power' } };
       const annotations: Record<string, unknown>[] = [...loss.annotations];
       grid(spec.axes.length, 0.52, 0, Math.min(3, Math.max(1, spec.axes.length)), 2, spec.titles, state.log_y, layout, annotations);
-      return { data: [...loss.data, ...spec.data], lossTraces: loss.data.map((_, i) => i), layout: { ...layout, shapes: [...loss.shapes, ...spec.shapes], annotations, height: 640 } };
+      return { data: [...loss.data, ...spec.data], lossTraces: loss.data.map((_, i) => i), growing: [...loss.data, ...spec.data].map((_, i) => i), layout: { ...layout, shapes: [...loss.shapes, ...spec.shapes], annotations, height: 640 } };
     }
   }
 }

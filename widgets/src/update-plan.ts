@@ -6,10 +6,12 @@
 import type { PlotState } from '../../src/widgets/state';
 import type { Figure } from './figures';
 
-/** What a drawn plot looked like: everything but the loss points and the shapes. */
+/** What a drawn plot looked like: everything but the growing traces' points and the shapes. */
 export interface Drawn {
   key: string;
-  /** Points drawn per loss trace. */
+  /** Traces drawn in all. */
+  traces: number;
+  /** Points drawn per growing trace (Figure.growing). */
   lengths: number[];
   /** The shapes drawn (plateaus, escapes, cursor), as JSON. */
   shapes: string;
@@ -26,7 +28,8 @@ export function layoutKey(state: PlotState): string {
   return JSON.stringify([
     state.kind, state.title, state.log_y, state.mode, state.source, state.selected_layers, state.snapshot_steps,
     state.runs.map((r) => r.name),
-    sp ? [sp.k, sp.layers, sp.steps.length] : null,
+    // Not the number of records: a new record only extends the spectrum traces.
+    sp ? [sp.k, sp.layers, sp.activations !== null] : null,
     state.law ? [state.law.step, Array.from(state.law.ratio), Array.from(state.law.energy)] : null,
     state.ends ?? [],
   ]);
@@ -42,18 +45,24 @@ export type UpdatePlan = { kind: 'react' } | { kind: 'extend'; x: number[][]; y:
  * // plan.kind === 'extend' ? Plotly.extendTraces(div, { x: plan.x, y: plan.y }, plan.indices) : Plotly.react(div, fig.data, fig.layout);
  * ```
  */
+/** The traces of `fig` that only grow during a run. */
+export function growing(fig: Figure): number[] {
+  return fig.growing ?? fig.lossTraces;
+}
+
 export function planUpdate(drawn: Drawn | undefined, state: PlotState, fig: Figure): UpdatePlan {
-  if (!drawn || drawn.key !== layoutKey(state) || drawn.lengths.length !== fig.lossTraces.length) return { kind: 'react' };
+  const grow = growing(fig);
+  if (!drawn || drawn.key !== layoutKey(state) || drawn.traces !== fig.data.length || drawn.lengths.length !== grow.length) return { kind: 'react' };
   const x: number[][] = [];
   const y: number[][] = [];
   const indices: number[] = [];
-  for (let j = 0; j < fig.lossTraces.length; j++) {
-    const t = fig.data[fig.lossTraces[j]];
+  for (let j = 0; j < grow.length; j++) {
+    const t = fig.data[grow[j]];
     if (t.x.length < drawn.lengths[j]) return { kind: 'react' };
     if (t.x.length > drawn.lengths[j]) {
       x.push(t.x.slice(drawn.lengths[j]));
       y.push(t.y.slice(drawn.lengths[j]));
-      indices.push(fig.lossTraces[j]);
+      indices.push(grow[j]);
     }
   }
   const shapes = (fig.layout.shapes as object[] | undefined) ?? [];
@@ -64,7 +73,7 @@ export function planUpdate(drawn: Drawn | undefined, state: PlotState, fig: Figu
 
 /** The record of what `fig` draws, for the next plan. */
 export function drawnOf(state: PlotState, fig: Figure): Drawn {
-  return { key: layoutKey(state), lengths: fig.lossTraces.map((i) => fig.data[i].x.length), shapes: JSON.stringify(fig.layout.shapes ?? []) };
+  return { key: layoutKey(state), traces: fig.data.length, lengths: growing(fig).map((i) => fig.data[i].x.length), shapes: JSON.stringify(fig.layout.shapes ?? []) };
 }
 
 /** The dashboard's progress line. */

@@ -111,6 +111,30 @@ describe('update plan', () => {
     expect(planUpdate(undefined, s1, figure(s1)).kind).toBe('react');
   });
 
+  test('dashboard: a new record extends the spectrum traces by one point each (no full redraw); wider k redraws', () => {
+    const h = staircase(0, 2);
+    for (let t = 0; t < 40; t++) addStep(h, t, 300, 2, 20);
+    const w = new TrainingDashboard(h, undefined, opts());
+    const s0 = w.state;
+    const f0 = figure(s0);
+    const drawn = drawnOf(s0, f0);
+    for (let t = 40; t < 41; t++) addStep(h, t, 300, 2, 20); // step 40 is a record step (every 20)
+    const s1 = w.state;
+    const f1 = figure(s1);
+    const plan = planUpdate(drawn, s1, f1) as { kind: string; x: number[][]; y: number[][]; indices: number[] };
+    expect(plan.kind).toBe('extend');
+    const spectrumIdx = f1.data.map((t, i) => (/^s\d+$/.test(t.name) ? i : -1)).filter((i) => i >= 0);
+    // The loss trace grew by one point and every spectrum trace (2 layers × k = 3 values) by the record at step 40.
+    expect(plan.indices).toEqual([0, ...spectrumIdx]);
+    for (let j = 1; j < plan.indices.length; j++) expect(plan.x[j]).toEqual([40]);
+    expect(plan.y[1]).toEqual([h.records[h.records.length - 1].weights[0][0]]);
+    // A record with more values per layer changes k: new traces, a full redraw.
+    h.addRecord({ step: 41, loss: 1, paramNorm: 1, weights: [Float64Array.of(3, 2, 1, 0.5), Float64Array.of(3, 2, 1, 0.5)] });
+    h.addStep({ step: 41, loss: 0.5, paramNorm: 1, lr: 0.1 });
+    const s2 = w.state;
+    expect(planUpdate(drawnOf(s1, f1), s2, figure(s2)).kind).toBe('react');
+  });
+
   test('progress line and scrubber range', () => {
     const w = new TrainingDashboard(staircase(100, 2), undefined, { ...opts(), totalSteps: 1000 });
     const state = w.state;
