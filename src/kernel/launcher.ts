@@ -32,6 +32,7 @@ function converterSet() {
 const DISPLAY = Symbol.for('Jupyter.display');
 
 export function startKernel(configPath: string): CommServer {
+  watchParent(); // first: warming the TypeScript converter below takes seconds
   const convs = converterSet();
   void convs.node; // warm the TypeScript converter, as tslab does
   let server: CommServer | undefined;
@@ -66,6 +67,32 @@ export function startKernel(configPath: string): CommServer {
   process.on('unhandledRejection', (reason) => console.error('UnhandledPromiseRejection:', reason));
   void server.init();
   return server;
+}
+
+/**
+ * Exits when the process that started the kernel dies (issue 7: no orphan kernels). jupyter_client
+ * sets JPY_PARENT_PID; ipykernel polls the same way. Without this, a notebook server killed with
+ * SIGKILL left a live kernel (and its ZMQ ports) behind.
+ */
+function watchParent(): void {
+  const parent = Number(process.env.JPY_PARENT_PID);
+  if (!Number.isInteger(parent) || parent <= 1 || process.ppid !== parent) return;
+  // process.ppid is read once at start-up in Node 20, so ask whether the parent still exists.
+  const gone = () => {
+    try {
+      process.kill(parent, 0);
+      return false;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  };
+  const timer = setInterval(() => {
+    if (gone()) {
+      console.error(`[saddlelab] the kernel's parent process ${parent} is gone; exiting`);
+      process.exit(0);
+    }
+  }, 1000);
+  timer.unref();
 }
 
 if (require.main === module) {
