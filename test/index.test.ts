@@ -1,63 +1,181 @@
 /**
  * Bad input everywhere in the public API (issue 2, "Bad input"): every case
  * throws a SaddlelabError whose message starts with `[saddlelab]`, names the
- * field, and says what was given.
+ * field, and says what was given. Every function and class the barrel exports has a case
+ * here or is listed in NO_INPUT with the reason (issue 7): a new export fails the last test.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SaddlelabError, data, spectrum, train } from '../src';
+import * as api from '../src';
+import { SaddlelabError, backend, data, kernel, spectrum, train, widgets } from '../src';
 
 const net = () => train.mlp({ inputDim: 2, widths: [3], outputDim: 1, init: { scale: 0.1 } });
 const ds = () => data.linearTeacher({ singularValues: [1], n: 4, dIn: 2, dOut: 1, seed: 0 });
 
-const cases: Array<[string, () => unknown, string, RegExp?]> = [
-  ['mlp: widths not an array', () => train.mlp({ inputDim: 2, widths: 3 as never, outputDim: 1 }), 'widths'],
-  ['mlp: zero width', () => train.mlp({ inputDim: 2, widths: [4, 0], outputDim: 1 }), 'widths[1]', /got 0/],
-  ['mlp: fractional inputDim', () => train.mlp({ inputDim: 2.5, widths: [4], outputDim: 1 }), 'inputDim', /got 2.5/],
-  ['mlp: unknown activation', () => train.mlp({ inputDim: 2, widths: [4], outputDim: 1, activation: 'tanh' as never }), 'activation', /'relu', 'linear'; got "tanh"/],
-  ['mlp: negative init scale', () => train.mlp({ inputDim: 2, widths: [4], outputDim: 1, init: { scale: -1 } }), 'init.scale'],
-  ['mlp: two inits at once', () => train.mlp({ inputDim: 2, widths: [4], outputDim: 1, init: { scale: 1, gamma: 1 } }), 'init', /exactly one of/],
-  ['mlp: explicit weights of the wrong shape', () => train.mlp({ inputDim: 2, widths: [1], outputDim: 1, init: { weights: [[[1, 2, 3]], [[1]]] } }), 'init.weights[0][0]', /2 numbers/],
-  ['mlp: non-finite explicit weight', () => train.mlp({ inputDim: 1, widths: [], outputDim: 1, init: { weights: [[[NaN]]] } }), 'init.weights[0][0][0]'],
-  ['mlp: typo in an option', () => train.mlp({ inputDim: 2, widths: [4], outputDim: 1, widht: 3 } as never), 'mlp.widht'],
-  ['trainer: non-finite step', () => train.createTrainer(net(), ds(), { lr: Infinity }), 'lr', /got Infinity/],
-  ['trainer: zero adaptive constant', () => train.createTrainer(net(), ds(), { lr: { adaptive: 0 } }), 'lr.adaptive'],
-  ['trainer: unknown loss', () => train.createTrainer(net(), ds(), { loss: 'hinge' as never }), 'loss'],
-  ['trainer: batch size 0', () => train.createTrainer(net(), ds(), { batchSize: 0 }), 'batchSize'],
-  ['trainer: data of the wrong input dimension', () => train.createTrainer(net(), data.linearTeacher({ singularValues: [1], n: 4, dIn: 3, dOut: 1 })), 'data.dIn', /inputDim \(2\); got 3/],
-  ['trainer: bad topK', () => train.createTrainer(net(), ds(), { record: { topK: -1 } }), 'record.topK'],
-  ['trainer: unknown record option', () => train.createTrainer(net(), ds(), { record: { evrey: 3 } as never }), 'record.evrey'],
-  ['fit: steps missing', () => train.start(net(), ds(), {} as never), 'steps', /got undefined/],
-  ['fit: negative yieldEveryMs', () => train.start(net(), ds(), { steps: 1, yieldEveryMs: -1 }), 'yieldEveryMs'],
-  ['schedule: every 0', () => train.schedule({ every: 0 }), 'record.every'],
-  ['history: wrong format', () => train.loadHistory({ format: 'x' }), 'history.format'],
-  ['phases: negative window', () => train.detectPhases(train.createHistory({ name: 'x', activation: 'relu', dims: [1, 1], depth: 1, config: {} }), { rankThreshold: -1 }), 'rankThreshold'],
-  ['linearTeacher: negative singular value', () => data.linearTeacher({ singularValues: [1, -2], n: 3 }), 'linearTeacher.singularValues[1]'],
-  ['linearTeacher: n 0', () => data.linearTeacher({ singularValues: [1], n: 0 }), 'linearTeacher.n'],
-  ['reluTeacher: rank 0', () => data.reluTeacher({ dIn: 3, dOut: 2, rank: 0, hidden: 4, n: 5 } as never), 'reluTeacher.rank'],
-  ['mnist: n above 10000', () => data.mnist({ n: 20000 }), 'mnist.n'],
-  ['singularValues: length mismatch', () => spectrum.singularValues(new Float64Array(5), 2, 3), 'm'],
-  ['escape: zero G', () => spectrum.escape([[1, 0]], [[0]]), 'G'],
-  ['escape: depth 0', () => spectrum.escape([[1, 0]], [[1]], { depth: 0 }), 'depth'],
-  ['escape: rows of G and X differ', () => spectrum.escape([[1, 0], [0, 1]], [[1]]), 'G'],
+const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
+  ['train.mlp', 'mlp: widths not an array', () => train.mlp({ inputDim: 2, widths: 3 as never, outputDim: 1 }), 'widths'],
+  ['train.mlp', 'mlp: zero width', () => train.mlp({ inputDim: 2, widths: [4, 0], outputDim: 1 }), 'widths[1]', /got 0/],
+  ['train.mlp', 'mlp: fractional inputDim', () => train.mlp({ inputDim: 2.5, widths: [4], outputDim: 1 }), 'inputDim', /got 2.5/],
+  ['train.mlp', 'mlp: unknown activation', () => train.mlp({ inputDim: 2, widths: [4], outputDim: 1, activation: 'tanh' as never }), 'activation', /'relu', 'linear'; got "tanh"/],
+  ['train.mlp', 'mlp: negative init scale', () => train.mlp({ inputDim: 2, widths: [4], outputDim: 1, init: { scale: -1 } }), 'init.scale'],
+  ['train.mlp', 'mlp: two inits at once', () => train.mlp({ inputDim: 2, widths: [4], outputDim: 1, init: { scale: 1, gamma: 1 } }), 'init', /exactly one of/],
+  ['train.mlp', 'mlp: explicit weights of the wrong shape', () => train.mlp({ inputDim: 2, widths: [1], outputDim: 1, init: { weights: [[[1, 2, 3]], [[1]]] } }), 'init.weights[0][0]', /2 numbers/],
+  ['train.mlp', 'mlp: non-finite explicit weight', () => train.mlp({ inputDim: 1, widths: [], outputDim: 1, init: { weights: [[[NaN]]] } }), 'init.weights[0][0][0]'],
+  ['train.mlp', 'mlp: typo in an option', () => train.mlp({ inputDim: 2, widths: [4], outputDim: 1, widht: 3 } as never), 'mlp.widht'],
+  ['train.createTrainer', 'trainer: non-finite step', () => train.createTrainer(net(), ds(), { lr: Infinity }), 'lr', /got Infinity/],
+  ['train.createTrainer', 'trainer: zero adaptive constant', () => train.createTrainer(net(), ds(), { lr: { adaptive: 0 } }), 'lr.adaptive'],
+  ['train.createTrainer', 'trainer: unknown loss', () => train.createTrainer(net(), ds(), { loss: 'hinge' as never }), 'loss'],
+  ['train.createTrainer', 'trainer: batch size 0', () => train.createTrainer(net(), ds(), { batchSize: 0 }), 'batchSize'],
+  ['train.createTrainer', 'trainer: data of the wrong input dimension', () => train.createTrainer(net(), data.linearTeacher({ singularValues: [1], n: 4, dIn: 3, dOut: 1 })), 'data.dIn', /inputDim \(2\); got 3/],
+  ['train.createTrainer', 'trainer: bad topK', () => train.createTrainer(net(), ds(), { record: { topK: -1 } }), 'record.topK'],
+  ['train.createTrainer', 'trainer: unknown record option', () => train.createTrainer(net(), ds(), { record: { evrey: 3 } as never }), 'record.evrey'],
+  ['train.start', 'fit: steps missing', () => train.start(net(), ds(), {} as never), 'steps', /got undefined/],
+  ['train.start', 'fit: negative yieldEveryMs', () => train.start(net(), ds(), { steps: 1, yieldEveryMs: -1 }), 'yieldEveryMs'],
+  ['train.schedule', 'schedule: every 0', () => train.schedule({ every: 0 }), 'record.every'],
+  ['train.loadHistory', 'history: wrong format', () => train.loadHistory({ format: 'x' }), 'history.format'],
+  ['train.detectPhases', 'phases: negative window', () => train.detectPhases(train.createHistory({ name: 'x', activation: 'relu', dims: [1, 1], depth: 1, config: {} }), { rankThreshold: -1 }), 'rankThreshold'],
+  ['data.linearTeacher', 'linearTeacher: negative singular value', () => data.linearTeacher({ singularValues: [1, -2], n: 3 }), 'linearTeacher.singularValues[1]'],
+  ['data.linearTeacher', 'linearTeacher: n 0', () => data.linearTeacher({ singularValues: [1], n: 0 }), 'linearTeacher.n'],
+  ['data.reluTeacher', 'reluTeacher: rank 0', () => data.reluTeacher({ dIn: 3, dOut: 2, rank: 0, hidden: 4, n: 5 } as never), 'reluTeacher.rank'],
+  ['data.mnist', 'mnist: n above 10000', () => data.mnist({ n: 20000 }), 'mnist.n'],
+  ['spectrum.singularValues', 'singularValues: length mismatch', () => spectrum.singularValues(new Float64Array(5), 2, 3), 'm'],
+  ['spectrum.escape', 'escape: zero G', () => spectrum.escape([[1, 0]], [[0]]), 'G'],
+  ['spectrum.escape', 'escape: depth 0', () => spectrum.escape([[1, 0]], [[1]], { depth: 0 }), 'depth'],
+  ['spectrum.escape', 'escape: rows of G and X differ', () => spectrum.escape([[1, 0], [0, 1]], [[1]]), 'G'],
+  // Issue 7: one case (at least) for every other function the barrel exports.
+  ['train.initStd', 'initStd: negative scale', () => train.initStd({ scale: -1 }, [2, 3]), 'init.scale'],
+  ['train.lossOf', 'lossOf: unknown loss', () => train.lossOf('hinge' as never, tf.zeros([1, 1]), tf.zeros([1, 1])), 'loss'],
+  ['train.fit', 'fit: negative steps', () => train.fit(net(), ds(), { steps: -1 }), 'steps', /got -1/],
+  ['train.History', 'History: meta not an object', () => new train.History(5 as never), 'meta'],
+  ['train.createHistory', 'createHistory: dims not an array', () => train.createHistory({ name: 'x', activation: 'relu', dims: 3 as never, depth: 1, config: {} }), 'dims'],
+  ['train.checkPrecision', 'checkPrecision: negative lr', () => train.checkPrecision(net(), tf.zeros([1, 2]) as tf.Tensor2D, tf.zeros([1, 1]) as tf.Tensor2D, 'mse', -1), 'lr'],
+  ['train.describeBackend', 'describeBackend: not a backend info', () => train.describeBackend(5 as never), 'info'],
+  ['train.useBackend', 'useBackend: unknown name', () => train.useBackend('tpu' as never), 'backend', /got "tpu"/],
+  ['spectrum.energyOutsideTop1', 'energyOutsideTop1: not numbers', () => spectrum.energyOutsideTop1(['a'] as never), 's'],
+  ['spectrum.ratio12', 'ratio12: a NaN', () => spectrum.ratio12([1, NaN]), 's'],
+  ['spectrum.reluCutRatio', 'reluCutRatio: not a typed array', () => spectrum.reluCutRatio([1, 2] as never), 'z'],
+  ['spectrum.gramSingularValues', 'gramSingularValues: length mismatch', () => spectrum.gramSingularValues(new Float64Array(5), 2, 3), 'm'],
+  ['spectrum.localizedLoss', 'localizedLoss: unknown activation', () => spectrum.localizedLoss([[[1]]], [[1]], [[1]], { activation: 'tanh' as never }), 'activation'],
+  ['spectrum.localizedLossGradient', 'localizedLossGradient: non-finite weight', () => spectrum.localizedLossGradient([[[NaN]]], [[1]], [[1]]), 'weights'],
+  ['spectrum.deepen', 'deepen: direction not nested arrays', () => spectrum.deepen('w' as never, [[1]]), 'direction'],
+  ['spectrum.escapeResidual', 'escapeResidual: X not a matrix', () => spectrum.escapeResidual([[[1]]], 'X' as never, [[1]]), 'X'],
+  ['data.parseIdx', 'parseIdx: bad magic number', () => data.parseIdx(new Uint8Array([1, 2, 3, 4])), 'magic'],
+  ['data.readIdxFile', 'readIdxFile: no such file', () => data.readIdxFile('/no/such/file.idx'), '/no/such/file.idx'],
+  ['data.createRng', 'createRng: seed an object', () => data.createRng({} as never), 'seed'],
+  ['data.mnistFiles', 'mnistFiles: dir not a string', () => data.mnistFiles(5 as never), 'dir'],
+  ['data.circleToy', 'circleToy: unknown option', () => data.circleToy({ n: 3 } as never), 'circleToy.n'],
+  ['widgets.LossPlot', 'LossPlot: not a history', () => new widgets.LossPlot(5 as never), 'history'],
+  ['widgets.SpectrumPlot', 'SpectrumPlot: not a history', () => new widgets.SpectrumPlot({} as never), 'history'],
+  ['widgets.LayerLawPlot', 'LayerLawPlot: not a history', () => new widgets.LayerLawPlot(null as never), 'history'],
+  ['widgets.TrainingDashboard', 'TrainingDashboard: not a history', () => new widgets.TrainingDashboard('h' as never), 'history'],
+  ['widgets.widgetRegistry', 'widgetRegistry: kernel not an object', () => widgets.widgetRegistry(5 as never), 'kernel'],
+  ['widgets.figureSpec', 'figureSpec: state not a plot state', () => widgets.figureSpec({} as never), 'state'],
+  ['widgets.figureSvg', 'figureSvg: state not a plot state', () => widgets.figureSvg(5 as never), 'state'],
+  ['widgets.installLabExtension', 'installLabExtension: dataDir not a string', () => widgets.installLabExtension(5 as never), 'dataDir'],
+  ['widgets.prepareReport', 'prepareReport: not a notebook', () => widgets.prepareReport(5 as never), 'notebook'],
+  ['widgets.writeReport', 'writeReport: no such notebook', () => widgets.writeReport('/no/such.ipynb', '/tmp/saddlelab-sweep.html'), 'notebookPath'],
+  ['backend.useBackend', 'backend.useBackend: not a name', () => backend.useBackend(5 as never), 'backend'],
+  ['backend.describeBackend', 'backend.describeBackend: not a backend info', () => backend.describeBackend(null as never), 'info'],
+  ['backend.nativeSingularValues', 'nativeSingularValues: length mismatch', () => backend.nativeSingularValues(new Float64Array(5), 2, 3), 'm'],
+  ['backend.createNativeSvd', 'createNativeSvd: unknown option', () => backend.createNativeSvd({ bogus: 1 } as never), 'bogus'],
+  ['backend.createJs64Mlp', 'createJs64Mlp: dims missing', () => backend.createJs64Mlp({} as never), 'dims'],
+  ['kernel.registerKernel', 'registerKernel: not a kernel API', () => kernel.registerKernel({ live: true } as never), 'api'],
+  ['kernel.createCommManager', 'createCommManager: send not a function', () => kernel.createCommManager({} as never), 'send'],
 ];
 
-// Rest parameters: jest would take a fourth named parameter for its `done` callback on 3-element rows.
-it.each(cases)('%s', (...[, call, field, extra]) => {
-  let error: unknown;
-  try {
-    call();
-  } catch (e) {
-    error = e;
-  }
+/**
+ * Known gaps (issue 7, found by this sweep, in files owned by other areas): these inputs
+ * currently return something or throw a plain TypeError instead of a `[saddlelab]` error.
+ * `it.failing` keeps them visible: once an owner fixes one, its test fails here until the
+ * entry is removed from this list.
+ */
+const KNOWN_GAPS = new Set([
+  'train.initStd',
+  'train.lossOf',
+  'train.History',
+  'train.createHistory',
+  'train.checkPrecision',
+  'train.describeBackend',
+  'widgets.LossPlot',
+  'widgets.SpectrumPlot',
+  'widgets.LayerLawPlot',
+  'widgets.TrainingDashboard',
+  'widgets.widgetRegistry',
+  'widgets.figureSpec',
+  'widgets.figureSvg',
+  'widgets.installLabExtension',
+  'widgets.prepareReport',
+  'widgets.writeReport',
+  'backend.describeBackend',
+  'backend.createNativeSvd',
+]);
+
+function expectSaddlelabError(error: unknown, field: string, extra?: RegExp) {
   expect(error).toBeInstanceOf(SaddlelabError);
   const message = (error as Error).message;
   expect(message.startsWith('[saddlelab] ')).toBe(true);
   expect(message).toContain(field);
   if (extra) expect(message).toMatch(extra);
+}
+
+async function outcome(call: () => unknown): Promise<unknown> {
+  try {
+    await call(); // async entry points reject instead of throwing
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+const [gapCases, sweptCases] = [cases.filter((c) => KNOWN_GAPS.has(c[0])), cases.filter((c) => !KNOWN_GAPS.has(c[0]))];
+
+// Rest parameters: jest would take a fourth named parameter for its `done` callback on 3-element rows.
+it.each(sweptCases)('%s: %s', async (...[, , call, field, extra]) => {
+  expectSaddlelabError(await outcome(call), field, extra);
+});
+
+it.failing.each(gapCases)('known gap: %s: %s', async (...[, , call, field, extra]) => {
+  expectSaddlelabError(await outcome(call), field, extra);
 });
 
 it('asking for a backend that cannot load is an error naming it, not a fallback', async () => {
   await expect(train.useBackend('tpu' as never)).rejects.toThrow(/^\[saddlelab\] backend must be one of 'gpu', 'tensorflow', 'wasm', 'cpu'; got "tpu"/);
   await expect(train.useBackend('gpu')).rejects.toThrow(/^\[saddlelab\] backend 'gpu' cannot be loaded/);
   expect(tf.getBackend()).toBeDefined();
+});
+
+/** Exports that take no input a caller could get wrong, with the reason. */
+const NO_INPUT: Record<string, string> = {
+  'train.createRunControl': 'no arguments',
+  'train.currentBackend': 'no arguments',
+  'backend.currentBackend': 'no arguments',
+  'backend.nativeSvdAvailable': 'no arguments',
+  'data.circleRank2Direction': 'no arguments',
+  'widgets.createWidgetRegistry': 'no arguments',
+  'widgets.labExtensionSource': 'no arguments',
+  'widgets.PlotWidget': 'abstract base class (protected constructor); its subclasses have cases',
+  'kernel.getKernel': 'no arguments',
+  SaddlelabError: 'the error class itself',
+};
+
+it('every function and class the barrel exports has a bad-input case or a reason it has none', () => {
+  const swept = new Set(cases.map((c) => c[0]));
+  const missing: string[] = [];
+  for (const [ns, mod] of Object.entries(api)) {
+    if (typeof mod === 'function') {
+      if (!swept.has(ns) && !(ns in NO_INPUT)) missing.push(ns);
+      continue;
+    }
+    for (const [name, value] of Object.entries(mod as object)) {
+      const key = `${ns}.${name}`;
+      if (typeof value === 'function' && !swept.has(key) && !(key in NO_INPUT)) missing.push(key);
+    }
+  }
+  expect(missing).toEqual([]);
+  // No stale entries either: every key names a real export.
+  const exported = (key: string) => {
+    const [ns, name] = key.split('.');
+    const mod = (api as Record<string, unknown>)[ns];
+    return name === undefined ? mod !== undefined : typeof mod === 'object' && mod !== null && name in mod;
+  };
+  expect([...swept, ...Object.keys(NO_INPUT)].filter((k) => !exported(k))).toEqual([]);
 });

@@ -5,6 +5,7 @@
  * parent header (the comm message being handled, else the running cell).
  */
 import { randomUUID } from 'node:crypto';
+import { fail, requireObject } from '../errors';
 import type { Comm, CommMsg, StatefulWidget } from './types';
 
 /** The one outgoing seam: an iopub message of `msgType` with `content`. */
@@ -73,7 +74,10 @@ class CommImpl implements Comm {
  * ```
  */
 export function createCommManager(options: CommManagerOptions): CommManager {
+  requireObject('createCommManager options', options);
   const { send } = options;
+  if (typeof send !== 'function') fail('send', 'a function (the outgoing seam)', send);
+  if (options.log !== undefined && typeof options.log !== 'function') fail('log', 'a function', options.log);
   const log = options.log ?? ((line: string) => console.error(line));
   const comms = new Map<string, CommImpl>();
   const targets = new Map<string, (comm: Comm, msg: CommMsg) => void>();

@@ -3,6 +3,7 @@
  * so two copies of saddlelab loaded in one kernel (say the notebook folder's and
  * the kernel's own) share the same comms and widgets.
  */
+import { fail, requireObject } from '../errors';
 import type { KernelApi, MimeBundle } from './types';
 
 export const REGISTRY_KEY = Symbol.for('saddlelab.kernel');
@@ -11,6 +12,10 @@ type Global = Record<symbol, KernelApi | undefined>;
 
 /** Makes `api` the process's kernel (the launcher does this once). */
 export function registerKernel(api: KernelApi): void {
+  requireObject('api', api);
+  for (const method of ['openComm', 'registerTarget', 'display', 'updateDisplay'] as const) {
+    if (typeof api[method] !== 'function') fail(`api.${method}`, 'a function', api[method]);
+  }
   (globalThis as unknown as Global)[REGISTRY_KEY] = api;
 }
 
