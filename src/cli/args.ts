@@ -14,7 +14,7 @@ export interface ParsedArgs {
  * parseArgs(['--config', 'run.json', '--quiet'], ['config'], ['quiet']); // { flags: { config: 'run.json', quiet: true }, positional: [] }
  * ```
  */
-export function parseArgs(argv: string[], valued: string[], switches: string[] = []): ParsedArgs {
+export function parseArgs(argv: string[], valued: readonly string[], switches: readonly string[] = []): ParsedArgs {
   const flags: Record<string, string | true> = {};
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {

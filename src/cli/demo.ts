@@ -9,11 +9,14 @@ import { linearTeacher } from '../data';
 import { fit } from '../train/fit';
 import { mlp } from '../train/mlp';
 import { detectPhases } from '../train/phases';
+import { SaddlelabError, requirePositiveInt } from '../errors';
 import { parseArgs } from './args';
+import { FLAGS } from './flags';
 
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { flags } = parseArgs(argv, ['steps', 'backend'], []);
-  const steps = flags.steps ? Number(flags.steps) : 2500;
+  const { flags, positional } = parseArgs(argv, FLAGS.demo.valued, FLAGS.demo.switches);
+  if (positional.length) throw new SaddlelabError(`[saddlelab] unexpected argument '${positional[0]}'; usage: saddlelab demo [--steps N] [--backend NAME]`, 'argv');
+  const steps = flags.steps === undefined ? 2500 : requirePositiveInt('--steps', /^\d+$/.test(String(flags.steps)) ? Number(flags.steps) : flags.steps);
   await useBackend(flags.backend as BackendName | undefined);
   const data = linearTeacher({ singularValues: [10, 20, 30, 40, 50], n: 100, seed: 0 });
   const net = mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } });

@@ -2,12 +2,13 @@
 import { SaddlelabError, requireKnownKeys, requireObject } from '../errors';
 import { escape, type EscapeOptions } from '../spectrum/escape';
 import { parseArgs } from './args';
+import { FLAGS } from './flags';
 import { readJson } from './config';
 
 const PROBLEM_KEYS = ['X', 'G', 'depth', 'width', 'starts', 'seed', 'steps', 'stepSize', 'tolerance', 'activation'] as const;
 
 export async function escapeCommand(argv: string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, ['input'], ['direction']);
+  const { flags, positional } = parseArgs(argv, FLAGS.escape.valued, FLAGS.escape.switches);
   if (positional.length) throw new SaddlelabError(`[saddlelab] unexpected argument '${positional[0]}'; usage: saddlelab escape --input problem.json`, 'argv');
   if (typeof flags.input !== 'string') throw new SaddlelabError('[saddlelab] --input is required: a JSON file with {X, G, depth, width, starts, seed}', 'input');
   const problem = requireObject('input', readJson(flags.input, 'input'));

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { SaddlelabError } from '../errors';
 import { installLabExtension, uninstallLabExtension } from '../widgets/labextension';
 import { parseArgs } from './args';
+import { FLAGS } from './flags';
 
 export const KERNEL_NAME = 'saddlelab';
 
@@ -40,15 +41,20 @@ export function kernelSpec(): Record<string, unknown> {
 }
 
 export async function installCommand(argv: string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, ['prefix'], ['user', 'sys-prefix']);
+  const { flags, positional } = parseArgs(argv, FLAGS.install.valued, FLAGS.install.switches);
   if (positional.length) throw new SaddlelabError(`[saddlelab] unexpected argument '${positional[0]}'; usage: saddlelab install [--user | --sys-prefix | --prefix DIR]`, 'argv');
   const spec = kernelSpec();
   const launcher = (spec.argv as string[])[1];
   if (!existsSync(launcher)) throw new SaddlelabError(`[saddlelab] the kernel launcher ${launcher} is missing; run \`npm run build\` first`, 'launcher');
   const data = dataDir(flags);
   const dir = join(data, 'kernels', KERNEL_NAME);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
+  } catch (e) {
+    const flag = typeof flags.prefix === 'string' ? '--prefix' : flags['sys-prefix'] ? '--sys-prefix' : '--user';
+    throw new SaddlelabError(`[saddlelab] ${flag}: cannot write the kernelspec to ${dir}: ${(e as Error).message}`, flag.slice(2));
+  }
   process.stderr.write(`[saddlelab] kernelspec '${KERNEL_NAME}' written to ${dir}\n`);
   const ext = installLabExtension(data);
   process.stderr.write(`[saddlelab] widget extension copied to ${ext}\n`);
@@ -56,7 +62,7 @@ export async function installCommand(argv: string[]): Promise<number> {
 }
 
 export async function uninstallCommand(argv: string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, ['prefix'], ['user', 'sys-prefix']);
+  const { flags, positional } = parseArgs(argv, FLAGS.uninstall.valued, FLAGS.uninstall.switches);
   if (positional.length) throw new SaddlelabError(`[saddlelab] unexpected argument '${positional[0]}'; usage: saddlelab uninstall [--user | --sys-prefix | --prefix DIR]`, 'argv');
   const data = dataDir(flags);
   rmSync(join(data, 'kernels', KERNEL_NAME), { recursive: true, force: true });

@@ -1,17 +1,22 @@
 /** `saddlelab train --config run.json --out history.json [--quiet]` */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { useBackend } from '../backend';
 import { fit } from '../train/fit';
 import { mlp } from '../train/mlp';
 import { SaddlelabError } from '../errors';
 import { parseArgs } from './args';
+import { FLAGS } from './flags';
 import { configDir, readJson, runFromConfig } from './config';
 
 export async function trainCommand(argv: string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, ['config', 'out'], ['quiet']);
+  const { flags, positional } = parseArgs(argv, FLAGS.train.valued, FLAGS.train.switches);
   if (positional.length) throw new SaddlelabError(`[saddlelab] unexpected argument '${positional[0]}'; usage: saddlelab train --config run.json --out history.json`, 'argv');
   if (typeof flags.config !== 'string') throw new SaddlelabError('[saddlelab] --config is required: a JSON file with { model, data, train }', 'config');
   if (typeof flags.out !== 'string') throw new SaddlelabError('[saddlelab] --out is required: where to write the history JSON', 'out');
+  // Checked before training, so a long run does not end in an unwritable path.
+  const outDir = dirname(resolve(flags.out));
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new SaddlelabError(`[saddlelab] --out: the folder ${outDir} does not exist`, 'out');
   const run = runFromConfig(readJson(flags.config, 'config'), configDir(flags.config));
   // Choose the backend before the weights exist, so they are created on it.
   await useBackend(run.train.backend);

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli';
+import { FLAGS } from '../../src/cli/flags';
 import { loadHistory } from '../../src/train/history';
 
 const dir = mkdtempSync(join(tmpdir(), 'saddlelab-cli-'));
@@ -110,6 +111,56 @@ it.each([
   expect(r.code).toBe(1);
   expect(r.err).toMatch(/^\[saddlelab\]/);
   expect(r.err).toMatch(message as RegExp);
+});
+
+/**
+ * Issue 7: the sweep enumerates the CLI's flag table (src/cli/flags.ts). For every command:
+ * an unknown flag and a stray argument are errors listing what is accepted; every valued flag
+ * without a value is an error naming it; every valued flag has a bad-value case below (a new
+ * flag without one fails the coverage test).
+ */
+const BAD_VALUES: Record<string, { argv: () => string[]; message: RegExp; built?: true }> = {
+  'train --config': { argv: () => ['train', '--config', file('notjson.json', '{ nope'), '--out', join(dir, 'n.json')], message: /config: .* is not valid JSON/ },
+  'train --out': { argv: () => ['train', '--config', file('ok.json', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1 } }), '--out', '/no/such/folder/h.json'], message: /--out: the folder \/no\/such\/folder does not exist/ },
+  'escape --input': { argv: () => ['escape', '--input', file('arr.json', [1, 2])], message: /^\[saddlelab\] input must be/ },
+  'demo --steps': { argv: () => ['demo', '--steps', 'many'], message: /--steps must be a positive integer; got "many"/ },
+  'demo --backend': { argv: () => ['demo', '--backend', 'tpu', '--steps', '1'], message: /backend must be one of .*got "tpu"/ },
+  'install --prefix': { argv: () => ['install', '--prefix', file('a-file', 'x')], message: /--prefix: cannot write the kernelspec/, built: true },
+  'uninstall --prefix': { argv: () => ['uninstall', '--prefix', '--user'], message: /--prefix needs a value/ },
+};
+
+const commandCases = Object.entries(FLAGS).flatMap(([command, { valued, switches }]) => [
+  [`${command}: unknown flag`, [command, '--bogus'], new RegExp(`unknown option --bogus; accepted: ${[...valued, ...switches].map((f) => `--${f}`).join(', ')}`)],
+  [`${command}: stray argument`, [command, 'stray'], /unexpected argument 'stray'/],
+  ...valued.map((f) => [`${command}: --${f} without a value`, [command, `--${f}`], new RegExp(`--${f} needs a value`)]),
+]) as Array<[string, string[], RegExp]>;
+
+it.each(commandCases)('%s exits 1 with a [saddlelab] message', async (_what, argv, message) => {
+  const r = await cli(...argv);
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/^\[saddlelab\]/);
+  expect(r.err).toMatch(message);
+});
+
+// install needs the built launcher (dist/), so it runs through the installed binary.
+it.each(Object.entries(BAD_VALUES))('%s with a bad value exits 1 naming it', async (_key, { argv, message, built }) => {
+  const viaBin = (args: string[]) => {
+    const p = spawnSync(process.execPath, [join(__dirname, '../../bin/saddlelab.js'), ...args], { encoding: 'utf8' });
+    return { code: p.status, out: p.stdout, err: p.stderr };
+  };
+  const r = built ? viaBin(argv()) : await cli(...argv());
+  expect(r.code).toBe(1);
+  expect(r.err).toMatch(/^\[saddlelab\]/);
+  expect(r.err).toMatch(message);
+});
+
+it('every valued flag of every command has a bad-value case, and the flag table is the command table', async () => {
+  const flags = Object.entries(FLAGS).flatMap(([c, { valued }]) => valued.map((f) => `${c} --${f}`));
+  expect(flags.filter((k) => !(k in BAD_VALUES))).toEqual([]);
+  expect(Object.keys(BAD_VALUES).filter((k) => !flags.includes(k))).toEqual([]);
+  const help = await cli('--help');
+  const listed = [...help.out.matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]);
+  expect(listed.sort()).toEqual(Object.keys(FLAGS).sort());
 });
 
 const bin = join(__dirname, '../../bin/saddlelab.js');

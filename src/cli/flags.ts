@@ -1,0 +1,19 @@
+/**
+ * The flags of every CLI command, in one table: the commands parse with it and the bad-input
+ * sweep (test/cli/cli.test.ts) enumerates it, so a new flag without a bad-input case fails.
+ *
+ * @example
+ * ```ts
+ * import { FLAGS } from './flags';
+ * console.log(FLAGS.train.valued); // ['config', 'out']
+ * ```
+ */
+export const FLAGS = {
+  train: { valued: ['config', 'out'], switches: ['quiet'] },
+  escape: { valued: ['input'], switches: ['direction'] },
+  demo: { valued: ['steps', 'backend'], switches: [] },
+  install: { valued: ['prefix'], switches: ['user', 'sys-prefix'] },
+  uninstall: { valued: ['prefix'], switches: ['user', 'sys-prefix'] },
+} as const satisfies Record<string, { valued: readonly string[]; switches: readonly string[] }>;
+
+export type CommandName = keyof typeof FLAGS;
