@@ -5,7 +5,7 @@
  */
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SaddlelabError } from '../errors';
+import { SaddlelabError, fail } from '../errors';
 import { WIDGET_MODULE } from './version';
 
 /**
@@ -33,6 +33,7 @@ export function labExtensionSource(): string {
  * ```
  */
 export function installLabExtension(dataDir: string): string {
+  if (typeof dataDir !== 'string' || dataDir === '') fail('dataDir', 'a Jupyter data folder path (a non-empty string)', dataDir);
   const source = labExtensionSource();
   if (!existsSync(join(source, 'package.json'))) {
     throw new SaddlelabError(`[saddlelab] labextension: the built widget extension is missing at ${source}; run \`node scripts/build-widgets.mjs\` (part of \`npm run build\`)`, 'labextension');

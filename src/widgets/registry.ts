@@ -6,6 +6,7 @@
  * Keyed by the kernel object (a WeakMap), not a process-wide list, so a fake
  * kernel in a test gets its own registry.
  */
+import { fail } from '../errors';
 import type { WidgetKernel } from './kernel-port';
 
 /** What the kernel needs from a widget to answer `request_states`. */
@@ -38,6 +39,7 @@ const registries = new WeakMap<object, WidgetRegistry>();
  * ```
  */
 export function widgetRegistry(kernel: WidgetKernel | object): WidgetRegistry {
+  if ((typeof kernel !== 'object' && typeof kernel !== 'function') || kernel === null) fail('kernel', 'a kernel object (kernel.getKernel())', kernel);
   let r = registries.get(kernel);
   if (!r) {
     r = createWidgetRegistry();

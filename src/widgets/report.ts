@@ -4,6 +4,8 @@
  * saddlelab output always carries a static figure too, so the report keeps
  * the figure and drops the view (docs/widgets.md, "Sharing a report").
  */
+import { fail } from '../errors';
+
 const VIEW = 'application/vnd.jupyter.widget-view+json';
 const STATIC = ['image/svg+xml', 'image/png'];
 
@@ -25,6 +27,7 @@ interface Output {
  * ```
  */
 export function prepareReport<T extends object>(notebook: T): T {
+  if (typeof notebook !== 'object' || notebook === null || !Array.isArray((notebook as { cells?: unknown }).cells)) fail('notebook', 'a parsed .ipynb object (with a cells array)', notebook);
   const nb = structuredClone(notebook) as unknown as { cells: Array<{ outputs?: Output[] }>; metadata?: Record<string, unknown> };
   let viewsLeft = 0;
   for (const cell of nb.cells ?? []) {
@@ -63,7 +66,15 @@ export function writeReport(notebookPath: string, htmlPath: string, options: Rep
   const os = require('node:os') as typeof import('node:os');
   const local = path.resolve(__dirname, '..', '..', '.venv', 'bin', 'jupyter');
   const jupyter = options.jupyter ?? (fs.existsSync(local) ? local : 'jupyter');
-  const nb = prepareReport(JSON.parse(fs.readFileSync(notebookPath, 'utf8')));
+  if (typeof notebookPath !== 'string' || !fs.existsSync(notebookPath)) fail('notebookPath', 'the path of an existing .ipynb file', notebookPath);
+  if (typeof htmlPath !== 'string' || htmlPath === '') fail('htmlPath', 'an output .html path (a non-empty string)', htmlPath);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(notebookPath, 'utf8'));
+  } catch (e) {
+    fail('notebookPath', 'a readable .ipynb (JSON) file', `${notebookPath} (${(e as Error).message})`);
+  }
+  const nb = prepareReport(parsed as object);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saddlelab-report-'));
   const staged = path.join(dir, path.basename(notebookPath));
   fs.writeFileSync(staged, JSON.stringify(nb));

@@ -4,7 +4,8 @@
  * Same series, same log scales, same marks (plateaus shaded, escapes dashed,
  * snapshot steps dotted, the scrubber cursor red) as widgets/src/figures.ts.
  */
-import type { PlotState, SpectrumState } from './state';
+import { fail } from '../errors';
+import type { PlotState, SpectrumState, WidgetKind } from './state';
 import { renderSvgSync } from './svg-render';
 
 /** Most points per series in a static figure; longer series are thinned evenly (the last point kept). */
@@ -198,6 +199,10 @@ function lawView(state: PlotState): object {
  * ```
  */
 export function figureSpec(state: PlotState): object {
+  const kinds: WidgetKind[] = ['LossPlot', 'SpectrumPlot', 'LayerLawPlot', 'TrainingDashboard'];
+  if (typeof state !== 'object' || state === null || !kinds.includes((state as { kind?: WidgetKind }).kind!) || !Array.isArray(state.runs)) {
+    fail('state', `a PlotState (a widget's .state) with kind ${kinds.join(' | ')}`, state);
+  }
   const base = { $schema: 'https://vega.github.io/schema/vega-lite/v5.json', background: 'white', config: { font: 'sans-serif' } };
   switch (state.kind) {
     case 'LossPlot':

@@ -7,7 +7,7 @@
  * ends). The four widget classes only say how to compute their PlotState.
  */
 import type { History } from '../train/history';
-import { SaddlelabError, requireNonNegative } from '../errors';
+import { SaddlelabError, fail, requireNonNegative } from '../errors';
 import { splitBuffers } from './codec';
 import { defaultKernel, type MimeBundle, type WidgetComm, type WidgetCommMsg, type WidgetKernel } from './kernel-port';
 import { widgetRegistry, type RegisteredWidget } from './registry';
@@ -71,6 +71,11 @@ export abstract class PlotWidget implements RegisteredWidget {
 
   protected constructor(kind: WidgetKind, runs: History[], options: WidgetOptions = {}) {
     if (!runs.length) throw new SaddlelabError('[saddlelab] history must be a History or a non-empty array of them; got an empty array', 'history');
+    // Duck-typed, not instanceof: a History from another loaded copy of saddlelab is fine.
+    runs.forEach((h, i) => {
+      const ok = typeof h === 'object' && h !== null && typeof h.subscribe === 'function' && typeof h.steps === 'function' && typeof h.meta === 'object';
+      if (!ok) fail(runs.length > 1 || Array.isArray(h) ? `history[${i}]` : 'history', 'a History (run.history, train.createHistory or train.loadHistory) or a non-empty array of them', h);
+    });
     this.kind = kind;
     this.runs = runs;
     this.kernel = options.kernel ?? defaultKernel();
