@@ -46,6 +46,10 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['train.lossOf', 'lossOf: unknown loss', () => train.lossOf('hinge' as never, tf.zeros([1, 1]), tf.zeros([1, 1])), 'loss'],
   ['train.fit', 'fit: negative steps', () => train.fit(net(), ds(), { steps: -1 }), 'steps', /got -1/],
   ['train.History', 'History: meta not an object', () => new train.History(5 as never), 'meta'],
+  ['train.History', 'History: depth not dims.length − 1', () => new train.History({ name: 'x', activation: 'relu', dims: [2, 3, 1], depth: 3, config: {} }), 'meta.depth'],
+  ['train.History', 'History: maxPoints not an integer', () => new train.History({ name: 'x', activation: 'relu', dims: [2, 1], depth: 1, config: {} }, { maxPoints: 0.5 }), 'history.maxPoints'],
+  ['train.lossOf', "lossOf: target shape differs from pred's", () => train.lossOf('mse', tf.zeros([2, 1]), tf.zeros([3, 1])), 'target'],
+  ['train.createTrainer', "createTrainer: engine 'js64' with mini-batches", () => train.createTrainer(net(), ds(), { engine: 'js64', batchSize: 2 }), 'batchSize'],
   ['train.createHistory', 'createHistory: dims not an array', () => train.createHistory({ name: 'x', activation: 'relu', dims: 3 as never, depth: 1, config: {} }), 'dims'],
   ['train.checkPrecision', 'checkPrecision: negative lr', () => train.checkPrecision(net(), tf.zeros([1, 2]) as tf.Tensor2D, tf.zeros([1, 1]) as tf.Tensor2D, 'mse', -1), 'lr'],
   ['train.describeBackend', 'describeBackend: not a backend info', () => train.describeBackend(5 as never), 'info'],
@@ -82,23 +86,6 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['kernel.createCommManager', 'createCommManager: send not a function', () => kernel.createCommManager({} as never), 'send'],
 ];
 
-/**
- * Known gaps (issue 7, found by this sweep, in files owned by other areas): these inputs
- * currently return something or throw a plain TypeError instead of a `[saddlelab]` error.
- * `it.failing` keeps them visible: once an owner fixes one, its test fails here until the
- * entry is removed from this list.
- */
-const KNOWN_GAPS = new Set([
-  'train.initStd',
-  'train.lossOf',
-  'train.History',
-  'train.createHistory',
-  'train.checkPrecision',
-  'train.describeBackend',
-  'backend.describeBackend',
-  'backend.createNativeSvd',
-]);
-
 function expectSaddlelabError(error: unknown, field: string, extra?: RegExp) {
   expect(error).toBeInstanceOf(SaddlelabError);
   const message = (error as Error).message;
@@ -116,14 +103,8 @@ async function outcome(call: () => unknown): Promise<unknown> {
   return undefined;
 }
 
-const [gapCases, sweptCases] = [cases.filter((c) => KNOWN_GAPS.has(c[0])), cases.filter((c) => !KNOWN_GAPS.has(c[0]))];
-
 // Rest parameters: jest would take a fourth named parameter for its `done` callback on 3-element rows.
-it.each(sweptCases)('%s: %s', async (...[, , call, field, extra]) => {
-  expectSaddlelabError(await outcome(call), field, extra);
-});
-
-it.failing.each(gapCases)('known gap: %s: %s', async (...[, , call, field, extra]) => {
+it.each(cases)('%s: %s', async (...[, , call, field, extra]) => {
   expectSaddlelabError(await outcome(call), field, extra);
 });
 

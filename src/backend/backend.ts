@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SaddlelabError, requireOneOf } from '../errors';
+import { SaddlelabError, fail, requireObject, requireOneOf } from '../errors';
 
 export const BACKENDS = ['gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 /** `gpu`: @tensorflow/tfjs-node-gpu; `tensorflow`: @tensorflow/tfjs-node; `wasm`; `cpu` (pure JS). */
@@ -139,6 +139,10 @@ export function currentBackend(): BackendInfo | undefined {
 
 /** One-line description for logs: `backend: wasm (default order; skipped tensorflow: ...)`. */
 export function describeBackend(info: BackendInfo): string {
+  const given = requireObject('info', info);
+  if (typeof given.name !== 'string' || typeof given.reason !== 'string' || !Array.isArray(given.skipped)) {
+    fail('info', 'a BackendInfo { name, reason, skipped } (what useBackend() returns)', info);
+  }
   const skipped = info.skipped.length ? `; skipped ${info.skipped.join('; ')}` : '';
   return `backend: ${info.name} (${info.reason}${skipped})`;
 }

@@ -12,7 +12,7 @@
  * (which recorded weights already have) and of the float32 output.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SaddlelabError, fail, requireOneOf } from '../errors';
+import { SaddlelabError, fail, requireKnownKeys, requireObject, requireOneOf } from '../errors';
 import { checkMatrix, type SvdProvider } from '../spectrum/svd';
 
 /** The part of tfjs-node's native binding used here (binding/tfjs_binding.cc). */
@@ -99,6 +99,7 @@ export interface NativeSvdOptions {
  * ```
  */
 export function createNativeSvd(options: NativeSvdOptions = {}): SvdProvider {
+  requireKnownKeys('options', requireObject('options', options), ['method', 'precision']);
   const method = requireOneOf('method', options.method ?? 'svd', ['svd', 'gram'] as const);
   const precision = requireOneOf('precision', options.precision ?? 'float64', ['float64', 'float32'] as const);
   if (method === 'gram' && precision === 'float32') fail('precision', "'float64' with method 'gram' (a float32 Gram matrix loses every s_i below ~3e-4·s₁)", precision);

@@ -4,7 +4,7 @@
  * and the scheduled spectrum records. Subscribers get live updates; the same
  * object loads from and saves to a versioned JSON format (docs/history-format.md).
  */
-import { SaddlelabError, fail, requireObject } from '../errors';
+import { SaddlelabError, fail, requireKnownKeys, requireObject, requireOneOf, requirePositiveInt } from '../errors';
 import type { SpectrumRecord, StepInfo, StopReason, TrainCallbacks } from './types';
 
 export const HISTORY_FORMAT = 'saddlelab.history';
@@ -102,6 +102,18 @@ class Series {
  * console.log(h.length, h.loss()[0]); // 1 1
  * ```
  */
+/** What every history's meta must hold, so plots and phase detection can trust it. */
+function checkMeta(value: unknown): void {
+  const meta = requireObject('meta', value);
+  if (typeof meta.name !== 'string') fail('meta.name', 'a string', meta.name);
+  requireOneOf('meta.activation', meta.activation, ['relu', 'linear'] as const);
+  const dims = meta.dims;
+  if (!Array.isArray(dims) || dims.length < 2) fail('meta.dims', 'an array [d_in, ...widths, d_out] of at least 2 positive integers', dims);
+  dims.forEach((d, i) => requirePositiveInt(`meta.dims[${i}]`, d));
+  if (meta.depth !== dims.length - 1) fail('meta.depth', `dims.length − 1 = ${dims.length - 1}`, meta.depth);
+  requireObject('meta.config', meta.config);
+}
+
 export class History {
   readonly meta: HistoryMeta;
   readonly records: SpectrumRecord[] = [];
@@ -118,9 +130,11 @@ export class History {
   private readonly maxRecords: number;
 
   constructor(meta: HistoryMeta, options: HistoryOptions = {}) {
+    checkMeta(meta);
+    requireKnownKeys('history', requireObject('history', options), ['maxPoints', 'maxRecords']);
     this.meta = meta;
-    this.maxPoints = Math.max(16, options.maxPoints ?? 1 << 18);
-    this.maxRecords = Math.max(16, options.maxRecords ?? 4096);
+    this.maxPoints = Math.max(16, options.maxPoints === undefined ? 1 << 18 : requirePositiveInt('history.maxPoints', options.maxPoints));
+    this.maxRecords = Math.max(16, options.maxRecords === undefined ? 4096 : requirePositiveInt('history.maxRecords', options.maxRecords));
   }
 
   /** Steps stored (after thinning). */

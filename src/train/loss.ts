@@ -1,5 +1,6 @@
 /** The costs the training loop minimizes. */
 import * as tf from '@tensorflow/tfjs';
+import { fail, requireOneOf } from '../errors';
 
 /** `mse`: C = ‖Y − Y⋆‖²/(2N), so that G = ∇C(0) = −Y⋆/N with Y⋆ the targets (PAPER.md); `cross-entropy`: softmax CE, mean over samples. */
 export type LossName = 'mse' | 'cross-entropy';
@@ -15,6 +16,11 @@ export type LossName = 'mse' | 'cross-entropy';
  * ```
  */
 export function lossOf(name: LossName, pred: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar {
+  requireOneOf('loss', name, ['mse', 'cross-entropy'] as const);
+  for (const [field, t] of [['pred', pred], ['target', target]] as const) {
+    if (!(t instanceof tf.Tensor) || t.rank !== 2) fail(field, 'a 2-D tensor [n, d_out]', t);
+  }
+  if (pred.shape[0] !== target.shape[0] || pred.shape[1] !== target.shape[1]) fail('target', `a tensor of pred's shape [${pred.shape}]`, `shape [${target.shape}]`);
   return tf.tidy(() =>
     name === 'mse'
       ? (tf.div(tf.sum(tf.square(tf.sub(pred, target))), 2 * pred.shape[0]) as tf.Scalar)

@@ -74,14 +74,21 @@ function resolveOptions(options: MlpOptions): Required<Omit<MlpOptions, 'init'>>
   if (!Array.isArray(options.widths)) fail('widths', 'an array of positive integers', options.widths);
   options.widths.forEach((w, i) => requirePositiveInt(`widths[${i}]`, w));
   const activation = requireOneOf('activation', options.activation ?? 'relu', ['relu', 'linear'] as const);
-  const init = options.init === undefined ? { scale: 1e-3 } : requireObject('init', options.init);
+  const init = options.init === undefined ? { scale: 1e-3 } : checkInit(options.init);
+  const given = (['scale', 'gamma', 'weights'] as const).filter((k) => init[k] !== undefined);
+  return { inputDim: options.inputDim, widths: [...options.widths], outputDim: options.outputDim, activation, init: given.length ? (init as InitOptions) : { ...init, scale: 1e-3 } };
+}
+
+/** Validates init options (the weights' shapes are checked against the dims later). */
+function checkInit(value: unknown): InitOptions {
+  const init = requireObject('init', value);
   requireKnownKeys('init', init, INIT_KEYS);
   const given = (['scale', 'gamma', 'weights'] as const).filter((k) => init[k] !== undefined);
   if (given.length > 1) fail('init', 'exactly one of scale, gamma, weights', `${given.join(' and ')}`);
   if (init.scale !== undefined) requirePositive('init.scale', init.scale);
   if (init.gamma !== undefined) requirePositive('init.gamma', init.gamma);
   if (init.seed !== undefined) requireNonNegativeInt('init.seed', init.seed);
-  return { inputDim: options.inputDim, widths: [...options.widths], outputDim: options.outputDim, activation, init: given.length ? (init as InitOptions) : { ...init, scale: 1e-3 } };
+  return init as InitOptions;
 }
 
 function explicitWeights(weights: unknown, dims: number[]): Float32Array[] {
@@ -105,6 +112,9 @@ function explicitWeights(weights: unknown, dims: number[]): Float32Array[] {
 
 /** The init std: `scale`, or `w^(−γ/2)` with w the largest hidden width (the input dim when there are none). */
 export function initStd(init: InitOptions, dims: number[]): number | undefined {
+  checkInit(init);
+  if (!Array.isArray(dims) || dims.length < 2) fail('dims', 'an array [d_in, ...widths, d_out] of at least 2 positive integers', dims);
+  dims.forEach((d, i) => requirePositiveInt(`dims[${i}]`, d));
   if (init.weights) return undefined;
   if (init.gamma !== undefined) {
     const hidden = dims.slice(1, -1);

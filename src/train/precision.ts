@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Mlp } from './mlp';
+import { requireOneOf, requirePositive } from '../errors';
 import { lossOf, type LossName } from './loss';
 import type { StepSize } from './trainer';
 
@@ -28,6 +29,9 @@ const F32_EPS = 5.96e-8;
  * ```
  */
 export function checkPrecision(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D, loss: LossName, lr: StepSize): string[] {
+  if (typeof lr === 'object' && lr !== null) requirePositive('lr.adaptive', lr.adaptive);
+  else requirePositive('lr', lr);
+  requireOneOf('loss', loss, ['mse', 'cross-entropy'] as const);
   const warnings: string[] = [];
   const stats = tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => lossOf(loss, model.predict(x), y), model.weights);
