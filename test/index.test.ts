@@ -120,6 +120,7 @@ const NO_INPUT: Record<string, string> = {
   'train.currentBackend': 'no arguments',
   'backend.currentBackend': 'no arguments',
   'backend.nativeSvdAvailable': 'no arguments',
+  'backend.ensureBackend': 'no arguments',
   'data.circleRank2Direction': 'no arguments',
   'widgets.createWidgetRegistry': 'no arguments',
   'widgets.labExtensionSource': 'no arguments',

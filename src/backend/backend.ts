@@ -132,6 +132,42 @@ export async function useBackend(requested?: BackendName): Promise<BackendInfo> 
   throw new SaddlelabError(`[saddlelab] no backend could be loaded: ${skipped.join('; ')}`, 'backend');
 }
 
+/**
+ * Chooses the native backend synchronously when nothing has chosen a backend yet, so a
+ * network built before any `await useBackend()` (a user's own cell calling `train.mlp` and
+ * `createTrainer`) gets native TensorFlow rather than tfjs's cpu fallback and its "install
+ * tfjs-node" banner. It does nothing when a backend is already active (chosen by
+ * `useBackend`, by `tf.setBackend`, or by a first tensor), when `SADDLELAB_BACKEND` names
+ * another backend, or when the native build is missing: `useBackend()` then decides, as before.
+ *
+ * @example
+ * ```ts
+ * import { backend } from 'saddlelab';
+ * backend.ensureBackend();
+ * console.log(backend.currentBackend()?.name); // 'tensorflow' where it is built
+ * ```
+ */
+export function ensureBackend(): void {
+  const engine = tf.engine() as unknown as { backendName: string | null };
+  if (current || engine.backendName) return;
+  const fromEnv = process.env.SADDLELAB_BACKEND;
+  if (fromEnv && fromEnv !== 'tensorflow' && fromEnv !== 'gpu') return;
+  const order: BackendName[] = fromEnv ? [fromEnv as BackendName] : gpuPresent() ? ['gpu', 'tensorflow'] : ['tensorflow'];
+  for (const name of order) {
+    try {
+      if (name === 'gpu' && !gpuPresent()) continue;
+      requireNative(name === 'gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node');
+      // The tensorflow backend initializes synchronously: setBackend takes effect before it returns.
+      void tf.setBackend('tensorflow');
+      if (engine.backendName !== 'tensorflow') return;
+      current = { name, tfName: 'tensorflow', reason: fromEnv ? 'SADDLELAB_BACKEND' : 'default order', skipped: [] };
+      return;
+    } catch {
+      // Not built here: useBackend() reports why when it runs.
+    }
+  }
+}
+
 /** The backend in use, if one was chosen. */
 export function currentBackend(): BackendInfo | undefined {
   return current;

@@ -1,4 +1,4 @@
-export { BACKENDS, useBackend, currentBackend, describeBackend } from './backend';
+export { BACKENDS, useBackend, ensureBackend, currentBackend, describeBackend } from './backend';
 export type { BackendName, BackendInfo } from './backend';
 export { nativeSingularValues, nativeSvdAvailable, createNativeSvd } from './native-svd';
 export type { NativeSvdOptions } from './native-svd';

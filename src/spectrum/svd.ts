@@ -22,11 +22,21 @@ import { fail, requirePositiveInt } from '../errors';
  */
 export type SvdProvider = (m: Float32Array | Float64Array, rows: number, cols: number, k?: number) => Float64Array;
 
+/**
+ * A Float32Array or Float64Array from any JS realm: tfjs-node returns typed arrays
+ * made by its native addon, which fail `instanceof` where the caller's realm differs
+ * (jest's test sandbox), so the check goes by the object's tag.
+ */
+function isFloatArray(m: unknown): m is Float32Array | Float64Array {
+  const tag = Object.prototype.toString.call(m);
+  return tag === '[object Float32Array]' || tag === '[object Float64Array]';
+}
+
 /** Validates a row-major matrix argument; shared by every provider. */
 export function checkMatrix(m: unknown, rows: unknown, cols: unknown, k?: unknown): void {
   requirePositiveInt('rows', rows);
   requirePositiveInt('cols', cols);
-  if (!(m instanceof Float32Array || m instanceof Float64Array)) fail('m', 'a Float32Array or Float64Array', m);
+  if (!isFloatArray(m)) fail('m', 'a Float32Array or Float64Array', m);
   if (m.length !== (rows as number) * (cols as number)) {
     fail('m', `a matrix of rows × cols = ${rows} × ${cols} = ${(rows as number) * (cols as number)} values`, m);
   }
@@ -135,9 +145,9 @@ export function ratio12(s: ArrayLike<number>): number {
  * ```
  */
 export function reluCutRatio(z: Float32Array | Float64Array, zRelu?: Float32Array | Float64Array): number {
-  if (!(z instanceof Float32Array || z instanceof Float64Array)) fail('z', 'a Float32Array or Float64Array', z);
+  if (!isFloatArray(z)) fail('z', 'a Float32Array or Float64Array', z);
   if (zRelu !== undefined) {
-    if (!(zRelu instanceof Float32Array || zRelu instanceof Float64Array)) fail('zRelu', 'a Float32Array or Float64Array', zRelu);
+    if (!isFloatArray(zRelu)) fail('zRelu', 'a Float32Array or Float64Array', zRelu);
     if (zRelu.length !== z.length) fail('zRelu', `an array of the same length as z (${z.length})`, zRelu);
   }
   let cut = 0;
@@ -154,7 +164,7 @@ export function reluCutRatio(z: Float32Array | Float64Array, zRelu?: Float32Arra
 }
 
 function checkSpectrum(s: unknown): asserts s is ArrayLike<number> {
-  if (!(Array.isArray(s) || s instanceof Float32Array || s instanceof Float64Array)) fail('s', 'an array of singular values', s);
+  if (!(Array.isArray(s) || isFloatArray(s))) fail('s', 'an array of singular values', s);
   const a = s as ArrayLike<number>;
   for (let i = 0; i < a.length; i++) {
     if (!(Number.isFinite(a[i]) && a[i] >= 0)) fail(`s[${i}]`, 'a finite number >= 0', a[i]);

@@ -4,6 +4,7 @@
  * is what makes the origin a saddle and small initialization interesting.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ensureBackend } from '../backend/backend';
 import { createRng } from '../data/random';
 import {
   SaddlelabError,
@@ -139,6 +140,8 @@ export function mlp(options: MlpOptions): Mlp {
   const dims = [opts.inputDim, ...opts.widths, opts.outputDim];
   const depth = dims.length - 1;
   const std = initStd(opts.init, dims);
+  // Before the first tensor: native TensorFlow when it is built, not tfjs's cpu fallback.
+  ensureBackend();
   let values: Float32Array[];
   if (opts.init.weights) {
     values = explicitWeights(opts.init.weights, dims);

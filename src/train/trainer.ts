@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
+import { ensureBackend } from '../backend/backend';
 import { createRng } from '../data/random';
 import {
   SaddlelabError,
@@ -133,6 +134,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     { name: opts.name, activation: model.activation, dims: model.dims, depth: model.depth, seed: opts.seed, config: options.config ?? {} },
     options.history,
   );
+  ensureBackend();
   const x = tf.tensor2d(data.x, [data.n, data.dIn]);
   const y = tf.tensor2d(data.y, [data.n, data.dOut]);
   const L = model.depth;
