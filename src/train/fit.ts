@@ -126,6 +126,8 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
   const signal = options.signal ?? kernelSignal();
   const unsubscribe = history.subscribe({ onStep: options.onStep, onRecord: options.onRecord, onEnd: options.onEnd });
 
+  // Named by the last step done, as history.end.step is.
+  const where = () => (trainer.step === 0 ? 'before its first step' : `after step ${trainer.step - 1}`);
   const loop = async (): Promise<[StopReason, string?]> => {
     const info = await useBackend(options.backend);
     history.meta.backend = options.engine === 'js64' ? 'js64' : info.name;
@@ -133,8 +135,8 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
     control.setState('running');
     let lastYield = Date.now();
     for (let t = 0; t <= steps; t++) {
-      if (signal?.aborted) return ['aborted', `[saddlelab] training aborted at step ${trainer.step}`];
-      if (control.state === 'stopped') return ['stopped', `[saddlelab] training stopped at step ${trainer.step}`];
+      if (signal?.aborted) return ['aborted', `[saddlelab] training aborted ${where()}`];
+      if (control.state === 'stopped') return ['stopped', `[saddlelab] training stopped ${where()}`];
       if (control.state === 'paused') {
         await Promise.race([control.whenRunnable(), abortPromise(signal)]);
         lastYield = Date.now();

@@ -117,12 +117,12 @@ maybe.each(['lab', 'notebook'] as const)('training dashboard in %s', (app) => {
       expect(views[1]).toEqual(views[0]);
       // Both show where and why the run stopped: the dash-dot mark's label and the [saddlelab] message.
       for (const p of [page, second]) {
-        await p.waitForFunction(() => /\[saddlelab\] training stopped at step \d+/.test(document.querySelector('.saddlelab-message')?.textContent ?? ''), undefined, { timeout: 30000 });
-        expect(await p.$eval('.saddlelab-widget', (e) => e.textContent)).toMatch(/stopped at step \d+/);
+        await p.waitForFunction(() => /\[saddlelab\] training stopped after step \d+/.test(document.querySelector('.saddlelab-message')?.textContent ?? ''), undefined, { timeout: 30000 });
+        expect(await p.$eval('.saddlelab-widget', (e) => e.textContent)).toMatch(/stopped after step \d+/);
       }
       await second.close();
       await runCell(page, 3);
-      const ended = await waitOutput(page, 3, /stopped at step \d+/);
+      const ended = await waitOutput(page, 3, /stopped after step \d+/);
       expect(Number(/step (\d+)/.exec(ended)![1])).toBeGreaterThan(0);
       await page.screenshot({ path: join(RESULTS, `widgets-training-${app}-stopped.png`), fullPage: true });
       // Reload: the saved output's widget comes back from the live kernel (request_states on the control comm).
