@@ -113,6 +113,11 @@ export class CommServer extends ZmqServer {
           this.reply(sock, msg, 'comm_info_reply', this.comms.commInfo(target));
           break;
         }
+        case 'history_request':
+          // JupyterLab asks on every connect; tslab keeps no input history, so the answer is
+          // an empty one rather than silence.
+          this.reply(sock, msg, 'history_reply', { status: 'ok', history: [] });
+          break;
         case 'interrupt_request':
           this.interrupt();
           this.onInterruptRequest();

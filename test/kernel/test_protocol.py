@@ -21,6 +21,14 @@ def test_kernel_info_execute_completion_and_type_errors(kernel):
     assert reply["status"] == "ok" and "answer" in reply["matches"]
 
 
+def test_history_request_gets_an_empty_history_reply(kernel):
+    # JupyterLab sends it on every connect; a kernel without input history answers empty.
+    km, kc = kernel
+    reply = kc.history(hist_access_type="tail", n=10, reply=True, timeout=30)
+    assert reply["msg_type"] == "history_reply"
+    assert reply["content"] == {"status": "ok", "history": []}
+
+
 def test_comm_info_filtered_by_target_and_comm_round_trip_with_buffers(kernel):
     km, kc = kernel
     status, out = run(kc, """
