@@ -30,6 +30,12 @@ export interface WidgetOptions {
 }
 
 const BROWSER_KEYS: readonly BrowserKey[] = ['cursor', 'selected_layers', 'paused', 'log_y'];
+const BROWSER_VALUE_OK: Record<BrowserKey, (v: unknown) => boolean> = {
+  cursor: (v) => v === null || (typeof v === 'number' && Number.isFinite(v)),
+  selected_layers: (v) => Array.isArray(v) && v.every((l) => Number.isInteger(l) && l >= 0),
+  paused: (v) => typeof v === 'boolean',
+  log_y: (v) => typeof v === 'boolean',
+};
 const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 let displayCounter = 0;
@@ -182,11 +188,14 @@ export abstract class PlotWidget implements RegisteredWidget {
   }
 
   private received(msg: WidgetCommMsg): void {
-    const data = msg.data as { method?: string; state?: Record<string, unknown>; content?: Record<string, unknown> };
-    if (data.method === 'update' && data.state) {
+    const data = msg.data as { method?: string; state?: unknown; content?: Record<string, unknown> };
+    if (data.method === 'update' && typeof data.state === 'object' && data.state !== null) {
+      const state = data.state as Record<string, unknown>;
       for (const key of BROWSER_KEYS) {
-        if (!(key in data.state)) continue;
-        const value = data.state[key];
+        if (!Object.prototype.hasOwnProperty.call(state, key)) continue;
+        const value = state[key];
+        // Only values of the declared type reach the kernel side (state.ts, BrowserState).
+        if (!BROWSER_VALUE_OK[key](value)) continue;
         (this.browser as Record<string, unknown>)[key] = value;
         this.browserChanged(key, value);
         for (const l of this.listeners) l(key, value);

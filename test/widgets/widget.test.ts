@@ -98,6 +98,10 @@ describe('widget comm (ipywidgets protocol 2.1.0)', () => {
     expect(w.cursor).toBe(40);
     expect(w.selectedLayers).toEqual([2, 3]);
     expect(seen).toEqual(['cursor', 'selected_layers']);
+    // Values of the wrong type, or a state that is not an object, change nothing.
+    comm.receive({ method: 'update', state: { cursor: 'x', selected_layers: [1, -2], paused: 'yes', log_y: 1 }, buffer_paths: [] });
+    comm.receive({ method: 'update', state: 7, buffer_paths: [] });
+    expect([w.cursor, w.selectedLayers, seen]).toEqual([40, [2, 3], ['cursor', 'selected_layers']]);
     comm.receive({ method: 'request_state' });
     const reply = comm.sent[comm.sent.length - 1];
     expect(reply.data.method).toBe('update');
