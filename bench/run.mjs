@@ -199,7 +199,8 @@ async function main() {
   for (const cfg of CONFIG_NAMES) {
     console.log(`  ${cfg}: ` + results.filter((r) => r.config === cfg && r.peakRssMB).map((r) => `${r.contestant} ${r.peakRssMB.toFixed(0)}`).join(', '));
   }
-  console.log('\nLive dashboard slowdown: not measured here (needs the widgets of issue 4 attached to a running kernel).');
+  console.log('\nLive dashboard slowdown: measured separately, with a real kernel, JupyterLab and Chromium (docs/widgets.md):\n' +
+    '  npx esbuild widgets/bench/real-kernel.ts --bundle --platform=node --external:playwright-core --outfile=.cache/bench/real-kernel.js && node .cache/bench/real-kernel.js 3000 4 lab');
 
   const stamp = (() => {
     try {
@@ -216,7 +217,7 @@ async function main() {
     results,
     summary,
     recordCost,
-    dashboardSlowdown: null,
+    dashboardSlowdown: 'see widgets/bench/real-kernel.ts and docs/widgets.md',
     seconds: (Date.now() - t0) / 1000,
   };
   writeFileSync(OUT, JSON.stringify(report, null, 2) + '\n');
