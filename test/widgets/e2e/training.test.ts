@@ -122,7 +122,7 @@ maybe.each(['lab', 'notebook'] as const)('training dashboard in %s', (app) => {
       }
       await second.close();
       await runCell(page, 3);
-      const ended = await waitOutput(page, 3, /stopped after step \d+/);
+      const ended = await waitOutput(page, 3, /stopped at step \d+/);
       expect(Number(/step (\d+)/.exec(ended)![1])).toBeGreaterThan(0);
       await page.screenshot({ path: join(RESULTS, `widgets-training-${app}-stopped.png`), fullPage: true });
       // Reload: the saved output's widget comes back from the live kernel (request_states on the control comm).
