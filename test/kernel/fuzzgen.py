@@ -105,7 +105,7 @@ class Fuzzer:
         return self.signed(h, {}), ("log", "header.msg_type is missing")
 
     def unknown_msg_type(self):
-        t = self.r.choice(["history_request", "input_reply", "debug_request", "usage_request", "", "__proto__",
+        t = self.r.choice(["connect_request", "input_reply", "debug_request", "usage_request", "", "__proto__",
                            "constructor", "toString", "hasOwnProperty", "execute_reply", self.text(12)])
         if t in REQUEST_TYPES or t in ("comm_open", "comm_msg", "comm_close", "interrupt_request", "shutdown_request"):
             t = "x_" + t
