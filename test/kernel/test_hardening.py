@@ -11,7 +11,6 @@ import sys
 import time
 import uuid
 
-import pytest
 from jupyter_client.connect import write_connection_file
 from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
@@ -81,14 +80,6 @@ def listening(pid):
                 ip = socket.inet_ntop(socket.AF_INET6, b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4)))
             found.append((proto, ip, int(hexport, 16)))
     return sorted(found)
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    km, kc = start_new_kernel(kernel_name="saddlelab", cwd=str(ROOT / "test" / "kernel"), startup_timeout=60)
-    yield km, kc
-    kc.stop_channels()
-    km.shutdown_kernel(now=True)
 
 
 def test_the_kernel_listens_only_where_the_connection_file_says(kernel):
