@@ -129,6 +129,15 @@ kern.getKernel().updateDisplay('d1', { 'text/plain': 'v2' });
     assert kinds == [("display_data", "v1", "d1"), ("update_display_data", "v2", "d1")]
 
 
+def interrupt_after_3s(km, kc, msg_id):
+    """Interrupts the kernel 3 s into the cell `msg_id`; returns that cell's execute_reply."""
+    time.sleep(3)
+    km.interrupt_kernel()
+    reply = kc.get_shell_msg(timeout=20)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    return reply
+
+
 def test_interrupting_a_training_loop_stops_it_and_the_next_cell_runs(kernel):
     km, kc = kernel
     status, out = run(kc, """
@@ -142,10 +151,7 @@ const runs: Array<ReturnType<typeof train.start>> = [];
     # cell's promise unless the interrupt really reaches the training loop. (An
     # interrupted cell's declarations are dropped, so the run is kept in `runs`.)
     msg_id = kc.execute("runs.push(train.start(net, ds, { steps: 10_000_000, lr: 1e-3, record: false, log: false })); await runs[0].done;")
-    time.sleep(3)
-    km.interrupt_kernel()
-    reply = kc.get_shell_msg(timeout=20)
-    assert reply["parent_header"]["msg_id"] == msg_id
+    reply = interrupt_after_3s(km, kc, msg_id)
     assert reply["content"]["status"] == "error"  # the cell was interrupted
     time.sleep(0.5)
     status, out = run(kc, "const h1 = await runs[0].done; console.log('alive', net.depth, h1.end?.reason, h1.length < 10_000_000)", timeout=30)
@@ -158,10 +164,7 @@ def test_interrupting_a_synchronous_loop_keeps_the_kernel_and_its_state(kernel):
     status, out = run(kc, "const kept = 'state survives';")
     assert status == "ok", out
     msg_id = kc.execute("let spins = 0; while (true) { spins++; }")
-    time.sleep(3)
-    km.interrupt_kernel()
-    reply = kc.get_shell_msg(timeout=20)
-    assert reply["parent_header"]["msg_id"] == msg_id
+    reply = interrupt_after_3s(km, kc, msg_id)
     assert reply["content"]["status"] == "error"
     time.sleep(0.5)
     status, out = run(kc, "console.log(kept)", timeout=30)
