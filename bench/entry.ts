@@ -3,3 +3,5 @@
 export { useBackend, describeBackend, nativeSingularValues, createNativeSvd, createJs64Mlp } from '../src/backend';
 export { mlp, createTrainer } from '../src/train';
 export { singularValues } from '../src/spectrum';
+// The relu saddlelab's networks use (its gradient is one ReluGrad op on native TensorFlow).
+export { relu } from '../src/backend/native-relu';

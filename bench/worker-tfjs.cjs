@@ -9,7 +9,7 @@
  *   rec10    the same, taking a spectrum record (top-10 singular values of every
  *            W_l) every 10 steps with the recorder's default route (rec10svd: TensorFlow's
  *            Svd op, rec10ml: ml-matrix)
- *   raw      the bare tfjs maths of one GD step (reference for the trainer's overhead)
+ *   raw      the bare tfjs maths of one GD step with saddlelab's relu (reference for the trainer's overhead)
  *   js64     the trainer with engine 'js64' (createTrainer(..., { engine: 'js64' }).next())
  *   js64 raw saddlelab's float64 pure-JS engine (src/backend/js64.ts) alone: one fused forward,
  *            backward and update pass, no tfjs at all (issue 6, "Small networks")
@@ -72,7 +72,7 @@ function makeRaw(cfg, lr) {
   const lrT = tf.scalar(lr);
   const f = () => {
     let z = tf.matMul(x, ws[0], false, true);
-    for (let l = 1; l < ws.length; l++) z = tf.matMul(tf.relu(z), ws[l], false, true);
+    for (let l = 1; l < ws.length; l++) z = tf.matMul(saddlelab.relu(z), ws[l], false, true);
     return tf.div(tf.sum(tf.square(tf.sub(z, y))), 2 * cfg.n);
   };
   return {

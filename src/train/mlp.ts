@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '../backend/backend';
+import { relu as nativeAwareRelu } from '../backend/native-relu';
 import { createRng } from '../data/random';
 import {
   SaddlelabError,
@@ -163,7 +164,7 @@ export function mlp(options: MlpOptions): Mlp {
     weights.forEach((w, l) => {
       const z = tf.matMul(h, w, false, true) as tf.Tensor2D;
       collect?.push(tf.keep(z));
-      h = relu && l < depth - 1 ? (tf.relu(z) as tf.Tensor2D) : z;
+      h = relu && l < depth - 1 ? nativeAwareRelu(z) : z;
     });
     return h;
   };
