@@ -39,6 +39,69 @@ export interface Js64Mlp {
 }
 
 /**
+ * `c = a·bᵀ` for row-major `a` (m×q) and `b` (p×q), so `c` is m×p. Blocks of 2×2
+ * outputs keep four sums in registers: about 3× the plain dot-product loop in V8.
+ */
+function abt(a: Float64Array, b: Float64Array, c: Float64Array, m: number, p: number, q: number): void {
+  const m2 = m - (m % 2);
+  const p2 = p - (p % 2);
+  for (let i = 0; i < m2; i += 2) {
+    const a0 = i * q;
+    const a1 = a0 + q;
+    const c0 = i * p;
+    const c1 = c0 + p;
+    for (let j = 0; j < p2; j += 2) {
+      const b0 = j * q;
+      const b1 = b0 + q;
+      let s00 = 0;
+      let s01 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      for (let k = 0; k < q; k++) {
+        const x0 = a[a0 + k];
+        const x1 = a[a1 + k];
+        const y0 = b[b0 + k];
+        const y1 = b[b1 + k];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      c[c0 + j] = s00;
+      c[c0 + j + 1] = s01;
+      c[c1 + j] = s10;
+      c[c1 + j + 1] = s11;
+    }
+    if (p2 < p) {
+      const b0 = p2 * q;
+      let s0 = 0;
+      let s1 = 0;
+      for (let k = 0; k < q; k++) {
+        s0 += a[a0 + k] * b[b0 + k];
+        s1 += a[a1 + k] * b[b0 + k];
+      }
+      c[c0 + p2] = s0;
+      c[c1 + p2] = s1;
+    }
+  }
+  if (m2 < m) {
+    const a0 = m2 * q;
+    const c0 = m2 * p;
+    for (let j = 0; j < p; j++) {
+      const b0 = j * q;
+      let s = 0;
+      for (let k = 0; k < q; k++) s += a[a0 + k] * b[b0 + k];
+      c[c0 + j] = s;
+    }
+  }
+}
+
+/** `t = sᵀ` for row-major `s` (rows×cols). */
+function transpose(s: Float64Array, t: Float64Array, rows: number, cols: number): void {
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = s[i * cols + j];
+}
+
+/**
  * Creates the float64 engine for one network and data set.
  *
  * @example
@@ -72,20 +135,18 @@ export function createJs64Mlp(options: Js64Options): Js64Mlp {
   const G = dims.map((d) => new Float64Array(n * d));
   const dW = W.map((w) => new Float64Array(w.length));
 
+  // Scratch for the transposes the three products need (see abt): Aᵀ, Gᵀ and Wᵀ per layer
+  // (Xᵀ once: the data do not change).
+  const AT = dims.map((d) => new Float64Array(n * d));
+  const GT = dims.map((d) => new Float64Array(n * d));
+  const WT = W.map((w) => new Float64Array(w.length));
+  transpose(X, AT[0], n, dims[0]);
+
   function forwardBackward(): number {
     for (let l = 1; l <= L; l++) {
-      const [din, dout, a, w, z] = [dims[l - 1], dims[l], A[l - 1], W[l - 1], Z[l]];
-      // z[i, j] = Σ_k a[i, k] w[j, k]: both rows contiguous.
-      for (let i = 0; i < n; i++) {
-        const ai = i * din;
-        for (let j = 0; j < dout; j++) {
-          const wj = j * din;
-          let s = 0;
-          for (let k = 0; k < din; k++) s += a[ai + k] * w[wj + k];
-          z[i * dout + j] = s;
-        }
-      }
+      abt(A[l - 1], W[l - 1], Z[l], n, dims[l], dims[l - 1]);
       if (relu && l < L) {
+        const z = Z[l];
         const h = A[l];
         for (let i = 0; i < z.length; i++) h[i] = z[i] > 0 ? z[i] : 0;
       }
@@ -99,24 +160,20 @@ export function createJs64Mlp(options: Js64Options): Js64Mlp {
       gL[i] = r / n;
     }
     for (let l = L; l >= 1; l--) {
-      const [din, dout, a, w, g, dw] = [dims[l - 1], dims[l], A[l - 1], W[l - 1], G[l], dW[l - 1]];
-      dw.fill(0);
-      const gPrev = l > 1 ? G[l - 1] : undefined;
-      if (gPrev) gPrev.fill(0);
-      for (let i = 0; i < n; i++) {
-        const ai = i * din;
-        for (let j = 0; j < dout; j++) {
-          const gij = g[i * dout + j];
-          // ReLU zeroes many rows of G: skipping them is the sparsity a dense kernel cannot use.
-          if (gij === 0) continue;
-          const wj = j * din;
-          for (let k = 0; k < din; k++) dw[wj + k] += gij * a[ai + k];
-          if (gPrev) for (let k = 0; k < din; k++) gPrev[ai + k] += gij * w[wj + k];
+      const [din, dout] = [dims[l - 1], dims[l]];
+      // dW_ℓ = G_ℓᵀ A_{ℓ−1} = Gᵀ · (Aᵀ)ᵀ, summed over the n samples.
+      transpose(G[l], GT[l], n, dout);
+      if (l > 1) transpose(A[l - 1], AT[l - 1], n, din);
+      abt(GT[l], AT[l - 1], dW[l - 1], dout, din, n);
+      if (l > 1) {
+        // G_{ℓ−1} = (G_ℓ W_ℓ) ⊙ σ'(Z_{ℓ−1}).
+        transpose(W[l - 1], WT[l - 1], dout, din);
+        const gPrev = G[l - 1];
+        abt(G[l], WT[l - 1], gPrev, n, din, dout);
+        if (relu) {
+          const zPrev = Z[l - 1];
+          for (let i = 0; i < gPrev.length; i++) if (!(zPrev[i] > 0)) gPrev[i] = 0;
         }
-      }
-      if (gPrev && relu) {
-        const zPrev = Z[l - 1];
-        for (let i = 0; i < gPrev.length; i++) if (!(zPrev[i] > 0)) gPrev[i] = 0;
       }
     }
     return loss / (2 * n);
