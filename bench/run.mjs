@@ -46,6 +46,7 @@ const THREAD_ENV = THREADS ? { OMP_NUM_THREADS: THREADS, MKL_NUM_THREADS: THREAD
  */
 const CONTESTANTS = [
   { id: 'tensorflow', kind: 'tfjs', backend: 'tensorflow', mode: 'trainer', saddlelab: true },
+  { id: 'tensorflow tfjs-engine', kind: 'tfjs', backend: 'tensorflow', mode: 'tfjsengine' },
   { id: 'tensorflow raw', kind: 'tfjs', backend: 'tensorflow', mode: 'raw' },
   { id: 'tensorflow rec10', kind: 'tfjs', backend: 'tensorflow', mode: 'rec10', configs: ['C3'] },
   { id: 'tensorflow rec10 svd', kind: 'tfjs', backend: 'tensorflow', mode: 'rec10svd', configs: ['C3'] },

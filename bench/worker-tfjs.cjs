@@ -5,7 +5,9 @@
  *
  * Modes:
  *   trainer  saddlelab's real step: train.createTrainer(...).next() (loss,
- *            parameter norm and step size read back every step)
+ *            parameter norm and step size read back every step; engine 'auto', so
+ *            the native engine on native TensorFlow)
+ *   tfjsengine  the same with engine 'tfjs' (tfjs ops and autodiff)
  *   rec10    the same, taking a spectrum record (top-10 singular values of every
  *            W_l) every 10 steps with the recorder's default route (rec10svd: TensorFlow's
  *            Svd op, rec10ml: ml-matrix)
@@ -107,7 +109,8 @@ function makeTrainer(cfg, lr, mode, backendName) {
   const svd = mode === 'rec10svd' ? backendApi.nativeSingularValues : mode === 'rec10ml' ? backendApi.singularValues : undefined;
   const recording = mode === 'rec10' || mode === 'rec10ml' || mode === 'rec10svd';
   const record = recording ? { topK: 10, ...(svd ? { svd } : {}) } : false;
-  const trainer = trainApi.createTrainer(model, dataset(cfg), { lr, record, ...(mode === 'js64' ? { engine: 'js64' } : {}) });
+  const engine = mode === 'js64' ? 'js64' : mode === 'tfjsengine' ? 'tfjs' : undefined;
+  const trainer = trainApi.createTrainer(model, dataset(cfg), { lr, record, ...(engine ? { engine } : {}) });
   let t = 0;
   // Time of steps that take a record and of those that do not, measured in the same run:
   // the record's cost is their difference, free of the drifts between runs on a busy machine.

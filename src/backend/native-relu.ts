@@ -7,17 +7,7 @@
  * bench/run.mjs at C3). On other backends this is plain `tf.relu`.
  */
 import * as tf from '@tensorflow/tfjs';
-
-/** The part of tfjs-node's `NodeJSKernelBackend` used here. */
-interface NodeKernelBackend {
-  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number };
-  executeSingleOutput(name: string, attrs: { name: string; type: number; value: unknown }[], inputs: tf.Tensor[]): tf.Tensor;
-}
-
-function nodeBackend(): NodeKernelBackend | undefined {
-  const b = tf.backend() as Partial<NodeKernelBackend>;
-  return typeof b.executeSingleOutput === 'function' && typeof b.binding?.TF_FLOAT === 'number' ? (b as NodeKernelBackend) : undefined;
-}
+import { activeNodeBackend } from './node-kernel';
 
 let nativeRelu: ((x: tf.Tensor) => tf.Tensor) | undefined;
 
@@ -29,7 +19,7 @@ function makeNativeRelu(): (x: tf.Tensor) => tf.Tensor {
       value: y,
       // ReluGrad(dy, features) = dy where features > 0, else 0; y > 0 exactly where x > 0.
       gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => {
-        const b = nodeBackend();
+        const b = activeNodeBackend();
         if (!b || dy.dtype !== 'float32') return tf.mul(dy, tf.step(saved));
         return b.executeSingleOutput('ReluGrad', [{ name: 'T', type: b.binding.TF_ATTR_TYPE, value: b.binding.TF_FLOAT }], [dy, saved]);
       },
@@ -41,7 +31,7 @@ function makeNativeRelu(): (x: tf.Tensor) => tf.Tensor {
 
 /** `relu(x)`; on native TensorFlow with float32 input its gradient runs as one `ReluGrad` op. */
 export function relu<T extends tf.Tensor>(x: T): T {
-  if (x.dtype !== 'float32' || !nodeBackend()) return tf.relu(x);
+  if (x.dtype !== 'float32' || !activeNodeBackend()) return tf.relu(x);
   nativeRelu ??= makeNativeRelu();
   return nativeRelu(x) as T;
 }

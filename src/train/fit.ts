@@ -130,8 +130,11 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
   const where = () => (trainer.step === 0 ? 'before its first step' : `after step ${trainer.step - 1}`);
   const loop = async (): Promise<[StopReason, string?]> => {
     const info = await useBackend(options.backend);
-    history.meta.backend = options.engine === 'js64' ? 'js64' : info.name;
-    log(`[saddlelab] ${history.meta.name}: ${options.engine === 'js64' ? 'engine js64 (float64 JS step; records on ' + describeBackend(info) + ')' : describeBackend(info)}`);
+    history.meta.backend = trainer.engine === 'js64' ? 'js64' : info.name;
+    log(
+      `[saddlelab] ${history.meta.name}: ` +
+        (trainer.engine === 'js64' ? `engine js64 (float64 JS step; records on ${describeBackend(info)})` : `${describeBackend(info)}, engine ${trainer.engine}`),
+    );
     control.setState('running');
     let lastYield = Date.now();
     for (let t = 0; t <= steps; t++) {

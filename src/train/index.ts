@@ -1,7 +1,7 @@
 export { mlp, initStd } from './mlp';
 export type { Mlp, MlpOptions, InitOptions, Activation } from './mlp';
 export { createTrainer } from './trainer';
-export type { Trainer, TrainerOptions, StepSize } from './trainer';
+export type { Trainer, TrainerOptions, StepSize, Engine } from './trainer';
 export { lossOf } from './loss';
 export type { LossName } from './loss';
 export { fit, start, createRunControl } from './fit';

@@ -23,9 +23,13 @@ import { lossOf, type LossName } from './loss';
 import { checkPrecision } from './precision';
 import { pickSchedule, schedule } from './schedule';
 import { createJs64Engine, type StepResult } from './js64-engine';
+import { createNativeEngine, nativeEngineAvailable } from './native-engine';
 import { createRecorder, type RecordOptions } from './recorder';
 import type { SpectrumRecord, StepInfo } from './types';
 
+
+/** How a trainer runs its steps (see {@link TrainerOptions.engine}). */
+export type Engine = 'auto' | 'tfjs' | 'native' | 'js64';
 
 /** A constant step, or the paper's adaptive step `η = c·‖θ‖^(2−L)`. */
 export type StepSize = number | { adaptive: number };
@@ -48,11 +52,14 @@ export interface TrainerOptions {
   /** The options as given, stored in the history (JSON-safe). */
   config?: Record<string, unknown>;
   /**
-   * `tfjs` (default): the step runs on the active tfjs backend. `js64`: a float64 pure-JS
-   * step (src/train/js64-engine.ts), about 3× faster on tiny networks (bench C1) and free of
-   * float32 underflow in the step; full batch and `mse` only.
+   * How the step runs. `auto` (default): `native` when the active backend is native
+   * TensorFlow and the run is full-batch `mse`, else `tfjs`. `tfjs`: tfjs ops and autodiff
+   * on the active backend. `native`: the step as TensorFlow ops on tensor handles
+   * (src/train/native-engine.ts), 1.2–5× the tfjs step on native TensorFlow (bench C1–C4).
+   * `js64`: a float64 pure-JS step (src/train/js64-engine.ts), free of float32 underflow
+   * in the step. `native` and `js64`: full batch and `mse` only.
    */
-  engine?: 'tfjs' | 'js64';
+  engine?: Engine;
 }
 
 export interface Trainer {
@@ -60,6 +67,8 @@ export interface Trainer {
   readonly history: History;
   /** Index of the next step (0 before any update). */
   readonly step: number;
+  /** The engine the next step runs on (`auto` resolved against the active backend). */
+  readonly engine: 'tfjs' | 'native' | 'js64';
   /**
    * Computes the loss at the current weights, records it (and a spectrum record
    * when `recordNow` is true, or, when it is left out, when the `record` schedule
@@ -82,7 +91,7 @@ interface Resolved {
   seed: number;
   record: RecordOptions | false;
   name: string;
-  engine: 'tfjs' | 'js64';
+  engine: Engine;
 }
 
 function resolve(options: TrainerOptions, n: number, extraKeys: readonly string[]): Resolved {
@@ -98,9 +107,9 @@ function resolve(options: TrainerOptions, n: number, extraKeys: readonly string[
   const loss = requireOneOf('loss', options.loss ?? 'mse', ['mse', 'cross-entropy'] as const);
   const batchSize = options.batchSize === undefined ? n : Math.min(n, requirePositiveInt('batchSize', options.batchSize));
   const seed = options.seed === undefined ? 0 : requireNonNegativeInt('seed', options.seed);
-  const engine = requireOneOf('engine', options.engine ?? 'tfjs', ['tfjs', 'js64'] as const);
-  if (engine === 'js64' && batchSize < n) fail('batchSize', "no batchSize (full batch) with engine 'js64'", options.batchSize);
-  if (engine === 'js64' && loss !== 'mse') fail('loss', "'mse' with engine 'js64'", loss);
+  const engine = requireOneOf('engine', options.engine ?? 'auto', ['auto', 'tfjs', 'native', 'js64'] as const);
+  if ((engine === 'js64' || engine === 'native') && batchSize < n) fail('batchSize', `no batchSize (full batch) with engine '${engine}'`, options.batchSize);
+  if ((engine === 'js64' || engine === 'native') && loss !== 'mse') fail('loss', `'mse' with engine '${engine}'`, loss);
   return { lr, loss, batchSize, seed, record: options.record ?? {}, name: options.name ?? 'run', engine };
 }
 
@@ -158,6 +167,10 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
   // float32 checks are for the tfjs step; the js64 step computes in float64.
   let precisionChecked = opts.engine === 'js64';
   const js64 = opts.engine === 'js64' ? createJs64Engine(model, data) : undefined;
+  const native = opts.engine === 'native' || (opts.engine === 'auto' && fullBatch && opts.loss === 'mse') ? createNativeEngine(model, x, y) : undefined;
+  // `auto` decides per step: fit() picks its backend after creating the trainer.
+  const engineNow = (): 'tfjs' | 'native' | 'js64' =>
+    js64 ? 'js64' : opts.engine === 'native' || (native && nativeEngineAvailable()) ? 'native' : 'tfjs';
   const tfjsStep = async (): Promise<StepResult> => {
     const stats = tf.tidy(() => {
       const idx = fullBatch ? undefined : nextBatch();
@@ -187,6 +200,9 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     get step() {
       return step;
     },
+    get engine() {
+      return engineNow();
+    },
     record() {
       if (!recorder) throw new SaddlelabError('[saddlelab] record is false for this trainer; pass record: {} to take spectrum records', 'record');
       return keep(recorder.take(step));
@@ -201,7 +217,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       // step's loss is a batch loss, so the record computes the full-data loss itself.
       if (recordNow && recorder && !fullBatch) trainer.record();
       const pending = recordNow && recorder && fullBatch ? recorder.take(step, { loss: NaN, paramNorm: NaN }) : undefined;
-      const result = js64 ? js64.step(opts.lr) : await tfjsStep();
+      const result = js64 ? js64.step(opts.lr) : native && engineNow() === 'native' ? native.step(opts.lr) : await tfjsStep();
       if (!result || !Number.isFinite(result.loss)) return undefined;
       const { loss, normSq, lr } = result;
       const info: StepInfo = { step, loss, paramNorm: Math.sqrt(normSq), lr };
