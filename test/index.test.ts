@@ -81,6 +81,7 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['backend.describeBackend', 'backend.describeBackend: not a backend info', () => backend.describeBackend(null as never), 'info'],
   ['backend.nativeSingularValues', 'nativeSingularValues: length mismatch', () => backend.nativeSingularValues(new Float64Array(5), 2, 3), 'm'],
   ['backend.createNativeSvd', 'createNativeSvd: unknown option', () => backend.createNativeSvd({ bogus: 1 } as never), 'bogus'],
+  ['backend.nativeGramSpectra', 'nativeGramSpectra: not tensors', () => backend.nativeGramSpectra([5] as never), 'tensors'],
   ['backend.createJs64Mlp', 'createJs64Mlp: dims missing', () => backend.createJs64Mlp({} as never), 'dims'],
   ['kernel.registerKernel', 'registerKernel: not a kernel API', () => kernel.registerKernel({ live: true } as never), 'api'],
   ['kernel.createCommManager', 'createCommManager: send not a function', () => kernel.createCommManager({} as never), 'send'],

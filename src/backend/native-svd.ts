@@ -12,19 +12,9 @@
  * (which recorded weights already have) and of the float32 output.
  */
 import * as tf from '@tensorflow/tfjs';
-import { SaddlelabError, fail, requireKnownKeys, requireObject, requireOneOf } from '../errors';
+import { SaddlelabError, fail, requireKnownKeys, requireObject, requireOneOf, requirePositiveInt } from '../errors';
+import { activeNodeBackend, type OpAttr as Attr, type TfBinding } from './node-kernel';
 import { checkMatrix, type SvdProvider } from '../spectrum/svd';
-
-/** The part of tfjs-node's native binding used here (binding/tfjs_binding.cc). */
-interface TfBinding {
-  TF_FLOAT: number;
-  TF_ATTR_TYPE: number;
-  TF_ATTR_BOOL: number;
-  createTensor(shape: number[], dtype: number, values: Float32Array): number;
-  executeOp(name: string, attrs: { name: string; type: number; value: unknown }[], inputs: number[], numOutputs: number): { id: number; shape: number[]; dtype: number }[];
-  tensorDataSync(id: number): Float32Array;
-  deleteTensor(id: number): void;
-}
 
 // TF_DataType enum value of TF_DOUBLE in tensorflow/c/tf_datatype.h; the
 // binding exports TF_FLOAT but not TF_DOUBLE.
@@ -58,13 +48,23 @@ export function nativeSvdAvailable(): boolean {
   }
 }
 
-type Attr = { name: string; type: number; value: unknown };
-
 /** Runs one op on handles; every output handle is pushed to `ids` so the caller frees them all. */
 function op(b: TfBinding, ids: number[], name: string, attrs: Attr[], inputs: number[], outputs: number): number[] {
   const out = b.executeOp(name, attrs, inputs, outputs).map((o) => o.id);
   ids.push(...out);
   return out;
+}
+
+/** The top `k` of `s`, sorted descending (Svd returns descending, SelfAdjointEig ascending). */
+function topDescending(s: Float64Array, k: number | undefined): Float64Array {
+  s.sort().reverse();
+  return k === undefined || k >= s.length ? s : s.slice(0, k);
+}
+
+/** Singular values from a Gram matrix's eigenvalues s²; rounding can leave tiny negatives where s = 0. */
+function fromGramEigenvalues(eig: ArrayLike<number>, k: number | undefined): Float64Array {
+  const s = Float64Array.from(eig, (v) => (v > 0 ? Math.sqrt(v) : 0));
+  return topDescending(s, k);
 }
 
 /** How {@link createNativeSvd} computes. */
@@ -127,12 +127,8 @@ export function createNativeSvd(options: NativeSvdOptions = {}): SvdProvider {
         [sT] = op(b, ids, 'SelfAdjointEigV2', [bool('compute_v', false), type('T', T)], [g], 2);
       }
       const [s32] = T === TF_DOUBLE ? op(b, ids, 'Cast', cast(TF_DOUBLE, b.TF_FLOAT), [sT], 1) : [sT];
-      const s = Float64Array.from(b.tensorDataSync(s32));
-      // Eigenvalues of a Gram matrix are s²; rounding can leave tiny negatives where s = 0.
-      if (method === 'gram') for (let i = 0; i < s.length; i++) s[i] = s[i] > 0 ? Math.sqrt(s[i]) : 0;
-      // Svd returns descending, SelfAdjointEig ascending: sort so the contract holds for both.
-      s.sort().reverse();
-      return k === undefined || k >= s.length ? s : s.slice(0, k);
+      const values = b.tensorDataSync(s32);
+      return method === 'gram' ? fromGramEigenvalues(values, k) : topDescending(Float64Array.from(values), k);
     } finally {
       for (const id of ids) b.deleteTensor(id);
     }
@@ -154,3 +150,65 @@ export function createNativeSvd(options: NativeSvdOptions = {}): SvdProvider {
  * ```
  */
 export const nativeSingularValues: SvdProvider = createNativeSvd();
+
+/**
+ * Top-`k` singular values of several float32 tfjs matrices at once, by the float64
+ * Gram route of `createNativeSvd({ method: 'gram' })`, read from the tensors'
+ * TensorFlow handles (no copy through JS) and with one batched `SelfAdjointEigV2`
+ * per Gram size, which TensorFlow spreads over its threads. The recorder's route
+ * for weights and activations on native TensorFlow (issue 6, record cost).
+ * Needs the native backend active, since the tensors must live there.
+ *
+ * @example
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { backend } from 'saddlelab';
+ * await backend.useBackend('tensorflow');
+ * const [s] = backend.nativeGramSpectra([tf.tensor2d([[3, 0], [0, 4]])]);
+ * console.log(Array.from(s)); // [4, 3]
+ * ```
+ */
+export function nativeGramSpectra(tensors: tf.Tensor2D[], k?: number): Float64Array[] {
+  if (!Array.isArray(tensors) || tensors.some((t) => !(t instanceof tf.Tensor) || t.rank !== 2 || t.dtype !== 'float32')) {
+    fail('tensors', 'an array of 2-D float32 tfjs tensors', tensors);
+  }
+  if (k !== undefined) requirePositiveInt('k', k);
+  const be = activeNodeBackend();
+  if (!be) {
+    throw new SaddlelabError(
+      "[saddlelab] nativeGramSpectra needs the native TensorFlow backend active. Accepted: call useBackend('tensorflow') first, or use an SvdProvider.",
+      'backend',
+    );
+  }
+  const b = be.binding;
+  const type = (name: string, value: number): Attr => ({ name, type: b.TF_ATTR_TYPE, value });
+  const bool = (name: string, value: boolean): Attr => ({ name, type: b.TF_ATTR_BOOL, value });
+  const int = (name: string, value: number): Attr => ({ name, type: b.TF_ATTR_INT, value });
+  const cast = (src: number, dst: number): Attr[] => [type('SrcT', src), type('DstT', dst), bool('Truncate', false)];
+  const ids: number[] = [];
+  try {
+    const handles = be.getInputTensorIds(tensors);
+    // Gram matrices in float64, grouped by size: M Mᵀ for wide M, Mᵀ M for tall M.
+    const bySize = new Map<number, { index: number; gram: number }[]>();
+    tensors.forEach((t, index) => {
+      const [rows, cols] = t.shape;
+      const [x] = op(b, ids, 'Cast', cast(b.TF_FLOAT, TF_DOUBLE), [handles[index]], 1);
+      const wide = rows <= cols;
+      const [gram] = op(b, ids, 'MatMul', [bool('transpose_a', !wide), bool('transpose_b', wide), type('T', TF_DOUBLE)], [x, x], 1);
+      const size = Math.min(rows, cols);
+      bySize.set(size, [...(bySize.get(size) ?? []), { index, gram }]);
+    });
+    const out: Float64Array[] = new Array(tensors.length);
+    for (const [size, group] of bySize) {
+      const grams = group.map((g) => g.gram);
+      const [batch] = grams.length === 1 ? grams : op(b, ids, 'Pack', [int('N', grams.length), type('T', TF_DOUBLE), int('axis', 0)], grams, 1);
+      const [eig] = op(b, ids, 'SelfAdjointEigV2', [bool('compute_v', false), type('T', TF_DOUBLE)], [batch], 2);
+      const [eig32] = op(b, ids, 'Cast', cast(TF_DOUBLE, b.TF_FLOAT), [eig], 1);
+      const values = b.tensorDataSync(eig32);
+      group.forEach((g, j) => (out[g.index] = fromGramEigenvalues(values.subarray(j * size, (j + 1) * size), k)));
+    }
+    return out;
+  } finally {
+    for (const id of ids) b.deleteTensor(id);
+  }
+}

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { requireKnownKeys, requirePositiveInt } from '../errors';
-import { createNativeSvd, nativeSvdAvailable } from '../backend/native-svd';
+import { createNativeSvd, nativeGramSpectra, nativeSvdAvailable } from '../backend/native-svd';
+import { activeNodeBackend } from '../backend/node-kernel';
 import { gramSingularValues, singularValues, type SvdProvider } from '../spectrum/svd';
 import type { Mlp } from './mlp';
 import { SCHEDULE_KEYS, type ScheduleOptions } from './schedule';
@@ -76,17 +77,22 @@ export function createRecorder(
     take(step, scalars) {
       // Chosen per record: the native backend may load after the trainer is made.
       const svd = options.svd ?? defaultSvd();
-      const weights = model.weights.map((w) => svd(w.dataSync() as Float32Array, w.shape[0], w.shape[1], topK));
+      // The default route on native TensorFlow, batched and straight from the tensors' handles.
+      const spectra = (ms: tf.Tensor2D[]): Float64Array[] =>
+        !options.svd && activeNodeBackend() && nativeSvdAvailable()
+          ? nativeGramSpectra(ms, topK)
+          : ms.map((m) => svd(m.dataSync() as Float32Array, m.shape[0], m.shape[1], topK));
+      const weights = spectra(model.weights);
       const record: SpectrumRecord = { step, ...(scalars ?? lossAndNorm()), weights };
       if (options.activations) {
         const pre = model.preActivations(x);
         const hidden = pre.slice(0, -1);
-        record.activations = hidden.map((z) => {
-          const a = relu ? tf.tidy(() => tf.relu(z)) : z;
-          const s = svd(a.dataSync() as Float32Array, a.shape[0], a.shape[1], topK);
-          if (a !== z) a.dispose();
-          return s;
-        });
+        const acts = relu ? hidden.map((z) => tf.relu(z)) : hidden;
+        try {
+          record.activations = spectra(acts);
+        } finally {
+          if (relu) tf.dispose(acts);
+        }
         record.reluCut = hidden.map((z) => {
           // ‖relu(Z) − Z‖² = ‖relu(−Z)‖²: the part of Z the ReLU cuts away.
           const t = tf.tidy(() => tf.stack([tf.sum(tf.square(tf.relu(tf.neg(z)))), tf.sum(tf.square(z))]));

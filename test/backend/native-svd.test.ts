@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
-import { createNativeSvd, nativeSingularValues, nativeSvdAvailable } from '../../src/backend/native-svd';
+import { createNativeSvd, nativeGramSpectra, nativeSingularValues, nativeSvdAvailable } from '../../src/backend/native-svd';
 import { singularValues } from '../../src/spectrum/svd';
 import { nativeBuilt, reportSkip } from './native';
 
@@ -92,6 +92,43 @@ if (!built) {
       for (let i = 0; i < 20; i++) nativeSingularValues(randomMatrix(30, 20, i), 30, 20, 5);
       expect(backend.binding.getNumOfTensors()).toBe(handles);
       expect(tf.memory().numTensors).toBe(tensors);
+    });
+
+    test('nativeGramSpectra: several tensors at once equal the Gram provider one by one, and ml-matrix', () => {
+      const gram = createNativeSvd({ method: 'gram' });
+      const shapes: [number, number][] = [[200, 784], [200, 200], [200, 200], [10, 200], [7, 5], [5, 7], [784, 200]];
+      const mats = shapes.map(([r, c], i) => randomMatrix(r, c, 40 + i));
+      const tensors = shapes.map(([r, c], i) => tf.tensor2d(mats[i], [r, c]));
+      const backend = tf.findBackend('tensorflow') as unknown as { binding: { getNumOfTensors(): number } };
+      // The first call gives the tfjs tensors their TensorFlow handles (tfjs-node makes them lazily).
+      nativeGramSpectra(tensors, 10);
+      const handles = backend.binding.getNumOfTensors();
+      const all = nativeGramSpectra(tensors, 10);
+      expect(backend.binding.getNumOfTensors()).toBe(handles);
+      shapes.forEach(([r, c], i) => {
+        const one = gram(mats[i], r, c, 10);
+        const ref = singularValues(mats[i], r, c, 10);
+        expect(all[i].length).toBe(Math.min(10, r, c));
+        all[i].forEach((v, j) => {
+          expect(Math.abs(v - one[j])).toBeLessThanOrEqual(1e-12 * one[0]);
+          expect(Math.abs(v - ref[j])).toBeLessThan(1e-6 * ref[0]);
+        });
+      });
+      expect(nativeGramSpectra(tensors.slice(4, 5))[0].length).toBe(5);
+      tf.dispose(tensors);
+    });
+
+    test('nativeGramSpectra: bad input and another active backend are [saddlelab] errors', async () => {
+      const t = tf.tensor2d([[1, 2]]);
+      expect(() => nativeGramSpectra([t], 0)).toThrow(/^\[saddlelab\] k must be a positive integer/);
+      expect(() => nativeGramSpectra([tf.tensor1d([1]) as unknown as tf.Tensor2D])).toThrow(/^\[saddlelab\] tensors must be an array of 2-D float32 tfjs tensors/);
+      await useBackend('cpu');
+      try {
+        expect(() => nativeGramSpectra([t])).toThrow(/^\[saddlelab\] nativeGramSpectra needs the native TensorFlow backend active/);
+      } finally {
+        await useBackend('tensorflow');
+        t.dispose();
+      }
     });
 
     test('works while another backend is active', async () => {
