@@ -176,6 +176,16 @@ async function main() {
     const best = contestants.filter((c) => c.saddlelab).map((c) => ({ id: c.id, v: get(cfg, c.id) })).filter((x) => x.v).sort((a, b) => b.v - a.v)[0];
     const out = { config: cfg, torch, best: best?.id, bestStepsPerSec: best?.v, bestOverTorch: best && torch ? best.v / torch : undefined };
     for (const id of ids) if (id !== 'torch' && torch && get(cfg, id)) out[`${id} / torch`] = get(cfg, id) / torch;
+    // Round by round (each round runs every contestant once, back to back), so a drift in
+    // machine speed cancels: the spread of these is the honest uncertainty of a ratio.
+    const roundsOf = (id) => results.find((r) => r.config === cfg && r.contestant === id)?.rounds;
+    out.pairedRounds = {};
+    for (const id of ids) {
+      const [mine, theirs] = [roundsOf(id), roundsOf('torch')];
+      if (id === 'torch' || !mine || !theirs || mine.length !== theirs.length) continue;
+      const ratios = mine.map((v, i) => v / theirs[i]);
+      out.pairedRounds[id] = { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+    }
     return out;
   });
   const recordCost = results.filter((r) => r.record).map((r) => ({ config: r.config, contestant: r.contestant, every: 10, topK: 10, ...r.record }));
@@ -187,9 +197,15 @@ async function main() {
   console.log(line(head));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   rows.forEach((r) => console.log(line(r)));
-  console.log('\nsaddlelab backend / PyTorch:');
+  console.log('\nsaddlelab backend / PyTorch (medians; in brackets the range of round-by-round ratios):');
   for (const s of summary) {
-    const parts = Object.entries(s).filter(([k]) => k.endsWith('/ torch')).map(([k, v]) => `${k.replace(' / torch', '')} ${v.toFixed(2)}×`);
+    const parts = Object.entries(s)
+      .filter(([k]) => k.endsWith('/ torch'))
+      .map(([k, v]) => {
+        const id = k.replace(' / torch', '');
+        const p = s.pairedRounds[id];
+        return `${id} ${v.toFixed(2)}×` + (p ? ` (rounds ${p.min.toFixed(2)}–${p.max.toFixed(2)})` : '');
+      });
     console.log(`  ${s.config}: ${parts.join(', ') || '—'}`);
   }
   for (const r of recordCost) {
