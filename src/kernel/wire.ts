@@ -41,14 +41,15 @@ export class WireMessage {
   }
 }
 
-type Sendable = { send(frames: Buffer[]): unknown };
+type Sendable = { send(frames: Buffer[]): unknown; readonly closed?: boolean };
 const queues = new WeakMap<Sendable, Promise<void>>();
 
 /**
  * Sends `frames` on `sock` once every earlier send on it has finished. zeromq.js 6 allows one
  * send in flight per socket: after 512 synchronous operations it delays a send, and a second
  * send while that one is pending throws EBUSY, so under a burst of messages (issue 7's fuzzing)
- * replies and status messages were lost. A failed send is logged, and later sends still go.
+ * replies and status messages were lost. A failed send is logged (unless the socket was closed,
+ * at shutdown), and later sends still go.
  */
 export function queueSend(sock: Sendable, frames: Buffer[], log: (line: string) => void = sendLog): Promise<void> {
   const prev = queues.get(sock);
@@ -56,7 +57,8 @@ export function queueSend(sock: Sendable, frames: Buffer[], log: (line: string) 
     try {
       await sock.send(frames);
     } catch (e) {
-      log(`[saddlelab] a message could not be sent: ${(e as Error).message}`);
+      // A socket closed by shutdown has no one to deliver to: not worth a line in every run's log.
+      if (!sock.closed) log(`[saddlelab] a message could not be sent: ${(e as Error).message}`);
     }
   };
   // The fast path (nothing pending) sends synchronously, as zeromq.js would.

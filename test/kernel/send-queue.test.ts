@@ -73,3 +73,17 @@ it('a send that fails is logged and the later ones still go', async () => {
   expect(sent).toEqual(['a', 'b']);
   expect(log).toEqual(['[saddlelab] a message could not be sent: no route']);
 });
+
+it('a send on a socket closed at shutdown is dropped without a log line', async () => {
+  const { router, dealer, id } = await pair('closed');
+  router.close();
+  dealer.close();
+  const log: string[] = [];
+  await queueSend(router, [id, Buffer.from('late')], (l) => log.push(l));
+  expect(router.closed).toBe(true);
+  expect(log).toEqual([]);
+  // The same failure on an open socket is logged.
+  const open = { closed: false, send: () => Promise.reject(new Error('Socket is closed')) };
+  await queueSend(open, [Buffer.from('x')], (l) => log.push(l));
+  expect(log).toEqual(['[saddlelab] a message could not be sent: Socket is closed']);
+});
