@@ -1,21 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
-import type { Dataset } from '../../src/data/dataset';
 import { createRunControl, fit, start } from '../../src/train/fit';
 import { loadHistory } from '../../src/train/history';
 import { mlp } from '../../src/train/mlp';
 import { createTrainer } from '../../src/train/trainer';
-
-/** A small regression problem made here: y = sin of a projection of x. */
-function toy(n = 32, dIn = 3, dOut = 2): Dataset {
-  const x = new Float32Array(n * dIn);
-  const y = new Float32Array(n * dOut);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < dIn; j++) x[i * dIn + j] = Math.cos(1.3 * i + 2.1 * j);
-    for (let k = 0; k < dOut; k++) y[i * dOut + k] = Math.sin(x[i * dIn] + (k + 1) * x[i * dIn + 1]);
-  }
-  return { name: 'toy', n, dIn, dOut, x, y };
-}
+import { toy } from './toy';
 
 const net = (seed = 1, scale = 0.3) => mlp({ inputDim: 3, widths: [8, 8], outputDim: 2, init: { scale, seed } });
 

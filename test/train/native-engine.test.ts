@@ -6,22 +6,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
 import { activeNodeBackend } from '../../src/backend/node-kernel';
-import type { Dataset } from '../../src/data/dataset';
 import { mlp, type Activation } from '../../src/train/mlp';
 import { createTrainer, type StepSize } from '../../src/train/trainer';
 import type { StepInfo } from '../../src/train/types';
 import { nativeBuilt, reportSkip } from '../backend/native';
+import { toy as toyOf } from './toy';
 
-/** y = sin of projections of x: a small regression problem made here. */
-function toy(n = 40, dIn = 5, dOut = 3): Dataset {
-  const x = new Float32Array(n * dIn);
-  const y = new Float32Array(n * dOut);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < dIn; j++) x[i * dIn + j] = Math.cos(1.3 * i + 2.1 * j);
-    for (let k = 0; k < dOut; k++) y[i * dOut + k] = Math.sin(x[i * dIn] + (k + 1) * x[i * dIn + 1]);
-  }
-  return { name: 'toy', n, dIn, dOut, x, y };
-}
+const toy = () => toyOf(40, 5, 3);
 
 const net = (activation: Activation, widths = [16, 16, 16]) => mlp({ inputDim: 5, widths, outputDim: 3, activation, init: { scale: 0.4, seed: 3 } });
 
