@@ -3,7 +3,7 @@
  * and behind the default `auto` on native TensorFlow (issue 6): one full-batch
  * GD step as ~7L TensorFlow ops run on tensor handles through tfjs-node's
  * binding, below the tfjs engine. Through tfjs the same step is ~90 kernels on
- * an 6-layer network, each with ~30 µs of engine bookkeeping, and autodiff
+ * a 6-layer network, each with ~30 µs of engine bookkeeping, and autodiff
  * builds ReLU's gradient from seven ops; here it is `MatMul`, `Relu`, `L2Loss`,
  * `ReluGrad`, `Mul` and `Sub` only. The maths and its float32 roundings are
  * those of the tfjs step (test/train/native-engine.test.ts compares them).
@@ -13,7 +13,7 @@
  * them as with the tfjs engine.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { activeNodeBackend, type NodeKernelBackend, type OpAttr } from '../backend/node-kernel';
+import { activeNodeBackend, type OpAttr, type TfBinding } from '../backend/node-kernel';
 import { SaddlelabError } from '../errors';
 import type { StepResult } from './js64-engine';
 import type { Mlp } from './mlp';
@@ -29,13 +29,19 @@ export function nativeEngineAvailable(): boolean {
   return activeNodeBackend() !== undefined;
 }
 
+/** The attributes of the step's ops (the binding's enum values), built once per engine. */
+function opAttrs(b: TfBinding, L: number) {
+  const T = { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
+  const mm = (ta: boolean, tb: boolean): OpAttr[] => [T, { name: 'transpose_a', type: b.TF_ATTR_BOOL, value: ta }, { name: 'transpose_b', type: b.TF_ATTR_BOOL, value: tb }];
+  return { T: [T], matMulABt: mm(false, true), matMulAB: mm(false, false), matMulAtB: mm(true, false), addN: [{ name: 'N', type: b.TF_ATTR_INT, value: L }, T] };
+}
+
 /** Creates the engine for `model` on the targets `x`, `y` (full batch, MSE; the trainer checks). */
 export function createNativeEngine(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D): NativeEngine {
   const L = model.depth;
   const n = x.shape[0];
   const relu = model.activation === 'relu';
-  let attrsOf: NodeKernelBackend | undefined;
-  let A: Record<'T' | 'matMulABt' | 'matMulAB' | 'matMulAtB' | 'addN', OpAttr[]>;
+  let cached: ReturnType<typeof opAttrs> | undefined;
 
   return {
     step(lrOption) {
@@ -48,12 +54,7 @@ export function createNativeEngine(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D): 
         );
       }
       const b = be.binding;
-      if (attrsOf !== be) {
-        attrsOf = be;
-        const T = { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
-        const mm = (ta: boolean, tb: boolean) => [T, { name: 'transpose_a', type: b.TF_ATTR_BOOL, value: ta }, { name: 'transpose_b', type: b.TF_ATTR_BOOL, value: tb }];
-        A = { T: [T], matMulABt: mm(false, true), matMulAB: mm(false, false), matMulAtB: mm(true, false), addN: [{ name: 'N', type: b.TF_ATTR_INT, value: L }, T] };
-      }
+      const A = (cached ??= opAttrs(b, L));
       // Every handle made here is freed in `finally`, except the new weights handed to tfjs.
       const made: number[] = [];
       const op = (name: string, attrs: OpAttr[], inputs: number[]): number => {
