@@ -160,7 +160,8 @@ export function createJs64Mlp(options: Js64Options): Js64Mlp {
       gL[i] = r / n;
     }
     for (let l = L; l >= 1; l--) {
-      const [din, dout] = [dims[l - 1], dims[l]];
+      const din = dims[l - 1];
+      const dout = dims[l];
       // dW_ℓ = G_ℓᵀ A_{ℓ−1} = Gᵀ · (Aᵀ)ᵀ, summed over the n samples.
       transpose(G[l], GT[l], n, dout);
       if (l > 1) transpose(A[l - 1], AT[l - 1], n, din);
