@@ -8,16 +8,24 @@ import * as tf from '@tensorflow/tfjs';
 
 export type OpAttr = { name: string; type: number; value: unknown };
 
+/** A TensorFlow tensor handle as the binding returns it. */
+export type TensorInfo = { id: number; shape: number[]; dtype: number };
+
 export interface TfBinding {
   TF_FLOAT: number;
   TF_ATTR_TYPE: number;
   TF_ATTR_BOOL: number;
   TF_ATTR_INT: number;
   createTensor(shape: number[], dtype: number, values: Float32Array): number;
-  executeOp(name: string, attrs: OpAttr[], inputs: number[], numOutputs: number): { id: number; shape: number[]; dtype: number }[];
+  executeOp(name: string, attrs: OpAttr[], inputs: number[], numOutputs: number): TensorInfo[];
   tensorDataSync(id: number): Float32Array;
   deleteTensor(id: number): void;
   getNumOfTensors(): number;
+  loadSavedModel(exportDir: string, tags: string): number;
+  /** Feeds `inputIds` to the comma-separated `name:index` inputs and fetches the outputs. */
+  runSavedModel(session: number, inputIds: number[], inputNames: string, outputNames: string): TensorInfo[];
+  deleteSavedModel(session: number): void;
+  getNumOfSavedModels(): number;
 }
 
 export interface NodeKernelBackend {
@@ -26,7 +34,7 @@ export interface NodeKernelBackend {
   /** Handles of tfjs tensors (writes pending values into TensorFlow first). */
   getInputTensorIds(tensors: tf.Tensor[]): number[];
   /** A tfjs tensor that owns the given TensorFlow handle. */
-  createOutputTensor(metadata: { id: number; shape: number[]; dtype: number }): tf.Tensor;
+  createOutputTensor(metadata: TensorInfo): tf.Tensor;
 }
 
 /** The active backend when it is tfjs-node's (CPU or GPU build), else undefined. */

@@ -1,19 +1,21 @@
 /**
  * The native engine behind `createTrainer(model, data, { engine: 'native' })`,
  * and behind the default `auto` on native TensorFlow (issue 6): one full-batch
- * GD step as ~7L TensorFlow ops run on tensor handles through tfjs-node's
- * binding, below the tfjs engine. Through tfjs the same step is ~90 kernels on
- * a 6-layer network, each with ~30 µs of engine bookkeeping, and autodiff
- * builds ReLU's gradient from seven ops; here it is `MatMul`, `Relu`, `L2Loss`,
- * `ReluGrad`, `Mul` and `Sub` only. The maths and its float32 roundings are
- * those of the tfjs step (test/train/native-engine.test.ts compares them).
+ * GD step as one TensorFlow graph, run in one session call through tfjs-node's
+ * binding (src/backend/native-graph.ts). Through tfjs the same step is ~90
+ * eager kernels on a 6-layer network, each with ~30 µs of engine bookkeeping
+ * on top of TensorFlow's own dispatch; here it is ~7L ops (`MatMul`, `Relu`,
+ * `ReluGrad`, `L2Loss`, `Mul`, `Sub`) that TensorFlow's graph executor runs
+ * after its optimizer. The maths and its float32 roundings are those of the
+ * tfjs step (test/train/native-engine.test.ts compares them).
  *
- * The weights stay the model's tfjs variables: each step reads their handles
+ * The weights stay the model's tfjs variables: each step feeds their handles
  * and assigns the updated ones, so `model.predict`, records and widgets see
  * them as with the tfjs engine.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { activeNodeBackend, type OpAttr, type TfBinding } from '../backend/node-kernel';
+import { loadNativeGraph, type GraphBuilder, type NativeGraph } from '../backend/native-graph';
+import { activeNodeBackend, type TensorInfo, type TfBinding } from '../backend/node-kernel';
 import { SaddlelabError } from '../errors';
 import type { StepResult } from './js64-engine';
 import type { Mlp } from './mlp';
@@ -22,6 +24,8 @@ import type { StepSize } from './trainer';
 export interface NativeEngine {
   /** One GD step; `undefined` when the loss or the step size is not finite (no update then). */
   step(lr: StepSize): StepResult | undefined;
+  /** Frees the TensorFlow session (the engine builds a new one if it steps again). */
+  dispose(): void;
 }
 
 /** True when the active tfjs backend is native TensorFlow, where {@link createNativeEngine} can run. */
@@ -29,19 +33,51 @@ export function nativeEngineAvailable(): boolean {
   return activeNodeBackend() !== undefined;
 }
 
-/** The attributes of the step's ops (the binding's enum values), built once per engine. */
-function opAttrs(b: TfBinding, L: number) {
-  const T = { name: 'T', type: b.TF_ATTR_TYPE, value: b.TF_FLOAT };
-  const mm = (ta: boolean, tb: boolean): OpAttr[] => [T, { name: 'transpose_a', type: b.TF_ATTR_BOOL, value: ta }, { name: 'transpose_b', type: b.TF_ATTR_BOOL, value: tb }];
-  return { T: [T], matMulABt: mm(false, true), matMulAB: mm(false, false), matMulAtB: mm(true, false), addN: [{ name: 'N', type: b.TF_ATTR_INT, value: L }, T] };
+/**
+ * The step's graph. Inputs: x [n, d₀], y [n, d_L], the weights W_ℓ [d_ℓ, d_ℓ₋₁],
+ * and the step size as lr = lr_scale·(‖θ‖²)^lr_power (power 0 for a fixed lr,
+ * (2 − L)/2 for the adaptive one). Outputs: [L2Loss(Z_L − Y), Σ L2Loss(W_ℓ), lr],
+ * then the updated weights.
+ */
+function buildStep(g: GraphBuilder, shapes: number[][], n: number, relu: boolean): void {
+  const L = shapes.length;
+  const x = g.input('x', [n, shapes[0][1]]);
+  const y = g.input('y', [n, shapes[L - 1][0]]);
+  const W = shapes.map((s, l) => g.input(`w${l}`, s));
+  const lrScale = g.input('lr_scale', []);
+  const lrPower = g.input('lr_power', []);
+  // ‖θ‖² = 2·Σ L2Loss(W_ℓ), before the update (as the tfjs step and the adaptive step use it).
+  const sumSq = g.op('AddN', W.map((w) => g.op('L2Loss', [w])), { N: L });
+  const lr = g.op('Mul', [lrScale, g.op('Pow', [g.op('Mul', [sumSq, g.scalar(2)]), lrPower])]);
+  // Forward: Z_ℓ = A_{ℓ−1} W_ℓᵀ, A_ℓ = relu(Z_ℓ) (A_0 = X, rows are samples).
+  const acts = [x];
+  let z = x;
+  for (let l = 0; l < L; l++) {
+    z = g.op('MatMul', [acts[l], W[l]], { transpose_a: false, transpose_b: true });
+    if (l < L - 1) acts.push(relu ? g.op('Relu', [z]) : z);
+  }
+  // C = ‖Z_L − Y‖²/(2n) = L2Loss(Z_L − Y)/n; its gradient in Z_L is (Z_L − Y)/n.
+  const r = g.op('Sub', [z, y]);
+  g.output(g.op('Pack', [g.op('L2Loss', [r]), sumSq, lr], { N: 3, axis: 0 }));
+  let grad = g.op('Mul', [r, g.scalar(1 / n)]);
+  const next: string[] = [];
+  for (let l = L - 1; l >= 0; l--) {
+    const dW = g.op('MatMul', [grad, acts[l]], { transpose_a: true, transpose_b: false });
+    if (l > 0) {
+      const h = g.op('MatMul', [grad, W[l]], { transpose_a: false, transpose_b: false });
+      grad = relu ? g.op('ReluGrad', [h, acts[l]]) : h;
+    }
+    next[l] = g.op('Sub', [W[l], g.op('Mul', [dW, lr])]);
+  }
+  next.forEach((w) => g.output(w));
 }
 
 /** Creates the engine for `model` on the targets `x`, `y` (full batch, MSE; the trainer checks). */
 export function createNativeEngine(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D): NativeEngine {
   const L = model.depth;
   const n = x.shape[0];
-  const relu = model.activation === 'relu';
-  let cached: ReturnType<typeof opAttrs> | undefined;
+  // Built on the first step, when the backend is known (fit() picks it after creating the trainer).
+  let graph: { binding: TfBinding; run: NativeGraph } | undefined;
 
   return {
     step(lrOption) {
@@ -54,56 +90,34 @@ export function createNativeEngine(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D): 
         );
       }
       const b = be.binding;
-      const A = (cached ??= opAttrs(b, L));
-      // Every handle made here is freed in `finally`, except the new weights handed to tfjs.
-      const made: number[] = [];
-      const op = (name: string, attrs: OpAttr[], inputs: number[]): number => {
-        const id = b.executeOp(name, attrs, inputs, 1)[0].id;
-        made.push(id);
-        return id;
-      };
-      const scalar = (v: number): number => {
-        const id = b.createTensor([], b.TF_FLOAT, new Float32Array([v]));
-        made.push(id);
-        return id;
-      };
+      if (graph?.binding !== b) {
+        graph?.run.dispose();
+        const shapes = model.weights.map((w) => w.shape as number[]);
+        graph = { binding: b, run: loadNativeGraph(b, (g) => buildStep(g, shapes, n, model.activation === 'relu')) };
+      }
+      const [scale, power] = typeof lrOption === 'number' ? [lrOption, 0] : [lrOption.adaptive, (2 - L) / 2];
+      const scalars = [scale, power].map((v) => b.createTensor([], b.TF_FLOAT, new Float32Array([v])));
+      let outs: TensorInfo[] = [];
       try {
-        const [xId, yId, ...W] = be.getInputTensorIds([x, y, ...model.weights]);
-        // ‖θ‖² = 2·Σ L2Loss(W_ℓ), before the update (as the tfjs step and the adaptive step use it).
-        const normSq = 2 * b.tensorDataSync(op('AddN', A.addN, W.map((w) => op('L2Loss', A.T, [w]))))[0];
-        const lr = typeof lrOption === 'number' ? lrOption : lrOption.adaptive * Math.pow(normSq, (2 - L) / 2);
-        // Forward: Z_ℓ = A_{ℓ−1} W_ℓᵀ, A_ℓ = relu(Z_ℓ) (A_0 = X, rows are samples).
-        const acts = [xId];
-        let z = xId;
-        for (let l = 0; l < L; l++) {
-          z = op('MatMul', A.matMulABt, [acts[l], W[l]]);
-          if (l < L - 1) acts.push(relu ? op('Relu', A.T, [z]) : z);
-        }
-        // C = ‖Z_L − Y‖²/(2n) = L2Loss(Z_L − Y)/n; its gradient in Z_L is (Z_L − Y)/n.
-        const r = op('Sub', A.T, [z, yId]);
-        const loss = b.tensorDataSync(op('L2Loss', A.T, [r]))[0] / n;
+        outs = graph.run.run([...be.getInputTensorIds([x, y, ...model.weights]), ...scalars]);
+        const [l2, sumSq, lr32] = b.tensorDataSync(outs[0].id);
+        const loss = l2 / n;
+        const lr = typeof lrOption === 'number' ? lrOption : lr32;
         if (!Number.isFinite(loss) || !Number.isFinite(lr)) return undefined;
-        let g = op('Mul', A.T, [r, scalar(1 / n)]);
-        const lrId = scalar(lr);
-        const next: number[] = [];
-        for (let l = L - 1; l >= 0; l--) {
-          const dW = op('MatMul', A.matMulAtB, [g, acts[l]]);
-          if (l > 0) {
-            const h = op('MatMul', A.matMulAB, [g, W[l]]);
-            g = relu ? op('ReluGrad', A.T, [h, acts[l]]) : h;
-          }
-          next[l] = op('Sub', A.T, [W[l], op('Mul', A.T, [dW, lrId])]);
-        }
-        next.forEach((id, l) => {
-          made.splice(made.indexOf(id), 1);
-          const t = be.createOutputTensor({ id, shape: model.weights[l].shape, dtype: b.TF_FLOAT });
+        const weights = outs.splice(1);
+        weights.forEach((info, l) => {
+          const t = be.createOutputTensor(info);
           model.weights[l].assign(t as tf.Tensor2D);
           t.dispose();
         });
-        return { loss, normSq, lr };
+        return { loss, normSq: 2 * sumSq, lr };
       } finally {
-        for (const id of made) b.deleteTensor(id);
+        for (const id of [...scalars, ...outs.map((o) => o.id)]) b.deleteTensor(id);
       }
+    },
+    dispose() {
+      graph?.run.dispose();
+      graph = undefined;
     },
   };
 }

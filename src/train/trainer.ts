@@ -227,6 +227,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       return info;
     },
     dispose() {
+      native?.dispose();
       x.dispose();
       y.dispose();
     },
