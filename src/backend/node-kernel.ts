@@ -1,8 +1,9 @@
 /**
  * The part of tfjs-node's `NodeJSKernelBackend` (and its native binding) that
- * saddlelab calls below the tfjs engine: native ReLU's gradient and the native
- * training step run TensorFlow ops on tensor handles directly, which saves the
- * engine's ~30 µs of bookkeeping per op (issue 6).
+ * saddlelab calls below the tfjs engine: native ReLU's gradient and the float64
+ * Gram spectra run TensorFlow ops on tensor handles directly, which saves the
+ * engine's ~30 µs of bookkeeping per op, and the native training step runs as
+ * one graph through the binding's SavedModel session calls (issue 6).
  */
 import * as tf from '@tensorflow/tfjs';
 

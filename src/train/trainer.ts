@@ -54,8 +54,8 @@ export interface TrainerOptions {
   /**
    * How the step runs. `auto` (default): `native` when the active backend is native
    * TensorFlow and the run is full-batch `mse`, else `tfjs`. `tfjs`: tfjs ops and autodiff
-   * on the active backend. `native`: the step as TensorFlow ops on tensor handles
-   * (src/train/native-engine.ts), 1.2–4.5× the tfjs step on native TensorFlow (bench C1–C4).
+   * on the active backend. `native`: the step as one TensorFlow graph run in one session
+   * call (src/train/native-engine.ts), 1.4–8× the tfjs step on native TensorFlow (bench C1–C4).
    * `js64`: a float64 pure-JS step (src/train/js64-engine.ts), free of float32 underflow
    * in the step. `native` and `js64`: full batch and `mse` only.
    */

@@ -1,7 +1,8 @@
 /**
- * The native engine (issue 6): the step as TensorFlow ops on handles gives the
- * tfjs step's numbers (float32), follows the float64 js64 engine, frees every
- * handle, skips non-finite steps, and `auto` picks it only where it applies.
+ * The native engine (issue 6): the step as one TensorFlow graph gives the tfjs
+ * step's numbers (float32), follows the float64 js64 engine, frees every handle
+ * and its session, skips non-finite steps, and `auto` picks it only where it
+ * applies.
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
@@ -60,11 +61,14 @@ if (!nativeBuilt()) {
     });
   });
 
-  it('leaves no tfjs tensors and no TensorFlow handles behind, and the model sees the new weights', async () => {
+  it('leaves no tfjs tensors, TensorFlow handles or sessions behind, and the model sees the new weights', async () => {
     const model = net('relu');
+    const sessions = activeNodeBackend()!.binding.getNumOfSavedModels();
     const trainer = createTrainer(model, toy(), { lr: 0.05, record: false });
     expect(trainer.engine).toBe('native');
     await trainer.next();
+    // One session per trainer, built at its first step and freed by dispose().
+    expect(activeNodeBackend()!.binding.getNumOfSavedModels()).toBe(sessions + 1);
     const handles = activeNodeBackend()!.binding.getNumOfTensors();
     const tensors = tf.memory().numTensors;
     const before = model.getWeights();
@@ -79,6 +83,7 @@ if (!nativeBuilt()) {
     expect(pred.shape).toEqual([40, 3]);
     tf.dispose([x, pred]);
     trainer.dispose();
+    expect(activeNodeBackend()!.binding.getNumOfSavedModels()).toBe(sessions);
     model.dispose();
   });
 
