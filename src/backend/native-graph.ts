@@ -4,11 +4,12 @@
  *
  * Op by op, every TensorFlow op costs ~20–35 µs of eager dispatch through the
  * binding, and eager kernels run one at a time. A session runs the whole graph
- * in one call, after TensorFlow's graph optimizer, with ~1–2 µs per op: on the
- * bench's training step that was 2.9× (C1), 1.9× (C2) and 1.2× (C4) the eager
- * native step. tfjs-node exposes graphs only as SavedModels, so the graph is
- * written as a minimal one (a GraphDef under the `serve` tag, no variables) to
- * a temporary folder, loaded, and the folder removed.
+ * in one call, after TensorFlow's graph optimizer: on the bench's training step
+ * that made the native engine 1.9× (C1), 1.8× (C2) and 1.35× (C4) faster than
+ * the same ops run eagerly (docs/native.md). tfjs-node exposes graphs only as
+ * SavedModels, so the graph is written as a minimal one (a GraphDef under the
+ * `serve` tag, no variables) to a temporary folder, loaded, and the folder
+ * removed.
  *
  * The protobuf messages come from tfjs-node's own generated classes
  * (`dist/proto/api_pb.js`, google-protobuf), which it uses to read SavedModels.
