@@ -93,7 +93,16 @@ export function createNativeEngine(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D): 
       if (graph?.binding !== b) {
         graph?.run.dispose();
         const shapes = model.weights.map((w) => w.shape as number[]);
-        graph = { binding: b, run: loadNativeGraph(b, (g) => buildStep(g, shapes, n, model.activation === 'relu')) };
+        try {
+          graph = { binding: b, run: loadNativeGraph(b, (g) => buildStep(g, shapes, n, model.activation === 'relu')) };
+        } catch (e) {
+          graph = undefined;
+          throw new SaddlelabError(
+            `[saddlelab] engine 'native' could not load its TensorFlow graph (${e instanceof Error ? e.message : String(e)}). ` +
+              "Accepted: engine 'tfjs' runs the same step through tfjs ops.",
+            'engine',
+          );
+        }
       }
       const [scale, power] = typeof lrOption === 'number' ? [lrOption, 0] : [lrOption.adaptive, (2 - L) / 2];
       const scalars = [scale, power].map((v) => b.createTensor([], b.TF_FLOAT, new Float32Array([v])));

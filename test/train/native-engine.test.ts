@@ -87,6 +87,28 @@ if (!nativeBuilt()) {
     model.dispose();
   });
 
+  it('a graph that cannot be loaded is a [saddlelab] error naming the cause and the way out', async () => {
+    // The module object itself, so jest can make the graph's temporary folder fail.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('node:fs') as typeof import('node:fs');
+    const spy = jest.spyOn(fs, 'mkdtempSync').mockImplementation(() => {
+      throw new Error('EACCES: permission denied');
+    });
+    const model = net('relu');
+    const trainer = createTrainer(model, toy(), { lr: 0.05, engine: 'native', record: false });
+    const before = model.getWeights();
+    try {
+      await expect(trainer.next()).rejects.toThrow(/^\[saddlelab\] engine 'native' could not load its TensorFlow graph \(EACCES: permission denied\)\. Accepted: engine 'tfjs'/);
+      expect(model.getWeights()).toEqual(before);
+    } finally {
+      spy.mockRestore();
+    }
+    // Once the cause is gone, the same trainer steps.
+    expect(await trainer.next()).toBeDefined();
+    trainer.dispose();
+    model.dispose();
+  });
+
   it('a step whose loss is not finite returns undefined and leaves the weights alone', async () => {
     const model = net('linear', [16]);
     const trainer = createTrainer(model, toy(), { lr: 50, engine: 'native', record: false });
