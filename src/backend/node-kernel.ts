@@ -31,6 +31,8 @@ export interface TfBinding {
 
 export interface NodeKernelBackend {
   binding: TfBinding;
+  /** True when TensorFlow found a GPU (tfjs-node-gpu), where tensors are created on it. */
+  isUsingGpuDevice: boolean;
   executeSingleOutput(name: string, attrs: OpAttr[], inputs: tf.Tensor[]): tf.Tensor;
   /** Handles of tfjs tensors (writes pending values into TensorFlow first). */
   getInputTensorIds(tensors: tf.Tensor[]): number[];

@@ -28,9 +28,15 @@ export interface NativeEngine {
   dispose(): void;
 }
 
-/** True when the active tfjs backend is native TensorFlow, where {@link createNativeEngine} can run. */
-export function nativeEngineAvailable(): boolean {
-  return activeNodeBackend() !== undefined;
+/**
+ * True when `auto` picks the native engine: native TensorFlow on the CPU. On a GPU
+ * (tfjs-node-gpu) the binding's session calls take and return host tensors, so each
+ * step would copy the weights from the GPU and back; there `auto` keeps the tfjs
+ * step, whose eager ops stay on the device (untried: no GPU here; docs/native.md).
+ */
+export function nativeEngineAdvised(): boolean {
+  const be = activeNodeBackend();
+  return be !== undefined && !be.isUsingGpuDevice;
 }
 
 /**

@@ -23,7 +23,7 @@ import { lossOf, type LossName } from './loss';
 import { checkPrecision } from './precision';
 import { pickSchedule, schedule } from './schedule';
 import { createJs64Engine, type StepResult } from './js64-engine';
-import { createNativeEngine, nativeEngineAvailable } from './native-engine';
+import { createNativeEngine, nativeEngineAdvised } from './native-engine';
 import { createRecorder, type RecordOptions } from './recorder';
 import type { SpectrumRecord, StepInfo } from './types';
 
@@ -53,9 +53,10 @@ export interface TrainerOptions {
   config?: Record<string, unknown>;
   /**
    * How the step runs. `auto` (default): `native` when the active backend is native
-   * TensorFlow and the run is full-batch `mse`, else `tfjs`. `tfjs`: tfjs ops and autodiff
-   * on the active backend. `native`: the step as one TensorFlow graph run in one session
-   * call (src/train/native-engine.ts), 1.4–8× the tfjs step on native TensorFlow (bench C1–C4).
+   * TensorFlow on the CPU and the run is full-batch `mse`, else `tfjs`. `tfjs`: tfjs ops and
+   * autodiff on the active backend. `native`: the step as one TensorFlow graph run in one
+   * session call (src/train/native-engine.ts), 1.1–8× the tfjs step on native TensorFlow
+   * (bench C1–C5).
    * `js64`: a float64 pure-JS step (src/train/js64-engine.ts), free of float32 underflow
    * in the step. `native` and `js64`: full batch and `mse` only.
    */
@@ -170,7 +171,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
   const native = opts.engine === 'native' || (opts.engine === 'auto' && fullBatch && opts.loss === 'mse') ? createNativeEngine(model, x, y) : undefined;
   // `auto` decides per step: fit() picks its backend after creating the trainer.
   const engineNow = (): 'tfjs' | 'native' | 'js64' =>
-    js64 ? 'js64' : opts.engine === 'native' || (native && nativeEngineAvailable()) ? 'native' : 'tfjs';
+    js64 ? 'js64' : opts.engine === 'native' || (native && nativeEngineAdvised()) ? 'native' : 'tfjs';
   const tfjsStep = async (): Promise<StepResult> => {
     const stats = tf.tidy(() => {
       const idx = fullBatch ? undefined : nextBatch();

@@ -126,7 +126,7 @@ if (!nativeBuilt()) {
     model.dispose();
   });
 
-  it('auto runs native only for full-batch mse on native TensorFlow; native elsewhere is a [saddlelab] error', async () => {
+  it('auto runs native only for full-batch mse on native TensorFlow on the CPU; native elsewhere is a [saddlelab] error', async () => {
     const model = net('relu');
     const engineOf = (options: object) => {
       const t = createTrainer(model, toy(), { record: false, ...options });
@@ -140,6 +140,16 @@ if (!nativeBuilt()) {
     expect(engineOf({ engine: 'tfjs' })).toBe('tfjs');
     expect(() => createTrainer(model, toy(), { engine: 'native', batchSize: 8 })).toThrow(/^\[saddlelab\] batchSize must be no batchSize \(full batch\) with engine 'native'/);
     expect(() => createTrainer(model, toy(), { engine: 'native', loss: 'cross-entropy' })).toThrow(/^\[saddlelab\] loss must be 'mse' with engine 'native'/);
+    // On a GPU build the session would copy the weights through host memory every step.
+    const be = activeNodeBackend()!;
+    const wasGpu = be.isUsingGpuDevice;
+    be.isUsingGpuDevice = true;
+    try {
+      expect(engineOf({})).toBe('tfjs');
+      expect(engineOf({ engine: 'native' })).toBe('native');
+    } finally {
+      be.isUsingGpuDevice = wasGpu;
+    }
     const onNative = createTrainer(model, toy(), { engine: 'native', record: false });
     await useBackend('cpu');
     try {
