@@ -83,7 +83,7 @@ export function createNativeEngine(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D): 
   const L = model.depth;
   const n = x.shape[0];
   // Built on the first step, when the backend is known (fit() picks it after creating the trainer).
-  let graph: { binding: TfBinding; run: NativeGraph } | undefined;
+  let session: { binding: TfBinding; graph: NativeGraph } | undefined;
 
   return {
     step(lrOption) {
@@ -96,13 +96,13 @@ export function createNativeEngine(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D): 
         );
       }
       const b = be.binding;
-      if (graph?.binding !== b) {
-        graph?.run.dispose();
+      if (session?.binding !== b) {
+        session?.graph.dispose();
         const shapes = model.weights.map((w) => w.shape as number[]);
         try {
-          graph = { binding: b, run: loadNativeGraph(b, (g) => buildStep(g, shapes, n, model.activation === 'relu')) };
+          session = { binding: b, graph: loadNativeGraph(b, (g) => buildStep(g, shapes, n, model.activation === 'relu')) };
         } catch (e) {
-          graph = undefined;
+          session = undefined;
           throw new SaddlelabError(
             `[saddlelab] engine 'native' could not load its TensorFlow graph (${e instanceof Error ? e.message : String(e)}). ` +
               "Accepted: engine 'tfjs' runs the same step through tfjs ops.",
@@ -114,7 +114,7 @@ export function createNativeEngine(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D): 
       const scalars = [scale, power].map((v) => b.createTensor([], b.TF_FLOAT, new Float32Array([v])));
       let outs: TensorInfo[] = [];
       try {
-        outs = graph.run.run([...be.getInputTensorIds([x, y, ...model.weights]), ...scalars]);
+        outs = session.graph.run([...be.getInputTensorIds([x, y, ...model.weights]), ...scalars]);
         const [l2, sumSq, lr32] = b.tensorDataSync(outs[0].id);
         const loss = l2 / n;
         const lr = typeof lrOption === 'number' ? lrOption : lr32;
@@ -131,8 +131,8 @@ export function createNativeEngine(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D): 
       }
     },
     dispose() {
-      graph?.run.dispose();
-      graph = undefined;
+      session?.graph.dispose();
+      session = undefined;
     },
   };
 }
