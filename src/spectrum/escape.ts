@@ -12,7 +12,7 @@
 import { Matrix } from 'ml-matrix';
 import { fail, requireKnownKeys, requireNonNegativeInt, requireObject, requirePositive, requirePositiveInt } from '../errors';
 import { createRng } from '../data/random';
-import { checkActivation, checkProblem, failWith, localizedLossAndGradient, lossOptions, toMatrix, type Activation, type LocalizedLossOptions, type NestedWeights } from './localized';
+import { checkActivation, checkProblem, createLocalized64, failWith, lossOptions, toMatrix, type Activation, type Localized64, type LocalizedLossOptions, type NestedWeights } from './localized';
 import { singularValues } from './svd';
 
 export interface EscapeOptions {
@@ -121,6 +121,7 @@ export function escape(X: number[][], G: number[][], options: EscapeOptions = {}
     });
   });
   const rng = createRng(o.seed);
+  const f = createLocalized64(dims, Xm, Gm, o.activation);
   const results: EscapeStart[] = [];
   for (let s = 0; s < o.starts; s++) {
     const W = s < initW.length ? initW[s] : dims.slice(1).map((d, l) => {
@@ -128,8 +129,7 @@ export function escape(X: number[][], G: number[][], options: EscapeOptions = {}
       for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.columns; j++) m.set(i, j, rng.normal());
       return m;
     });
-    scaleTo(W, o.depth);
-    results.push(descend(W, Xm, Gm, o.activation, o.steps, o.stepSize / gNorm));
+    results.push(descend(W, f, o.steps, o.stepSize / gNorm, gNorm));
   }
   let best = 0;
   results.forEach((r, i) => {
@@ -167,36 +167,37 @@ export function escape(X: number[][], G: number[][], options: EscapeOptions = {}
 export function escapeResidual(weights: NestedWeights, X: number[][], G: number[][], options: LocalizedLossOptions = {}): { speed: number; residual: number } {
   const o = lossOptions(options);
   const p = checkProblem(weights, X, G);
-  scaleTo(p.W, p.W.length);
-  const r = localizedLossAndGradient(p.W, p.X, p.G, o.activation, o.reluGradAtZero);
-  return { speed: -r.value, residual: residualOf(p.W, r.gradient, -r.value) };
+  const W = p.W.map((w) => Float64Array.from(w.to1DArray()));
+  scaleTo(W, W.length);
+  const grad = W.map((w) => new Float64Array(w.length));
+  const value = createLocalized64([p.X.columns, ...p.W.map((w) => w.rows)], p.X, p.G, o.activation, o.reluGradAtZero).lossAndGradient(W, grad);
+  return { speed: -value, residual: residualOf(W, grad, -value) };
 }
 
-function dotAll(a: Matrix[], b: Matrix[]): number {
+function dotAll(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
   let t = 0;
   for (let l = 0; l < a.length; l++) {
     const A = a[l], B = b[l];
-    for (let i = 0; i < A.rows; i++) for (let j = 0; j < A.columns; j++) t += A.get(i, j) * B.get(i, j);
+    for (let i = 0; i < A.length; i++) t += A[i] * B[i];
   }
   return t;
 }
 
-function scaleTo(W: Matrix[], L: number): void {
+function scaleTo(W: Float64Array[], L: number): void {
   const n2 = dotAll(W, W);
   if (n2 === 0) fail('weights', 'a non-zero point (θ = 0 has no direction)', 'all zeros');
   const f = Math.sqrt(L / n2);
-  for (const w of W) w.mul(f);
+  for (const w of W) for (let i = 0; i < w.length; i++) w[i] *= f;
 }
 
-function residualOf(W: Matrix[], grad: Matrix[], speed: number): number {
+function residualOf(W: Float64Array[], grad: Float64Array[], speed: number): number {
   let t = 0;
   for (let l = 0; l < W.length; l++) {
     const A = W[l], D = grad[l];
-    for (let i = 0; i < A.rows; i++)
-      for (let j = 0; j < A.columns; j++) {
-        const r = D.get(i, j) + speed * A.get(i, j);
-        t += r * r;
-      }
+    for (let i = 0; i < A.length; i++) {
+      const r = D[i] + speed * A[i];
+      t += r * r;
+    }
   }
   return Math.sqrt(t);
 }
@@ -211,23 +212,31 @@ function residualOf(W: Matrix[], grad: Matrix[], speed: number): number {
  * iterate seen is kept.
  * It stops early when the tangent gradient is below 1e-10·‖G‖.
  */
-function descend(W: Matrix[], X: Matrix, G: Matrix, activation: Activation, steps: number, step: number): EscapeStart {
-  const L = W.length;
-  let cur = localizedLossAndGradient(W, X, G, activation);
-  let best = { W, cur };
-  const gScale = G.norm();
+function descend(W0: Matrix[], f: Localized64, steps: number, step: number, gScale: number): EscapeStart {
+  const L = W0.length;
+  const W = W0.map((w) => Float64Array.from(w.to1DArray()));
+  const grad = W.map((w) => new Float64Array(w.length));
+  const tangent = W.map((w) => new Float64Array(w.length));
+  scaleTo(W, L);
+  let value = f.lossAndGradient(W, grad);
+  const best = { W: W.map((w) => w.slice()), grad: grad.map((d) => d.slice()), value };
   let k = 0;
   for (; k < steps; k++) {
-    const radial = dotAll(cur.gradient, W) / L;
-    const tangent = cur.gradient.map((g, l) => Matrix.sub(g, Matrix.mul(W[l], radial)));
+    const radial = dotAll(grad, W) / L;
+    for (let l = 0; l < L; l++) for (let i = 0; i < W[l].length; i++) tangent[l][i] = grad[l][i] - W[l][i] * radial;
     const tNorm = Math.sqrt(dotAll(tangent, tangent));
     if (tNorm < 1e-10 * gScale) break;
     const eta = k < 0.75 * steps ? step : step * Math.pow(10, -24 * (k / steps - 0.75)); // down to 1e-6·step
-    W = W.map((w, l) => Matrix.sub(w, Matrix.mul(tangent[l], eta)));
+    for (let l = 0; l < L; l++) for (let i = 0; i < W[l].length; i++) W[l][i] -= tangent[l][i] * eta;
     scaleTo(W, L);
-    cur = localizedLossAndGradient(W, X, G, activation);
-    if (cur.value < best.cur.value) best = { W, cur };
+    value = f.lossAndGradient(W, grad);
+    if (value < best.value) {
+      W.forEach((w, l) => best.W[l].set(w));
+      grad.forEach((d, l) => best.grad[l].set(d));
+      best.value = value;
+    }
   }
-  const speed = -best.cur.value;
-  return { speed, residual: residualOf(best.W, best.cur.gradient, speed), steps: k, direction: best.W };
+  const speed = -best.value;
+  const direction = best.W.map((w, l) => Matrix.from1DArray(W0[l].rows, W0[l].columns, w));
+  return { speed, residual: residualOf(best.W, best.grad, speed), steps: k, direction };
 }

@@ -1,6 +1,6 @@
 /**
  * The localized loss `L0(θ) = Tr[Gᵀ Yθ]` of a bias-free MLP and its gradient,
- * in float64 with ml-matrix (PAPER.md, "Setup"). Near θ = 0 the training loss is
+ * in float64 (PAPER.md, "Setup"). Near θ = 0 the training loss is
  * `C(0) + L0(θ)` to leading order, so the first escape is governed by L0.
  *
  * Layout: the paper writes inputs as columns (`X` is `d_in × N`); here `X` is
@@ -9,6 +9,7 @@
  * `Z_ℓ = Z_{ℓ−1}σ W_ℓᵀ`, `Z_0σ = X`, `Zσ = relu(Z)` on hidden layers, `Y = Z_L`.
  */
 import { Matrix } from 'ml-matrix';
+import { abt, transpose } from '../backend/dense64';
 import { SaddlelabError, fail, requireKnownKeys, requireObject } from '../errors';
 
 /** `'relu'` (the paper) or `'linear'` (deep linear networks). */
@@ -72,7 +73,74 @@ function relu(z: Matrix): Matrix {
   return a;
 }
 
-/** `L0` and `∇L0` at matrices `W` (internal form used by the solver). */
+/** `L0` and `∇L0` for fixed `X`, `G` and layer sizes, in float64 on preallocated arrays. */
+export interface Localized64 {
+  /** `L0` at `W` (row-major `d_ℓ × d_{ℓ−1}` each); writes `∇L0` into `grad` (same shapes). */
+  lossAndGradient(W: Float64Array[], grad: Float64Array[]): number;
+}
+
+/**
+ * The evaluator behind the escape solver's inner loop (and `localizedLossGradient`):
+ * exact backpropagation with `Z_ℓ = A_{ℓ−1} W_ℓᵀ` on rows = samples, through the
+ * 2×2-blocked products of the float64 engine, with no allocation per call. Its sums
+ * run in the same order as ml-matrix's products, so it gives the same numbers.
+ * At a ReLU kink (`Z = 0`) relu' is `reluGradAtZero`.
+ */
+export function createLocalized64(dims: number[], X: Matrix, G: Matrix, activation: Activation, reluGradAtZero = 0): Localized64 {
+  const L = dims.length - 1;
+  const n = X.rows;
+  const relu = activation === 'relu';
+  const x = Float64Array.from(X.to1DArray());
+  const g = Float64Array.from(G.to1DArray());
+  // Z[l] pre-activations and A[l] = σ(Z[l]) (A[0] = X, A[L] = Z[L]); D[l] = ∂L0/∂Z[l] (D[L] = G);
+  // transposes as the products need them (Xᵀ once).
+  const Z = dims.map((d) => new Float64Array(n * d));
+  const A = dims.map((d, l) => (l === 0 ? x : relu && l < L ? new Float64Array(n * d) : Z[l]));
+  const D = dims.map((d, l) => (l === L ? g : new Float64Array(n * d)));
+  const AT = dims.map((d) => new Float64Array(n * d));
+  const DT = dims.map((d) => new Float64Array(n * d));
+  const WT = dims.slice(1).map((d, l) => new Float64Array(d * dims[l]));
+  transpose(x, AT[0], n, dims[0]);
+  return {
+    lossAndGradient(W, grad) {
+      for (let l = 1; l <= L; l++) {
+        abt(A[l - 1], W[l - 1], Z[l], n, dims[l], dims[l - 1]);
+        if (A[l] !== Z[l]) {
+          const z = Z[l];
+          const a = A[l];
+          for (let i = 0; i < z.length; i++) a[i] = z[i] < 0 ? 0 : z[i];
+        }
+      }
+      let value = 0;
+      const y = Z[L];
+      for (let i = 0; i < y.length; i++) value += g[i] * y[i];
+      for (let l = L; l >= 1; l--) {
+        const din = dims[l - 1];
+        const dout = dims[l];
+        // ∂L0/∂W_ℓ = D_ℓᵀ A_{ℓ−1}.
+        transpose(D[l], DT[l], n, dout);
+        if (l > 1) transpose(A[l - 1], AT[l - 1], n, din);
+        abt(DT[l], AT[l - 1], grad[l - 1], dout, din, n);
+        if (l > 1) {
+          // D_{ℓ−1} = (D_ℓ W_ℓ) ⊙ σ'(Z_{ℓ−1}).
+          transpose(W[l - 1], WT[l - 1], dout, din);
+          const d = D[l - 1];
+          abt(D[l], WT[l - 1], d, n, din, dout);
+          if (relu) {
+            const z = Z[l - 1];
+            for (let i = 0; i < d.length; i++) {
+              if (z[i] < 0) d[i] = 0;
+              else if (z[i] === 0) d[i] = reluGradAtZero * d[i];
+            }
+          }
+        }
+      }
+      return value;
+    },
+  };
+}
+
+/** `L0` and `∇L0` at matrices `W` (one call; the solver keeps a {@link Localized64} instead). */
 export function localizedLossAndGradient(
   W: Matrix[],
   X: Matrix,
@@ -80,33 +148,13 @@ export function localizedLossAndGradient(
   activation: Activation,
   reluGradAtZero = 0,
 ): { value: number; gradient: Matrix[] } {
-  const Z = forward(W, X, activation);
-  const L = W.length;
-  let value = 0;
-  const Y = Z[L - 1];
-  for (let i = 0; i < Y.rows; i++) for (let j = 0; j < Y.columns; j++) value += G.get(i, j) * Y.get(i, j);
-  const gradient: Matrix[] = new Array(L);
-  let dZ = G; // ∂L0/∂Y = G
-  for (let l = L - 1; l >= 0; l--) {
-    const Aprev = l === 0 ? X : activation === 'relu' ? relu(Z[l - 1]) : Z[l - 1];
-    gradient[l] = dZ.transposeMultiply(Aprev); // d_ℓ × d_{ℓ−1}
-    if (l > 0) {
-      const dA = dZ.mmul(W[l]);
-      if (activation === 'relu') {
-        const zp = Z[l - 1];
-        // At a kink (Z = 0 exactly) relu' is reluGradAtZero: 0 by default, as tfjs's relu gradient;
-        // other values in [0, 1] pick other elements of the Clarke subdifferential.
-        for (let i = 0; i < dA.rows; i++)
-          for (let j = 0; j < dA.columns; j++) {
-            const z = zp.get(i, j);
-            if (z < 0) dA.set(i, j, 0);
-            else if (z === 0) dA.set(i, j, reluGradAtZero * dA.get(i, j));
-          }
-      }
-      dZ = dA;
-    }
-  }
-  return { value, gradient };
+  const dims = [X.columns, ...W.map((w) => w.rows)];
+  const grad = W.map((w) => new Float64Array(w.rows * w.columns));
+  const value = createLocalized64(dims, X, G, activation, reluGradAtZero).lossAndGradient(
+    W.map((w) => Float64Array.from(w.to1DArray())),
+    grad,
+  );
+  return { value, gradient: grad.map((d, l) => Matrix.from1DArray(W[l].rows, W[l].columns, d)) };
 }
 
 /** Options of `localizedLoss` and `localizedLossGradient`. */

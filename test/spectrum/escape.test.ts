@@ -1,5 +1,6 @@
 import { escape, escapeResidual } from '../../src/spectrum/escape';
-import { localizedLoss, localizedLossGradient } from '../../src/spectrum/localized';
+import { Matrix } from 'ml-matrix';
+import { createLocalized64, localizedLoss, localizedLossGradient } from '../../src/spectrum/localized';
 import { circleRank2Direction, circleToy } from '../../src/data/circle';
 import { createRng } from '../../src/data/random';
 
@@ -47,6 +48,21 @@ describe('localized loss L0 = Tr[Gᵀ Y]', () => {
       ),
     );
     expect(checked).toBe(3 * 5 + 5 * 4 + 4 * 2);
+  });
+
+  test('one float64 evaluator reused across points gives what a fresh one gives (the solver reuses one per run)', () => {
+    const dims = [3, 4, 4, 2];
+    const { X, G } = randomProblem(5, dims, 6);
+    const f = createLocalized64(dims, new Matrix(X), new Matrix(G), 'relu', 0.5);
+    for (let s = 0; s < 3; s++) {
+      const { W } = randomProblem(10 + s, dims, 6);
+      const grad = W.map((w) => new Float64Array(w.length * w[0].length));
+      const value = f.lossAndGradient(W.map((w) => Float64Array.from(w.flat())), grad);
+      const fresh = localizedLossGradient(W, X, G, { reluGradAtZero: 0.5 });
+      expect(value).toBe(fresh.value);
+      expect(value).toBeCloseTo(referenceL0(W, X, G, true), 12);
+      grad.forEach((g, l) => expect(Array.from(g)).toEqual(fresh.gradient[l].flat()));
+    }
   });
 
   test('Euler identity for the L-homogeneous L0: θ·∇L0(θ) = L·L0(θ)', () => {
