@@ -12,7 +12,7 @@
  * below about 10⁵ multiply-adds per sample pass (C1 yes, C2 no; see `npm run bench`).
  */
 import { SaddlelabError, fail, requirePositive, requirePositiveInt, requireOneOf } from '../errors';
-import { abt, transpose } from './dense64';
+import { createBackprop64 } from './dense64';
 
 export interface Js64Options {
   /** Layer sizes `[d_in, ...widths, d_out]`. */
@@ -67,54 +67,20 @@ export function createJs64Mlp(options: Js64Options): Js64Mlp {
   const W = options.weights.map((w, l) => copy(`weights[${l}]`, w, dims[l + 1] * dims[l]));
   const X = copy('x', options.x, n * dims[0]);
   const Y = copy('y', options.y, n * dims[L]);
-  // Z[l] (l = 1..L) pre-activations, A[l] = σ(Z[l]) (A[0] = X), G[l] = ∂C/∂Z[l], dW[l-1] = ∂C/∂W_l.
-  const Z = dims.map((d) => new Float64Array(n * d));
-  const A = dims.map((d, l) => (l === 0 ? X : relu && l < L ? new Float64Array(n * d) : Z[l]));
-  const G = dims.map((d) => new Float64Array(n * d));
+  // dOut = ∂C/∂Z_L, dW[l-1] = ∂C/∂W_l.
+  const net = createBackprop64(dims, X, n, relu);
+  const dOut = new Float64Array(n * dims[L]);
   const dW = W.map((w) => new Float64Array(w.length));
 
-  // Scratch for the transposes the three products need (see abt): Aᵀ, Gᵀ and Wᵀ per layer
-  // (Xᵀ once: the data do not change).
-  const AT = dims.map((d) => new Float64Array(n * d));
-  const GT = dims.map((d) => new Float64Array(n * d));
-  const WT = W.map((w) => new Float64Array(w.length));
-  transpose(X, AT[0], n, dims[0]);
-
   function forwardBackward(): number {
-    for (let l = 1; l <= L; l++) {
-      abt(A[l - 1], W[l - 1], Z[l], n, dims[l], dims[l - 1]);
-      if (relu && l < L) {
-        const z = Z[l];
-        const h = A[l];
-        for (let i = 0; i < z.length; i++) h[i] = z[i] > 0 ? z[i] : 0;
-      }
-    }
+    const zL = net.forward(W);
     let loss = 0;
-    const zL = Z[L];
-    const gL = G[L];
     for (let i = 0; i < zL.length; i++) {
       const r = zL[i] - Y[i];
       loss += r * r;
-      gL[i] = r / n;
+      dOut[i] = r / n;
     }
-    for (let l = L; l >= 1; l--) {
-      const din = dims[l - 1];
-      const dout = dims[l];
-      // dW_ℓ = G_ℓᵀ A_{ℓ−1} = Gᵀ · (Aᵀ)ᵀ, summed over the n samples.
-      transpose(G[l], GT[l], n, dout);
-      if (l > 1) transpose(A[l - 1], AT[l - 1], n, din);
-      abt(GT[l], AT[l - 1], dW[l - 1], dout, din, n);
-      if (l > 1) {
-        // G_{ℓ−1} = (G_ℓ W_ℓ) ⊙ σ'(Z_{ℓ−1}).
-        transpose(W[l - 1], WT[l - 1], dout, din);
-        const gPrev = G[l - 1];
-        abt(G[l], WT[l - 1], gPrev, n, din, dout);
-        if (relu) {
-          const zPrev = Z[l - 1];
-          for (let i = 0; i < gPrev.length; i++) if (!(zPrev[i] > 0)) gPrev[i] = 0;
-        }
-      }
-    }
+    net.backward(W, dOut, dW);
     return loss / (2 * n);
   }
 

@@ -174,7 +174,7 @@ export function escapeResidual(weights: NestedWeights, X: number[][], G: number[
   return { speed: -value, residual: residualOf(W, grad, -value) };
 }
 
-function dotAll(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+function dotAll(a: Float64Array[], b: Float64Array[]): number {
   let t = 0;
   for (let l = 0; l < a.length; l++) {
     const A = a[l], B = b[l];

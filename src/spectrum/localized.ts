@@ -9,7 +9,7 @@
  * `Z_ℓ = Z_{ℓ−1}σ W_ℓᵀ`, `Z_0σ = X`, `Zσ = relu(Z)` on hidden layers, `Y = Z_L`.
  */
 import { Matrix } from 'ml-matrix';
-import { abt, transpose } from '../backend/dense64';
+import { createBackprop64 } from '../backend/dense64';
 import { SaddlelabError, fail, requireKnownKeys, requireObject } from '../errors';
 
 /** `'relu'` (the paper) or `'linear'` (deep linear networks). */
@@ -81,60 +81,20 @@ export interface Localized64 {
 
 /**
  * The evaluator behind the escape solver's inner loop (and `localizedLossGradient`):
- * exact backpropagation with `Z_ℓ = A_{ℓ−1} W_ℓᵀ` on rows = samples, through the
- * 2×2-blocked products of the float64 engine, with no allocation per call. Its sums
- * run in the same order as ml-matrix's products, so it gives the same numbers.
- * At a ReLU kink (`Z = 0`) relu' is `reluGradAtZero`.
+ * exact backpropagation of `L0` (∂L0/∂Y = G) on preallocated arrays, with no
+ * allocation per call (src/backend/dense64.ts). Its sums run in the same order as
+ * ml-matrix's products, so it gives the same numbers. At a ReLU kink (`Z = 0`)
+ * relu' is `reluGradAtZero`.
  */
 export function createLocalized64(dims: number[], X: Matrix, G: Matrix, activation: Activation, reluGradAtZero = 0): Localized64 {
-  const L = dims.length - 1;
-  const n = X.rows;
-  const relu = activation === 'relu';
-  const x = Float64Array.from(X.to1DArray());
+  const net = createBackprop64(dims, Float64Array.from(X.to1DArray()), X.rows, activation === 'relu', reluGradAtZero);
   const g = Float64Array.from(G.to1DArray());
-  // Z[l] pre-activations and A[l] = σ(Z[l]) (A[0] = X, A[L] = Z[L]); D[l] = ∂L0/∂Z[l] (D[L] = G);
-  // transposes as the products need them (Xᵀ once).
-  const Z = dims.map((d) => new Float64Array(n * d));
-  const A = dims.map((d, l) => (l === 0 ? x : relu && l < L ? new Float64Array(n * d) : Z[l]));
-  const D = dims.map((d, l) => (l === L ? g : new Float64Array(n * d)));
-  const AT = dims.map((d) => new Float64Array(n * d));
-  const DT = dims.map((d) => new Float64Array(n * d));
-  const WT = dims.slice(1).map((d, l) => new Float64Array(d * dims[l]));
-  transpose(x, AT[0], n, dims[0]);
   return {
     lossAndGradient(W, grad) {
-      for (let l = 1; l <= L; l++) {
-        abt(A[l - 1], W[l - 1], Z[l], n, dims[l], dims[l - 1]);
-        if (A[l] !== Z[l]) {
-          const z = Z[l];
-          const a = A[l];
-          for (let i = 0; i < z.length; i++) a[i] = z[i] < 0 ? 0 : z[i];
-        }
-      }
+      const y = net.forward(W);
       let value = 0;
-      const y = Z[L];
       for (let i = 0; i < y.length; i++) value += g[i] * y[i];
-      for (let l = L; l >= 1; l--) {
-        const din = dims[l - 1];
-        const dout = dims[l];
-        // ∂L0/∂W_ℓ = D_ℓᵀ A_{ℓ−1}.
-        transpose(D[l], DT[l], n, dout);
-        if (l > 1) transpose(A[l - 1], AT[l - 1], n, din);
-        abt(DT[l], AT[l - 1], grad[l - 1], dout, din, n);
-        if (l > 1) {
-          // D_{ℓ−1} = (D_ℓ W_ℓ) ⊙ σ'(Z_{ℓ−1}).
-          transpose(W[l - 1], WT[l - 1], dout, din);
-          const d = D[l - 1];
-          abt(D[l], WT[l - 1], d, n, din, dout);
-          if (relu) {
-            const z = Z[l - 1];
-            for (let i = 0; i < d.length; i++) {
-              if (z[i] < 0) d[i] = 0;
-              else if (z[i] === 0) d[i] = reluGradAtZero * d[i];
-            }
-          }
-        }
-      }
+      net.backward(W, g, grad);
       return value;
     },
   };
