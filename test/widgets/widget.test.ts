@@ -1,4 +1,4 @@
-import { createRunControl } from '../../src/train/fit';
+import { createRunControl } from '../../src/train/run-control';
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard, widgetRegistry } from '../../src/widgets';
 import type { PlotState } from '../../src/widgets/state';
 import { MODEL_NAMES, VIEW_NAMES, WIDGET_MODULE } from '../../src/widgets/version';
