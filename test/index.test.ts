@@ -116,6 +116,8 @@ it('asking for an unknown backend is an error naming it, not a fallback', async 
 /** Exports that take no input a caller could get wrong, with the reason. */
 const NO_INPUT: Record<string, string> = {
   'train.createRunControl': 'no arguments',
+  'train.runs': 'no arguments',
+  'train.lastRun': 'no arguments',
   'backend.currentBackend': 'no arguments',
   'backend.nativeSvdAvailable': 'no arguments',
   'backend.ensureBackend': 'no arguments',

@@ -16,6 +16,7 @@ import {
   requireOneOf,
   requirePositiveInt,
 } from '../errors';
+import { runRegistry } from '../kernel/runs';
 import { createBatchSampler } from './batches';
 import { checkEngine, createStepEngine } from './engines';
 import { createHistory, type History, type HistoryOptions } from './history';
@@ -247,5 +248,6 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       y.dispose();
     },
   };
+  runRegistry.add(trainer); // train.runs(), train.lastRun(): reachable after its cell is interrupted
   return trainer;
 }

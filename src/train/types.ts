@@ -81,4 +81,7 @@ export interface TrainingRun {
  * Callbacks shaped like tfjs-vis's `fitCallbacks`: plain functions the loop
  * calls. Widgets subscribe through these; training knows nothing of them.
  */
-export interface TrainCallbacks extends HistoryListener {}
+export interface TrainCallbacks extends HistoryListener {
+  /** Called by `start()`/`fit()` once the run exists, before its first step (a live widget binds to it here). */
+  onStart?: (run: TrainingRun) => void;
+}
