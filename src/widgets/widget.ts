@@ -3,7 +3,7 @@
  * (protocol 2.1.0: `comm_open` with the full state, `update`, `request_state`,
  * `custom`), throttled and batched incremental updates with binary buffers,
  * the state the browser sets, and the display bundle (widget view,
- * text/plain and a static SVG, refreshed by update_display_data when a run
+ * text/plain and a static figure (SVG and PNG), refreshed by update_display_data when a run
  * ends). The four widget classes only say how to compute their PlotState.
  */
 import type { History } from '../train/history';
@@ -15,7 +15,7 @@ import { displayStride, phasesOf, runSeries, spectrumSeries, topK } from './seri
 import type { StatefulWidget } from '../kernel/types';
 import type { AppendMessage, BrowserKey, BrowserState, PlotState, WidgetKind } from './state';
 import { describeFigure, type FigureDescription } from './figure';
-import { figureSvg } from './static-figure';
+import { staticFigure } from './static-figure';
 import { WIDGET_MODULE, WIDGET_MODULE_RANGE } from './version';
 
 /** Options every widget takes. */
@@ -31,7 +31,7 @@ export interface WidgetOptions {
   logX?: boolean;
   /** Smooth the loss over a centred window of this many steps (default 0: off; for SGD's noisy loss). */
   smoothing?: number;
-  /** Put a static SVG in the display bundle (default true). */
+  /** Put a static figure (SVG and PNG) in the display bundle (default true). */
   staticFigure?: boolean;
 }
 
@@ -319,7 +319,10 @@ export abstract class PlotWidget implements StatefulWidget {
     this.flush();
     // Where and why the run stopped goes to the browser even when no point was added since the last update.
     this.sendUpdate({ ends: this.ends(), ...this.endState() });
-    if (this.displayed) this.kernel.updateDisplay(this.displayId, this.bundle());
+    if (this.displayed) {
+      const { data, metadata } = this.output();
+      this.kernel.updateDisplay(this.displayId, data, { metadata });
+    }
   }
 
   /** Hook: state to send when a run ends even if no point was added (the dashboard's final progress). */
@@ -340,18 +343,26 @@ export abstract class PlotWidget implements StatefulWidget {
     return true;
   }
 
-  /** The display bundle: widget view (when live), text/plain and the static SVG. */
+  /** The display bundle: widget view (when live), text/plain and the static figure (SVG and PNG). */
   bundle(): MimeBundle {
+    return this.output().data;
+  }
+
+  /** The display bundle and its metadata (the PNG's display size). */
+  private output(): { data: MimeBundle; metadata: Record<string, unknown> } {
     const bundle: MimeBundle = { 'text/plain': this.describe() };
+    let metadata: Record<string, unknown> = {};
     if (this.options.staticFigure && (this.staticNow() || this.runs.every((h) => h.end))) {
       try {
-        bundle['image/svg+xml'] = figureSvg(this.state);
+        const fig = staticFigure(this.state);
+        Object.assign(bundle, fig.data);
+        metadata = fig.metadata;
       } catch (e) {
         bundle['text/plain'] += `\n(static figure unavailable: ${(e as Error).message})`;
       }
     }
     if (this.comm && !this.comm.closed) bundle['application/vnd.jupyter.widget-view+json'] = { version_major: 2, version_minor: 1, model_id: this.comm.commId };
-    return bundle;
+    return { data: bundle, metadata };
   }
 
   /**
@@ -363,7 +374,8 @@ export abstract class PlotWidget implements StatefulWidget {
       noticed.add(this.kernel);
       console.log('[saddlelab] static figures only: live widgets need the saddlelab kernel (npx saddlelab install, then pick "TypeScript (saddlelab)")');
     }
-    this.kernel.display(this.bundle(), { displayId: this.displayId });
+    const { data, metadata } = this.output();
+    this.kernel.display(data, { displayId: this.displayId, metadata });
     this.displayed = true;
   }
 
