@@ -18,15 +18,34 @@ function walk(dir: string): string[] {
   });
 }
 
-/** Module → the src modules it imports (relative specifiers only; `import type` and `require` included). */
+/** The module specifiers a file imports: import/export … from, import type, require() and import(). */
+function specifiers(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2020, true);
+  const out: string[] = [];
+  const visit = (node: ts.Node) => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      out.push(node.moduleSpecifier.text);
+    } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0]) &&
+      ((ts.isIdentifier(node.expression) && node.expression.text === 'require') || node.expression.kind === ts.SyntaxKind.ImportKeyword)) {
+      out.push(node.arguments[0].text);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      out.push(node.argument.literal.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return out;
+}
+
+/** Module → the src modules it imports (relative specifiers only; type-only imports included). */
+let built: Map<string, string[]> | undefined;
 function graph(): Map<string, string[]> {
+  if (built) return built;
   const files = walk(SRC);
   const known = new Set(files);
   const out = new Map<string, string[]>();
   for (const file of files) {
-    const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    const deps = info.importedFiles
-      .map((f) => f.fileName)
+    const deps = specifiers(file)
       .filter((spec) => spec.startsWith('.'))
       .map((spec) => {
         const base = resolve(dirname(file), spec);
@@ -35,7 +54,7 @@ function graph(): Map<string, string[]> {
       .filter((d): d is string => d !== undefined);
     out.set(file, deps);
   }
-  return out;
+  return (built = out);
 }
 
 const name = (file: string) => relative(SRC, file);
