@@ -118,6 +118,8 @@ it('asking for a backend that cannot load is an error naming it, not a fallback'
 /** Exports that take no input a caller could get wrong, with the reason. */
 const NO_INPUT: Record<string, string> = {
   'train.createRunControl': 'no arguments',
+  'train.runs': 'no arguments',
+  'train.lastRun': 'no arguments',
   'train.currentBackend': 'no arguments',
   'backend.currentBackend': 'no arguments',
   'backend.nativeSvdAvailable': 'no arguments',

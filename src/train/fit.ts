@@ -6,11 +6,13 @@
 import type { Dataset } from '../data/dataset';
 import { useBackend, describeBackend, type BackendName } from '../backend';
 import { requireObject, requirePositive, requirePositiveInt } from '../errors';
+import { getKernel } from '../kernel/registry';
+import { runRegistry } from '../kernel/runs';
 import type { History } from './history';
 import type { Mlp } from './mlp';
 import { checkRecordOptions } from './recorder';
 import { pickSchedule, schedule } from './schedule';
-import { createTrainer, type TrainerOptions } from './trainer';
+import { createTrainer, type Trainer, type TrainerOptions } from './trainer';
 import type { RunState, StopReason, TrainCallbacks } from './types';
 
 export interface FitOptions extends TrainerOptions, TrainCallbacks {
@@ -42,6 +44,8 @@ export interface RunControl {
 
 /** A training in progress. */
 export interface TrainingRun {
+  /** The run's name (`options.name`, default 'run'), as in `history.meta.name`. */
+  readonly name: string;
   readonly history: History;
   readonly control: RunControl;
   /** Resolves with the history when the run ends (completed, stopped, aborted or diverged). */
@@ -90,13 +94,7 @@ export function createRunControl(): RunControl {
   };
 }
 
-const FIT_KEYS = ['steps', 'backend', 'signal', 'control', 'yieldEveryMs', 'log', 'onStep', 'onRecord', 'onEnd'] as const;
-
-/** The kernel extension's interrupt signal for the current cell, when running inside it (issue 3). */
-function kernelSignal(): AbortSignal | undefined {
-  const registry = (globalThis as Record<symbol, { currentSignal?: () => AbortSignal | undefined } | undefined>)[Symbol.for('saddlelab.kernel')];
-  return registry?.currentSignal?.();
-}
+const FIT_KEYS = ['steps', 'backend', 'signal', 'control', 'yieldEveryMs', 'log', 'onStart', 'onStep', 'onRecord', 'onEnd'] as const;
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -123,10 +121,12 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
   const trainer = createTrainer(model, data, options, FIT_KEYS);
   const { history } = trainer;
   const control = options.control ?? createRunControl();
-  const signal = options.signal ?? kernelSignal();
+  // Inside the saddlelab kernel a kernel interrupt aborts the run (docs/kernel.md, "Interrupts").
+  const signal = options.signal ?? getKernel().currentSignal();
   const unsubscribe = history.subscribe({ onStep: options.onStep, onRecord: options.onRecord, onEnd: options.onEnd });
 
   // Named by the last step done, as history.end.step is.
+  let cancelled = false;
   const where = () => (trainer.step === 0 ? 'before its first step' : `after step ${trainer.step - 1}`);
   const loop = async (): Promise<[StopReason, string?]> => {
     const info = await useBackend(options.backend);
@@ -135,6 +135,7 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
       `[saddlelab] ${history.meta.name}: ` +
         (trainer.engine === 'js64' ? `engine js64 (float64 JS step; records on ${describeBackend(info)})` : `${describeBackend(info)}, engine ${trainer.engine}`),
     );
+    if (cancelled) return ['stopped', `[saddlelab] training stopped before its first step: onStart failed`];
     control.setState('running');
     let lastYield = Date.now();
     for (let t = 0; t <= steps; t++) {
@@ -182,7 +183,53 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
       throw err;
     },
   );
-  return { history, control, done };
+  const run: TrainingRun = { name: history.meta.name, history, control, done };
+  runRegistry.add(run);
+  if (options.onStart) {
+    try {
+      options.onStart(run);
+    } catch (e) {
+      // The run exists and is listed: end it before its first step rather than train unseen.
+      cancelled = true;
+      throw e;
+    }
+  }
+  return run;
+}
+
+/** A run from `start()`/`fit()`, or a trainer from `createTrainer()`. */
+export type RunEntry = TrainingRun | Trainer;
+
+/**
+ * The runs and trainers created in this kernel (this process), oldest first; the latest 20
+ * are kept. Each has `history` and `control`, so a run whose cell was interrupted or threw,
+ * whose `const run = …` the kernel has forgotten, can still be read, plotted or stopped.
+ *
+ * @example
+ * ```ts
+ * import { train, data } from 'saddlelab';
+ * const net = train.mlp({ inputDim: 2, widths: [10], outputDim: 1, init: { scale: 0.1, seed: 0 } });
+ * void train.start(net, data.circleToy(), { steps: 100, name: 'toy', log: false });
+ * console.log(train.runs().map((r) => r.history.meta.name)); // [..., 'toy']
+ * ```
+ */
+export function runs(): RunEntry[] {
+  return runRegistry.list() as RunEntry[];
+}
+
+/**
+ * The latest run or trainer created in this kernel (see `runs()`), or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { train } from 'saddlelab';
+ * // In the cell after an interrupted `await train.fit(…)`:
+ * const run = train.lastRun();
+ * console.log(run?.history.end?.reason, run?.history.length); // aborted 1234
+ * ```
+ */
+export function lastRun(): RunEntry | undefined {
+  return runRegistry.last() as RunEntry | undefined;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   requirePositive,
   requirePositiveInt,
 } from '../errors';
+import { runRegistry } from '../kernel/runs';
 import { createHistory, type History, type HistoryOptions } from './history';
 import type { Mlp } from './mlp';
 import { lossOf, type LossName } from './loss';
@@ -64,6 +65,8 @@ export interface TrainerOptions {
 }
 
 export interface Trainer {
+  /** The run's name (`options.name`, default 'run'), as in `history.meta.name`. */
+  readonly name: string;
   readonly model: Mlp;
   readonly history: History;
   /** Index of the next step (0 before any update). */
@@ -196,6 +199,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     return r;
   };
   const trainer: Trainer = {
+    name: opts.name,
     model,
     history,
     get step() {
@@ -233,5 +237,6 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       y.dispose();
     },
   };
+  runRegistry.add(trainer); // train.runs(), train.lastRun(): reachable after its cell is interrupted
   return trainer;
 }

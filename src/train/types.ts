@@ -2,6 +2,7 @@
  * Types shared by the training loop, the history and its subscribers (widgets,
  * CLI). Type-only: safe to `import type` from anywhere.
  */
+import type { TrainingRun } from './fit';
 
 /** One scheduled measurement of the network's spectra (issue 2, "Recording"). */
 export interface SpectrumRecord {
@@ -39,6 +40,8 @@ export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'done';
  * calls. Widgets subscribe through these; training knows nothing of them.
  */
 export interface TrainCallbacks {
+  /** Called by `start()`/`fit()` once the run exists, before its first step (a live widget binds to it here). */
+  onStart?: (run: TrainingRun) => void;
   onStep?: (info: StepInfo) => void | Promise<void>;
   onRecord?: (record: SpectrumRecord) => void | Promise<void>;
   onEnd?: (reason: StopReason, message?: string) => void | Promise<void>;
