@@ -49,7 +49,7 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['train.History', 'History: depth not dims.length − 1', () => new train.History({ name: 'x', activation: 'relu', dims: [2, 3, 1], depth: 3, config: {} }), 'meta.depth'],
   ['train.History', 'History: maxPoints not an integer', () => new train.History({ name: 'x', activation: 'relu', dims: [2, 1], depth: 1, config: {} }, { maxPoints: 0.5 }), 'history.maxPoints'],
   ['train.lossOf', "lossOf: target shape differs from pred's", () => train.lossOf('mse', tf.zeros([2, 1]), tf.zeros([3, 1])), 'target'],
-  ['train.createTrainer', "createTrainer: engine 'js64' with mini-batches", () => train.createTrainer(net(), ds(), { engine: 'js64', batchSize: 2 }), 'batchSize'],
+  ['train.createTrainer', 'createTrainer: unknown engine', () => train.createTrainer(net(), ds(), { engine: 'gpu' as never }), 'engine', /'auto', 'tfjs', 'native', 'js64'; got "gpu"/],
   ['train.createHistory', 'createHistory: dims not an array', () => train.createHistory({ name: 'x', activation: 'relu', dims: 3 as never, depth: 1, config: {} }), 'dims'],
   ['train.checkPrecision', 'checkPrecision: negative lr', () => train.checkPrecision(net(), tf.zeros([1, 2]) as tf.Tensor2D, tf.zeros([1, 1]) as tf.Tensor2D, 'mse', -1), 'lr'],
   ['spectrum.energyOutsideTop1', 'energyOutsideTop1: not numbers', () => spectrum.energyOutsideTop1(['a'] as never), 's'],
