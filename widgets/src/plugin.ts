@@ -7,12 +7,14 @@ import { IJupyterWidgetRegistry } from '@jupyter-widgets/base';
 import { WIDGET_MODULE, WIDGET_MODULE_VERSION } from '../../src/widgets/version';
 import * as models from './models';
 import * as views from './views';
+import { installStaticFallback } from './static-fallback';
 
 const plugin = {
   id: `${WIDGET_MODULE}:widgets`,
   requires: [IJupyterWidgetRegistry],
   autoStart: true,
-  activate(_app: unknown, registry: IJupyterWidgetRegistry): void {
+  activate(app: unknown, registry: IJupyterWidgetRegistry): void {
+    installStaticFallback(app);
     registry.registerWidget({
       name: WIDGET_MODULE,
       version: WIDGET_MODULE_VERSION,
