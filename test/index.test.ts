@@ -83,6 +83,10 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['backend.createNativeSvd', 'createNativeSvd: unknown option', () => backend.createNativeSvd({ bogus: 1 } as never), 'bogus'],
   ['backend.nativeGramSpectra', 'nativeGramSpectra: not tensors', () => backend.nativeGramSpectra([5] as never), 'tensors'],
   ['backend.createJs64Mlp', 'createJs64Mlp: dims missing', () => backend.createJs64Mlp({} as never), 'dims'],
+  ['train.sweep', 'sweep: no out folder', () => train.sweep({ base: { model: { widths: [2] }, data: { circleToy: {} }, train: { steps: 1 } } }, {} as never), 'options.out'],
+  ['train.parseSweepSpec', 'parseSweepSpec: a grid field not a list', () => train.parseSweepSpec({ base: {}, grid: { 'train.lr': 0.1 } }), 'spec.grid["train.lr"]'],
+  ['train.sweepPoints', 'sweepPoints: an unknown kind', () => train.sweepPoints({ kind: 'mcmc' as never, base: {} }), 'spec.kind'],
+  ['train.mergeSweeps', 'mergeSweeps: no folders', () => train.mergeSweeps([]), 'dirs'],
   ['kernel.registerKernel', 'registerKernel: not a kernel API', () => kernel.registerKernel({ live: true } as never), 'api'],
   ['kernel.createCommManager', 'createCommManager: send not a function', () => kernel.createCommManager({} as never), 'send'],
 ];

@@ -17,3 +17,5 @@ export type { Phases, Plateau, PhaseOptions, RankPoint } from './phases';
 export type { SpectrumRecord, StepInfo, StopReason, RunState, TrainCallbacks } from './types';
 export { useBackend, currentBackend, describeBackend, BACKENDS } from '../backend';
 export type { BackendName, BackendInfo } from '../backend';
+export { sweep, parseSweepSpec, sweepPoints, mergeSweeps } from './sweep';
+export type { SweepSpec, SweepOptions, SweepResult, SweepProgress, SweepRow, SweepPoint, MergedSweep } from './sweep';
