@@ -6,6 +6,7 @@
  */
 import { fail } from '../errors';
 import type { PlotState, SpectrumState, WidgetKind } from './state';
+import { svgToPng } from './png-render';
 import { renderSvgSync } from './svg-render';
 
 /** Most points per series in a static figure; longer series are thinned evenly (the last point kept). */
@@ -219,4 +220,28 @@ export function figureSpec(state: PlotState): object {
 /** The widget's static figure as an SVG string. */
 export function figureSvg(state: PlotState): string {
   return renderSvgSync(figureSpec(state));
+}
+
+/** A widget's static figure as display data: SVG and PNG, with the PNG's display size. */
+export interface StaticFigure {
+  data: { 'image/svg+xml': string; 'image/png': string };
+  /** Per mime type display metadata: the PNG holds 2× the pixels of its `width` × `height`. */
+  metadata: { 'image/png': { width: number; height: number } };
+}
+
+/**
+ * The static figure of a widget state, ready for a display bundle: the SVG,
+ * and a PNG of it (base64) for viewers that render no SVG without trust.
+ *
+ * @example
+ * ```ts
+ * import { staticFigure } from './static-figure';
+ * // const { data, metadata } = staticFigure(new LossPlot(history).state);
+ * // kernel.display({ 'text/plain': 'loss', ...data }, { metadata });
+ * ```
+ */
+export function staticFigure(state: PlotState): StaticFigure {
+  const svg = figureSvg(state);
+  const { png, width, height } = svgToPng(svg);
+  return { data: { 'image/svg+xml': svg, 'image/png': Buffer.from(png).toString('base64') }, metadata: { 'image/png': { width, height } } };
 }

@@ -3,7 +3,7 @@
  * (protocol 2.1.0: `comm_open` with the full state, `update`, `request_state`,
  * `custom`), throttled and batched incremental updates with binary buffers,
  * the state the browser sets, and the display bundle (widget view,
- * text/plain and a static SVG, refreshed by update_display_data when a run
+ * text/plain and a static figure (SVG and PNG), refreshed by update_display_data when a run
  * ends). The four widget classes only say how to compute their PlotState.
  */
 import type { History } from '../train/history';
@@ -13,7 +13,7 @@ import { defaultKernel, type MimeBundle, type WidgetComm, type WidgetCommMsg, ty
 import { widgetRegistry, type RegisteredWidget } from './registry';
 import { displayStride, runSeries, spectrumSeries, topK } from './series';
 import type { AppendMessage, BrowserKey, PlotState, WidgetKind } from './state';
-import { figureSvg } from './static-figure';
+import { staticFigure } from './static-figure';
 import { MODEL_NAMES, VIEW_NAMES, WIDGET_MODULE, WIDGET_MODULE_RANGE } from './version';
 
 /** Options every widget takes. */
@@ -25,7 +25,7 @@ export interface WidgetOptions {
   title?: string;
   /** Log scale on the value axis (default true). */
   logY?: boolean;
-  /** Put a static SVG in the display bundle (default true). */
+  /** Put a static figure (SVG and PNG) in the display bundle (default true). */
   staticFigure?: boolean;
 }
 
@@ -296,7 +296,10 @@ export abstract class PlotWidget implements RegisteredWidget {
     this.flush();
     // Where and why the run stopped goes to the browser even when no point was added since the last update.
     this.sendUpdate({ ends: this.ends(), ...this.endState() });
-    if (this.displayed) this.kernel.updateDisplay(this.displayId, this.bundle());
+    if (this.displayed) {
+      const { data, metadata } = this.output();
+      this.kernel.updateDisplay(this.displayId, data, { metadata });
+    }
   }
 
   /** Hook: state to send when a run ends even if no point was added (the dashboard's final progress). */
@@ -317,18 +320,26 @@ export abstract class PlotWidget implements RegisteredWidget {
     return true;
   }
 
-  /** The display bundle: widget view (when live), text/plain and the static SVG. */
+  /** The display bundle: widget view (when live), text/plain and the static figure (SVG and PNG). */
   bundle(): MimeBundle {
+    return this.output().data;
+  }
+
+  /** The display bundle and its metadata (the PNG's display size). */
+  private output(): { data: MimeBundle; metadata: Record<string, unknown> } {
     const bundle: MimeBundle = { 'text/plain': this.describe() };
+    let metadata: Record<string, unknown> = {};
     if (this.options.staticFigure && (this.staticNow() || this.runs.every((h) => h.end))) {
       try {
-        bundle['image/svg+xml'] = figureSvg(this.state);
+        const fig = staticFigure(this.state);
+        Object.assign(bundle, fig.data);
+        metadata = fig.metadata;
       } catch (e) {
         bundle['text/plain'] += `\n(static figure unavailable: ${(e as Error).message})`;
       }
     }
     if (this.comm && !this.comm.closed) bundle['application/vnd.jupyter.widget-view+json'] = { version_major: 2, version_minor: 1, model_id: this.comm.commId };
-    return bundle;
+    return { data: bundle, metadata };
   }
 
   /**
@@ -340,7 +351,8 @@ export abstract class PlotWidget implements RegisteredWidget {
       noticed.add(this.kernel);
       console.log('[saddlelab] static figures only: live widgets need the saddlelab kernel (npx saddlelab install, then pick "TypeScript (saddlelab)")');
     }
-    this.kernel.display(this.bundle(), { displayId: this.displayId });
+    const { data, metadata } = this.output();
+    this.kernel.display(data, { displayId: this.displayId, metadata });
     this.displayed = true;
   }
 
