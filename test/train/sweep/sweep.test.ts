@@ -19,7 +19,7 @@ const quiet = { log: false as const, workers: 0 };
 
 const trainSpec: SweepSpec = {
   name: 'toy',
-  base: { model: { widths: [5, 5] }, data: { circleToy: {} }, train: { steps: 60, lr: { adaptive: 0.5 }, record: { every: 20 }, backend: 'cpu' } },
+  base: { model: { widths: [5, 5] }, data: { circleToy: {} }, train: { steps: 200, lr: { adaptive: 0.5 }, record: { every: 20 }, backend: 'cpu' } },
   grid: { 'model.init.scale': [0.1, 0.3] },
   seeds: 2,
 };
@@ -37,7 +37,7 @@ describe('train kind', () => {
     for (const r of rows) {
       expect(r.status).toBe('done');
       for (const f of ['config.json', 'history.json', 'clock.json', 'summary.json']) expect(existsSync(join(out, r.id, f))).toBe(true);
-      expect(loadHistory(readFileSync(join(out, r.id, 'history.json'), 'utf8')).length).toBe(60);
+      expect(loadHistory(readFileSync(join(out, r.id, 'history.json'), 'utf8')).length).toBe(200);
     }
     expect(rows.map((r) => r.params)).toEqual([
       { 'model.init.scale': 0.1, seed: 0 },
@@ -49,7 +49,7 @@ describe('train kind', () => {
 
   it('a row agrees with fit() run directly on the same config', async () => {
     const net = mlp({ inputDim: 2, outputDim: 1, widths: [5, 5], init: { scale: 0.3, seed: 1 } });
-    const h = await fit(net, circleToy(), { steps: 60, lr: { adaptive: 0.5 }, record: { every: 20 }, backend: 'cpu', log: false });
+    const h = await fit(net, circleToy(), { steps: 200, lr: { adaptive: 0.5 }, record: { every: 20 }, backend: 'cpu', log: false });
     net.dispose();
     expect(rows[3].metrics.finalLoss).toBe(h.latestLoss);
     expect(rows[3].metrics.depth).toBe(3);
@@ -69,7 +69,7 @@ describe('train kind', () => {
       };
       expect((r.metrics.escapes as number[]).length).toBe((r.metrics.escapeTimes as number[]).length);
       (r.metrics.escapes as number[]).forEach((s, i) => expect((r.metrics.escapeTimes as number[])[i]).toBeCloseTo(at(s), 6));
-      expect(r.metrics.time).toBeCloseTo(at(59), 6);
+      expect(r.metrics.time).toBeCloseTo(at(199), 6);
     }
   });
 
