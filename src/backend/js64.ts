@@ -1,12 +1,12 @@
 /**
  * A float64 pure-JS engine for the tiny networks of the paper's toy and teacher
- * experiments (issue 6, "Small networks"). There a tfjs step is a few dozen
+ * experiments. There a tfjs step is a few dozen
  * kernel launches on matrices of a few thousand entries, and per-launch
  * overhead dominates; one fused forward + backward + update pass over
  * preallocated Float64Arrays does the same maths without it. float64 also
  * keeps very small initializations away from float32 underflow.
  *
- * Only full-batch GD on the bias-free MLP of PAPER.md ("Setup"):
+ * Only full-batch GD on the bias-free MLP of docs/paper.md ("Setup"):
  * `Z_ℓ = W_ℓ σ(Z_{ℓ−1})` (rows are samples here: `Z_ℓ = σ(Z_{ℓ−1}) W_ℓᵀ`),
  * linear output, `C = ‖Z_L − Y‖²/(2N)`. Cost grows like n·Σ d_ℓ d_{ℓ−1}: use it
  * below about 10⁵ multiply-adds per sample pass (C1 yes, C2 no; see `npm run bench`).

@@ -1,6 +1,6 @@
 /**
  * A TensorFlow graph built in TypeScript and run as one session call through
- * tfjs-node's SavedModel binding (issue 6).
+ * tfjs-node's SavedModel binding (docs/native.md).
  *
  * Op by op, every TensorFlow op costs ~20–35 µs of eager dispatch through the
  * binding, and eager kernels run one at a time. A session runs the whole graph

@@ -3,7 +3,7 @@
  * saddlelab calls below the tfjs engine: native ReLU's gradient and the float64
  * Gram spectra run TensorFlow ops on tensor handles directly, which saves the
  * engine's ~30 µs of bookkeeping per op, and the native training step runs as
- * one graph through the binding's SavedModel session calls (issue 6).
+ * one graph through the binding's SavedModel session calls (docs/native.md).
  */
 import * as tf from '@tensorflow/tfjs';
 

@@ -14,11 +14,11 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SaddlelabError, requireOneOf } from '../errors';
-import { parseShard, shardPoints } from '../train/sweep/shard';
-import { slurmScript } from '../train/sweep/slurm';
-import { parseSweepSpec, sweepPoints } from '../train/sweep/spec';
-import { readSweepSpec, sweep } from '../train/sweep/sweep';
-import { mergeSweeps, writeTable } from '../train/sweep/table';
+import { parseShard, shardPoints } from '../sweep/shard';
+import { slurmScript } from '../sweep/slurm';
+import { parseSweepSpec, sweepPoints } from '../sweep/spec';
+import { readSweepSpec, sweep } from '../sweep/sweep';
+import { mergeSweeps, writeTable } from '../sweep/table';
 import { parseArgs } from './args';
 import { readJson } from './config';
 import { FLAGS } from './flags';

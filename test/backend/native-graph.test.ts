@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
 import { loadNativeGraph, type GraphBuilder, type NativeGraph } from '../../src/backend/native-graph';
 import { activeNodeBackend, type TfBinding } from '../../src/backend/node-kernel';
-import { nativeBuilt, reportSkip } from './native';
+import { describeNative } from './native';
 
 /** out0 = [L2Loss(a·bᵀ − c), L2Loss(a) + L2Loss(b), 0.25]; out1 = relu(a·bᵀ)·0.5; out2 = ReluGrad(c, a·bᵀ). */
 function build(g: GraphBuilder): void {
@@ -28,9 +28,7 @@ function build(g: GraphBuilder): void {
 
 const values = (shape: [number, number], seed: number) => tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, (_, i) => Math.sin(seed * 7.1 + i * 1.3)), shape);
 
-if (!nativeBuilt()) {
-  test('native graph (skipped)', () => reportSkip('native graph tests'));
-} else {
+describeNative('native graph', () => {
   let binding: TfBinding;
   beforeAll(async () => {
     await useBackend('tensorflow');
@@ -94,4 +92,4 @@ if (!nativeBuilt()) {
     expect(made).toHaveLength(1);
     expect(fs.existsSync(made[0])).toBe(false);
   });
-}
+});

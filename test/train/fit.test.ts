@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
-import { createRunControl, fit, start } from '../../src/train/fit';
+import { fit, start } from '../../src/train/fit';
+import { createRunControl } from '../../src/train/run-control';
 import { loadHistory } from '../../src/train/history';
 import { mlp } from '../../src/train/mlp';
 import { createTrainer } from '../../src/train/trainer';

@@ -1,4 +1,4 @@
-import { createRunControl } from '../../src/train/fit';
+import { createRunControl } from '../../src/train/run-control';
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard } from '../../src/widgets';
 import { MODEL_NAMES, VIEW_NAMES } from '../../src/widgets/contract';
 import type { PlotState } from '../../src/widgets/state';

@@ -1,5 +1,5 @@
 /**
- * The native engine (issue 6): the step as one TensorFlow graph gives the tfjs
+ * The native engine: the step as one TensorFlow graph gives the tfjs
  * step's numbers (float32), follows the float64 js64 engine, frees every handle
  * and its session, skips non-finite steps, and `auto` picks it only where it
  * applies.
@@ -7,10 +7,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
 import { activeNodeBackend } from '../../src/backend/node-kernel';
-import { mlp, type Activation } from '../../src/train/mlp';
-import { createTrainer, type StepSize } from '../../src/train/trainer';
-import type { StepInfo } from '../../src/train/types';
-import { nativeBuilt, reportSkip } from '../backend/native';
+import { mlp } from '../../src/train/mlp';
+import { createTrainer } from '../../src/train/trainer';
+import type { Activation, StepInfo, StepSize } from '../../src/train/types';
+import { describeNative } from '../backend/native';
 import { toy as toyOf } from './toy';
 
 const toy = () => toyOf(40, 5, 3);
@@ -30,9 +30,7 @@ async function run(engine: 'tfjs' | 'native' | 'js64', activation: Activation, l
 
 const relDiff = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-30);
 
-if (!nativeBuilt()) {
-  test('native engine (skipped)', () => reportSkip('native engine tests'));
-} else {
+describeNative('native engine', () => {
   beforeAll(async () => {
     await useBackend('tensorflow');
   });
@@ -161,4 +159,4 @@ if (!nativeBuilt()) {
       model.dispose();
     }
   });
-}
+});

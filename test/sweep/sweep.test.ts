@@ -5,14 +5,14 @@
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { circleToy } from '../../../src/data';
-import { escape } from '../../../src/spectrum/escape';
-import { fit } from '../../../src/train/fit';
-import { mlp } from '../../../src/train/mlp';
-import { loadHistory } from '../../../src/train/history';
-import { mergeSweeps, toCsv } from '../../../src/train/sweep/table';
-import { sweep } from '../../../src/train/sweep/sweep';
-import type { SweepSpec } from '../../../src/train/sweep/spec';
+import { circleToy } from '../../src/data';
+import { escape } from '../../src/spectrum/escape';
+import { fit } from '../../src/train/fit';
+import { mlp } from '../../src/train/mlp';
+import { loadHistory } from '../../src/train/history';
+import { mergeSweeps, toCsv } from '../../src/sweep/table';
+import { sweep } from '../../src/sweep/sweep';
+import type { SweepSpec } from '../../src/sweep/spec';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'saddlelab-sweep-'));
 const quiet = { log: false as const, workers: 0 };

@@ -12,7 +12,7 @@
  * ```
  */
 import { createHash } from 'node:crypto';
-import { SaddlelabError, fail } from '../../errors';
+import { SaddlelabError, fail } from '../errors';
 
 /** Plain JSON data: what a spec and a point's config are made of. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

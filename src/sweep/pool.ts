@@ -12,7 +12,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SaddlelabError } from '../../errors';
+import { SaddlelabError } from '../errors';
 import { recordFailure, type RunPointOptions, type SweepRow } from './point';
 import type { SweepPoint } from './spec';
 
@@ -26,7 +26,7 @@ export interface PoolOptions {
   size: number;
   /** Native TensorFlow threads per worker (intra-op; inter-op is 1). */
   threads: number;
-  /** The worker script (default: worker.js beside this module, i.e. dist/train/sweep/worker.js). */
+  /** The worker script (default: worker.js beside this module, i.e. dist/sweep/worker.js). */
   script?: string;
   /** Node options for the workers (e.g. a loader for running from sources). */
   execArgv?: string[];

@@ -8,13 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sweep } from '../../../src/train/sweep/sweep';
-import type { SweepRow } from '../../../src/train/sweep/point';
+import { sweep } from '../../src/sweep/sweep';
+import type { SweepRow } from '../../src/sweep/point';
 import { ensureSlurm, startCluster, type SlurmCluster } from './slurm-cluster';
 
-const root = join(__dirname, '../../..');
+const root = join(__dirname, '../..');
 const bin = join(root, 'bin', 'saddlelab.js');
-const built = existsSync(join(root, 'dist', 'train', 'sweep', 'worker.js'));
+const built = existsSync(join(root, 'dist', 'sweep', 'worker.js'));
 const skip = built ? ensureSlurm() : 'dist/ is not built (npm run build); the Slurm tasks run the built command line';
 if (skip) process.stderr.write(`[saddlelab test] skipping the Slurm round trip: ${skip}\n`);
 
@@ -59,7 +59,7 @@ afterAll(async () => {
     const merged = JSON.parse(readFileSync(join(dir, 'table.json'), 'utf8')).rows as SweepRow[];
 
     // The same spec run here, with the same threads per process as a task of --cpus-per-task=1.
-    const local = await sweep(spec, { out: join(dir, 'local'), workers: 2, threads: 1, log: false, workerScript: join(root, 'dist/train/sweep/worker.js') });
+    const local = await sweep(spec, { out: join(dir, 'local'), workers: 2, threads: 1, log: false, workerScript: join(root, 'dist/sweep/worker.js') });
     const strip = (rows: SweepRow[]) => rows.map(({ seconds: _s, ...r }) => r);
     expect(strip(merged)).toEqual(strip(local.rows));
     expect(merged.every((r) => r.status === 'done')).toBe(true);

@@ -5,9 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
-import { readJson } from '../../cli/config';
-import { SaddlelabError, fail, requireKnownKeys, requireNonNegativeInt, requireObject, requirePositiveInt } from '../../errors';
-import { getKernel } from '../../kernel/registry';
+import { readJson } from '../cli/config';
+import { SaddlelabError, fail, requireKnownKeys, requireNonNegativeInt, requireObject, requirePositiveInt } from '../errors';
+import { getKernel } from '../kernel/registry';
 import { writeJsonAtomic } from './files';
 import { donePoint, runPoint, type RunPointOptions, type SweepRow } from './point';
 import { createWorkerPool } from './pool';
@@ -46,7 +46,7 @@ export interface SweepOptions {
   log?: ((line: string) => void) | false;
   /** Stops the sweep: running points are dropped and run again on resume. In the saddlelab kernel an interrupt does it too. */
   signal?: AbortSignal;
-  /** The worker script and its Node options (default: the built dist/train/sweep/worker.js). */
+  /** The worker script and its Node options (default: the built dist/sweep/worker.js). */
   workerScript?: string;
   execArgv?: string[];
 }
@@ -100,8 +100,8 @@ function describeParams(params: Record<string, unknown>): string {
  *
  * @example
  * ```ts
- * import { train } from 'saddlelab';
- * const result = await train.sweep({
+ * import { sweep } from 'saddlelab';
+ * const result = await sweep.run({
  *   kind: 'escape',
  *   base: { data: { circleToy: {} }, depth: 3, starts: 20, steps: 1500 },
  *   grid: { width: [2, 4, 8] }, seeds: 3,

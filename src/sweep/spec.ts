@@ -20,7 +20,7 @@
  * - `summary`: options of the summary row (train: `phases`, passed to `detectPhases`; escape:
  *   `target`, `rankThreshold`). Not part of a point's id: changing them re-summarizes.
  */
-import { SaddlelabError, fail, requireKnownKeys, requireNonNegativeInt, requireObject, requireOneOf, requirePositiveInt } from '../../errors';
+import { SaddlelabError, fail, requireKnownKeys, requireNonNegativeInt, requireObject, requireOneOf, requirePositiveInt } from '../errors';
 import { escapeKind } from './escape-kind';
 import type { SweepKind } from './kind';
 import { cloneJson, pointId, setPath, splitPath, type Json } from './paths';
@@ -81,8 +81,8 @@ function checkPath(kind: SweepKind, path: unknown, field: string): string {
  *
  * @example
  * ```ts
- * import { train } from 'saddlelab';
- * const spec = train.parseSweepSpec({ base: { model: { widths: [4] }, data: { circleToy: {} }, train: { steps: 100 } },
+ * import { sweep } from 'saddlelab';
+ * const spec = sweep.parseSpec({ base: { model: { widths: [4] }, data: { circleToy: {} }, train: { steps: 100 } },
  *   grid: { 'model.init.scale': [0.01, 0.1] }, seeds: 2 });
  * console.log(spec.params); // ['model.init.scale', 'seed']
  * ```
@@ -161,8 +161,8 @@ export function parseSweepSpec(spec: unknown): ParsedSpec {
  *
  * @example
  * ```ts
- * import { train } from 'saddlelab';
- * const points = train.sweepPoints({ kind: 'escape', base: { data: { circleToy: {} }, depth: 3 }, grid: { width: [2, 4] }, seeds: 3 });
+ * import { sweep } from 'saddlelab';
+ * const points = sweep.points({ kind: 'escape', base: { data: { circleToy: {} }, depth: 3 }, grid: { width: [2, 4] }, seeds: 3 });
  * console.log(points.length, points[0].params); // 6 { width: 2, seed: 0 }
  * ```
  */

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { useBackend } from '../../../src/backend';
+import { useBackend } from '../../src/backend';
 
 (async () => {
   await useBackend('tensorflow');

@@ -5,14 +5,14 @@
  *
  * @example
  * ```ts
- * import { train } from 'saddlelab';
- * const { rows, missing } = train.mergeSweeps(['runs/shard-0', 'runs/shard-1'], { spec: 'sweep.json' });
+ * import { sweep } from 'saddlelab';
+ * const { rows, missing } = sweep.merge(['runs/shard-0', 'runs/shard-1'], { spec: 'sweep.json' });
  * console.log(rows.length, missing.length);
  * ```
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { SaddlelabError, fail } from '../../errors';
+import { fail } from '../errors';
 import { readJsonIfAny, writeJsonAtomic, writeTextAtomic } from './files';
 import { POINT_FORMAT, type PointSummary, type SweepRow } from './point';
 import { sweepPoints, type SweepPoint } from './spec';
@@ -69,6 +69,13 @@ export function mergeSweeps(dirs: string[], options: MergeOptions = {}): MergedS
   return { rows, missing };
 }
 
+function checkRows(rows: unknown): void {
+  if (!Array.isArray(rows)) fail('rows', 'an array of sweep rows (the rows of sweep.run or sweep.merge)', rows);
+  rows.forEach((r, i) => {
+    if (typeof r !== 'object' || r === null || typeof r.id !== 'string' || typeof r.params !== 'object' || typeof r.metrics !== 'object') fail(`rows[${i}]`, 'a sweep row { id, index, status, params, metrics, … }', r);
+  });
+}
+
 /** The columns of a table: id, index, status, the params, the metrics, seconds, backend, error. */
 export function tableColumns(rows: SweepRow[]): string[] {
   const params: string[] = [];
@@ -88,6 +95,7 @@ function cell(value: unknown): string {
 
 /** The table as CSV (RFC 4180): arrays and objects as JSON text in their cell. */
 export function toCsv(rows: SweepRow[]): string {
+  checkRows(rows);
   const columns = tableColumns(rows);
   const lines = [columns.map(cell).join(',')];
   for (const r of rows) {
@@ -105,7 +113,8 @@ export function toCsv(rows: SweepRow[]): string {
 
 /** Writes `PREFIX.csv` and `PREFIX.json`; returns their paths. */
 export function writeTable(prefix: string, rows: SweepRow[], extra: Record<string, unknown> = {}): { csv: string; json: string } {
-  if (typeof prefix !== 'string' || prefix === '') throw new SaddlelabError('[saddlelab] table: the output path prefix must be a non-empty string', 'out');
+  if (typeof prefix !== 'string' || prefix === '') fail('prefix', 'the path of the table without its extension (PREFIX.csv and PREFIX.json are written)', prefix);
+  checkRows(rows);
   const csv = `${prefix}.csv`;
   const json = `${prefix}.json`;
   writeTextAtomic(csv, toCsv(rows));

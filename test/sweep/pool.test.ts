@@ -1,5 +1,5 @@
 /**
- * Sweeps on worker processes, run from the sources (test/train/sweep/ts-register.js): the same
+ * Sweeps on worker processes, run from the sources (test/sweep/ts-register.js): the same
  * rows as in this process, a worker killed mid-point recorded as failed while the others
  * complete, resume after the whole sweep is killed, and native TensorFlow kept to the threads a
  * worker is given.
@@ -8,15 +8,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nativeSearchPaths } from '../../../src/backend/backend';
-import { workerEnv } from '../../../src/train/sweep/pool';
-import { sweep, type SweepOptions } from '../../../src/train/sweep/sweep';
-import type { SweepSpec } from '../../../src/train/sweep/spec';
-import type { SweepRow } from '../../../src/train/sweep/point';
+import { nativeSearchPaths } from '../../src/backend/backend';
+import { workerEnv } from '../../src/sweep/pool';
+import { sweep, type SweepOptions } from '../../src/sweep/sweep';
+import type { SweepSpec } from '../../src/sweep/spec';
+import type { SweepRow } from '../../src/sweep/point';
 
-const root = join(__dirname, '../../..');
+const root = join(__dirname, '../..');
 const register = join(__dirname, 'ts-register.js');
-const fromSources: Partial<SweepOptions> = { workerScript: join(root, 'src/train/sweep/worker.ts'), execArgv: ['-r', register] };
+const fromSources: Partial<SweepOptions> = { workerScript: join(root, 'src/sweep/worker.ts'), execArgv: ['-r', register] };
 const tmp = () => mkdtempSync(join(tmpdir(), 'saddlelab-pool-'));
 
 const spec: SweepSpec = {
@@ -64,7 +64,7 @@ it('a worker killed while it runs a point: that point is recorded as failed, the
   // Point 0 trains long enough to be caught running; the two after it are short.
   const long: SweepSpec = { ...spec, grid: undefined, seeds: undefined, points: [{ 'train.steps': 200000 }, { 'train.steps': 40 }, { 'train.steps': 41 }] };
   const running = sweep(long, { out, workers: 1, log: false, ...fromSources });
-  const first = (await import('../../../src/train/sweep/spec')).sweepPoints(long)[0];
+  const first = (await import('../../src/sweep/spec')).sweepPoints(long)[0];
   // config.json is written when the worker starts the point.
   while (!existsSync(join(out, first.id, 'config.json'))) await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 300));
@@ -80,7 +80,7 @@ it('a worker killed while it runs a point: that point is recorded as failed, the
 it('resume after a kill: the sweep killed mid-way skips what was done and ends with the table of an uninterrupted run', async () => {
   const out = tmp();
   const slow: SweepSpec = { ...spec, base: { ...spec.base, train: { ...(spec.base.train as object), steps: 250 } } };
-  const script = `require(${JSON.stringify(join(root, 'src/train/sweep/sweep.ts'))}).sweep(${JSON.stringify(slow)}, { out: ${JSON.stringify(out)}, workers: 2, threads: 1, log: false, workerScript: ${JSON.stringify(fromSources.workerScript)}, execArgv: ${JSON.stringify(fromSources.execArgv)} })`;
+  const script = `require(${JSON.stringify(join(root, 'src/sweep/sweep.ts'))}).sweep(${JSON.stringify(slow)}, { out: ${JSON.stringify(out)}, workers: 2, threads: 1, log: false, workerScript: ${JSON.stringify(fromSources.workerScript)}, execArgv: ${JSON.stringify(fromSources.execArgv)} })`;
   const child = spawn(process.execPath, ['-r', register, '-e', script], { detached: true, stdio: 'ignore' });
   while (summaries(out).length < 2) await new Promise((r) => setTimeout(r, 50));
   // The coordinator and its workers, all at once, as a scheduler's time limit or `kill -9` would.

@@ -10,8 +10,8 @@
  * ```
  */
 import { join, resolve } from 'node:path';
-import { packageRoot } from '../../backend/backend';
-import { fail, requirePositiveInt } from '../../errors';
+import { packageRoot } from '../backend/backend';
+import { fail, requirePositiveInt } from '../errors';
 
 export interface SlurmOptions {
   /** The spec file (made absolute). */

@@ -11,7 +11,7 @@
  * console.log(shardPoints([0, 1, 2, 3, 4].map((index) => ({ index })), shard).map((p) => p.index)); // [1, 4]
  * ```
  */
-import { fail, requireNonNegativeInt, requireObject, requirePositiveInt } from '../../errors';
+import { fail, requireNonNegativeInt, requireObject, requirePositiveInt } from '../errors';
 
 export interface Shard {
   /** 0-based, below `count`. */

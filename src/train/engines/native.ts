@@ -1,32 +1,25 @@
 /**
  * The native engine behind `createTrainer(model, data, { engine: 'native' })`,
- * and behind the default `auto` on native TensorFlow (issue 6): one full-batch
+ * and behind the default `auto` on native TensorFlow: one full-batch
  * GD step as one TensorFlow graph, run in one session call through tfjs-node's
  * binding (src/backend/native-graph.ts). Through tfjs the same step is ~90
  * eager kernels on a 6-layer network, each with ~30 µs of engine bookkeeping
  * on top of TensorFlow's own dispatch; here it is ~7L ops (`MatMul`, `Relu`,
  * `ReluGrad`, `L2Loss`, `Mul`, `Sub`) that TensorFlow's graph executor runs
  * after its optimizer. The maths and its float32 roundings are those of the
- * tfjs step (test/train/native-engine.test.ts compares them).
+ * tfjs step (test/train/engines.test.ts compares them).
  *
  * The weights stay the model's tfjs variables: each step feeds their handles
  * and assigns the updated ones, so `model.predict`, records and widgets see
  * them as with the tfjs engine.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { loadNativeGraph, type GraphBuilder, type NativeGraph } from '../backend/native-graph';
-import { activeNodeBackend, type TensorInfo, type TfBinding } from '../backend/node-kernel';
-import { SaddlelabError } from '../errors';
-import type { StepResult } from './js64-engine';
-import type { Mlp } from './mlp';
-import type { StepSize } from './trainer';
-
-export interface NativeEngine {
-  /** One GD step; `undefined` when the loss or the step size is not finite (no update then). */
-  step(lr: StepSize): StepResult | undefined;
-  /** Frees the TensorFlow session (the engine builds a new one if it steps again). */
-  dispose(): void;
-}
+import { loadNativeGraph, type GraphBuilder, type NativeGraph } from '../../backend/native-graph';
+import { activeNodeBackend, type TensorInfo, type TfBinding } from '../../backend/node-kernel';
+import { SaddlelabError } from '../../errors';
+import { stepSizeRule } from '../step-size';
+import type { StepEngine } from '../types';
+import type { EngineContext } from './context';
 
 /**
  * True when `auto` picks the native engine: native TensorFlow on the CPU. On a GPU
@@ -78,15 +71,19 @@ function buildStep(g: GraphBuilder, shapes: number[][], n: number, relu: boolean
   next.forEach((w) => g.output(w));
 }
 
-/** Creates the engine for `model` on the targets `x`, `y` (full batch, MSE; the trainer checks). */
-export function createNativeEngine(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D): NativeEngine {
-  const L = model.depth;
+/**
+ * Creates the engine (full batch, MSE; the trainer checks). The session is built on
+ * the first step, when the backend is known (fit() picks it after creating the
+ * trainer), and rebuilt if the backend changes; `dispose()` frees it.
+ */
+export function createNativeEngine({ model, x, y, lr: lrOption }: EngineContext): StepEngine {
   const n = x.shape[0];
-  // Built on the first step, when the backend is known (fit() picks it after creating the trainer).
+  const { scale, power } = stepSizeRule(lrOption, model.depth);
   let session: { binding: TfBinding; graph: NativeGraph } | undefined;
 
   return {
-    step(lrOption) {
+    name: 'native',
+    async step() {
       const be = activeNodeBackend();
       if (!be) {
         throw new SaddlelabError(
@@ -110,14 +107,13 @@ export function createNativeEngine(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D): 
           );
         }
       }
-      const [scale, power] = typeof lrOption === 'number' ? [lrOption, 0] : [lrOption.adaptive, (2 - L) / 2];
       const scalars = [scale, power].map((v) => b.createTensor([], b.TF_FLOAT, new Float32Array([v])));
       let outs: TensorInfo[] = [];
       try {
         outs = session.graph.run([...be.getInputTensorIds([x, y, ...model.weights]), ...scalars]);
         const [l2, sumSq, lr32] = b.tensorDataSync(outs[0].id);
         const loss = l2 / n;
-        const lr = typeof lrOption === 'number' ? lrOption : lr32;
+        const lr = power === 0 ? scale : lr32;
         if (!Number.isFinite(loss) || !Number.isFinite(lr)) return undefined;
         const weights = outs.splice(1);
         weights.forEach((info, l) => {

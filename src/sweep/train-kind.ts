@@ -10,13 +10,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { useBackend } from '../../backend';
-import { runFromConfig } from '../../cli/config';
-import { SaddlelabError, requireKnownKeys, requireObject } from '../../errors';
-import { fit } from '../fit';
-import { createHistory, loadHistory, type History } from '../history';
-import { mlp } from '../mlp';
-import { detectPhases, type PhaseOptions } from '../phases';
+import { useBackend } from '../backend';
+import { runFromConfig } from '../cli/config';
+import { SaddlelabError, requireKnownKeys, requireObject } from '../errors';
+import { fit } from '../train/fit';
+import { createHistory, loadHistory, type History } from '../train/history';
+import { mlp } from '../train/mlp';
+import { detectPhases, type PhaseOptions } from '../train/phases';
 import { writeJsonAtomic } from './files';
 import type { KindRun, Metric, PointContext, SweepKind } from './kind';
 import { cloneJson } from './paths';

@@ -13,9 +13,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetFrom } from '../../cli/config';
-import { fail, requireKnownKeys, requireNonNegative, requireObject, requirePositive } from '../../errors';
-import { escape, type EscapeOptions } from '../../spectrum/escape';
+import { datasetFrom } from '../cli/config';
+import { fail, requireKnownKeys, requireNonNegative, requireObject, requirePositive } from '../errors';
+import { escape, type EscapeOptions } from '../spectrum/escape';
 import { writeJsonAtomic } from './files';
 import type { KindRun, Metric, SweepKind } from './kind';
 import { cloneJson } from './paths';

@@ -2,10 +2,10 @@
  * The sweep spec: how it expands into points, their stable ids, sharding, and bad input that
  * gets `[saddlelab]` errors naming the field.
  */
-import { SaddlelabError } from '../../../src/errors';
-import { canonicalJson, pointId, setPath } from '../../../src/train/sweep/paths';
-import { parseShard, shardPoints } from '../../../src/train/sweep/shard';
-import { parseSweepSpec, sweepPoints, type SweepSpec } from '../../../src/train/sweep/spec';
+import { SaddlelabError } from '../../src/errors';
+import { canonicalJson, pointId, setPath } from '../../src/sweep/paths';
+import { parseShard, shardPoints } from '../../src/sweep/shard';
+import { parseSweepSpec, sweepPoints, type SweepSpec } from '../../src/sweep/spec';
 
 const base = { model: { widths: [4, 4], activation: 'relu' }, data: { circleToy: {} }, train: { steps: 100, lr: 0.1 } };
 

@@ -4,8 +4,8 @@
  * computed from the saved artifact, so a resumed sweep whose summary options changed
  * re-summarizes finished points instead of running them again.
  *
- * Two kinds: `train` (a `saddlelab train` config, src/train/sweep/train-kind.ts) and `escape`
- * (the escape solver's problem, src/train/sweep/escape-kind.ts).
+ * Two kinds: `train` (a `saddlelab train` config, src/sweep/train-kind.ts) and `escape`
+ * (the escape solver's problem, src/sweep/escape-kind.ts).
  */
 import type { Json } from './paths';
 
