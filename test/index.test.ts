@@ -78,6 +78,8 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['widgets.figureSvg', 'figureSvg: state not a plot state', () => widgets.figureSvg(5 as never), 'state'],
   ['widgets.installLabExtension', 'installLabExtension: dataDir not a string', () => widgets.installLabExtension(5 as never), 'dataDir'],
   ['widgets.prepareReport', 'prepareReport: not a notebook', () => widgets.prepareReport(5 as never), 'notebook'],
+  ['widgets.reportNotebook', 'reportNotebook: not a notebook', () => widgets.reportNotebook(5 as never), 'notebook'],
+  ['widgets.staticFigure', 'staticFigure: state not a plot state', () => widgets.staticFigure({} as never), 'state'],
   ['widgets.writeReport', 'writeReport: no such notebook', () => widgets.writeReport('/no/such.ipynb', '/tmp/saddlelab-sweep.html'), 'notebookPath'],
   ['backend.useBackend', 'backend.useBackend: not a name', () => backend.useBackend(5 as never), 'backend'],
   ['backend.describeBackend', 'backend.describeBackend: not a backend info', () => backend.describeBackend(null as never), 'info'],

@@ -213,7 +213,7 @@ describe('display bundle', () => {
     expect(require('node:util').inspect(w)).toMatch(/^LayerLawPlot\(stairs, weights, step 80: s1\/s2 = \[/);
     expect(kernel.comms).toHaveLength(0);
     const b = kernel.displays[0].bundle;
-    expect(Object.keys(b).sort()).toEqual(['image/png', 'image/svg+xml', 'text/plain']);
+    expect(Object.keys(b).sort()).toEqual(['application/vnd.saddlelab.figure+json', 'image/png', 'image/svg+xml', 'text/plain']);
     expect(String(b['text/plain'])).toMatch(/s1\/s2 = \[/);
   });
 
