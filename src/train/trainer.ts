@@ -99,6 +99,9 @@ export interface Trainer {
   dispose(): void;
 }
 
+/** Longest stretch `next()` runs without yielding to the event loop, in ms. */
+const YIELD_EVERY_MS = 10;
+
 const TRAINER_KEYS = ['lr', 'loss', 'batchSize', 'seed', 'record', 'steps', 'name', 'history', 'config', 'control', 'engine'] as const;
 
 interface Resolved {
@@ -173,6 +176,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
   const recorder = opts.record === false ? undefined : createRecorder(model, x, y, (p, t) => lossOf(opts.loss, p, t), opts.record);
   let step = 0;
   let finished = false;
+  let lastYield = Date.now();
   // float32 checks are for the float32 steps; the js64 step computes in float64.
   let precisionChecked = opts.engine === 'js64';
 
@@ -202,6 +206,13 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       return keep(recorder.take(step));
     },
     async next(recordNow) {
+      // A hand-written `for (…) await trainer.next()` loop only awaits promises that are already
+      // resolved, so without a yield the event loop never runs while it trains: a dashboard's Pause
+      // and Stop (comm messages) would wait for the loop to end. Every YIELD_EVERY_MS, as fit's loop does.
+      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
       if (control.state === 'paused') await control.whenRunnable();
       if (finished || control.state === 'stopped') return undefined;
       if (control.state !== 'running') control.setState('running');
