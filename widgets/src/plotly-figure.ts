@@ -165,7 +165,7 @@ export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFi
       const group = `mark-${m.role}`;
       const legend = !legendShown.has(m.role);
       legendShown.add(m.role);
-      const common = { xref: xs, yref: `${ys} domain`, x0: m.x0, x1: m.x1, y0: 0, y1: 1, legendgroup: group, showlegend: legend, name: legendLabel.get(m.role) ?? m.role };
+      const common = { xref: xs, yref: `${ys} domain`, x0: m.x0, x1: m.x1, y0: m.y0, y1: m.y1, legendgroup: group, showlegend: legend, name: legendLabel.get(m.role) ?? m.role };
       if (m.x1 > m.x0) shapes.push({ type: 'rect', ...common, fillcolor: m.color, opacity: m.opacity, line: { width: 0 }, layer: 'below' });
       else shapes.push({ type: 'line', ...common, opacity: m.opacity, line: { color: m.color, dash: m.dash, width: m.width } });
       if (m.label) {

@@ -100,7 +100,12 @@ export class SaddlelabView extends DOMWidgetView {
     if (!(kind === 'SpectrumPlot' && plotState(this.model).mode === 'snapshot')) bar.append(x.label);
     if (kind === 'LossPlot' || kind === 'TrainingDashboard') {
       const input = el('input', { type: 'number', min: '0', step: '1', className: 'saddlelab-smoothing', title: 'centred moving average over this many steps (0: off)' }, 'width:6em');
-      input.onchange = () => this.setSync('smoothing', Math.max(0, Number(input.value) || 0));
+      const apply = () => {
+        const value = Math.max(0, Number(input.value) || 0);
+        if (value !== plotState(this.model).smoothing) this.setSync('smoothing', value);
+      };
+      input.addEventListener('change', apply);
+      input.addEventListener('keydown', (e) => e.key === 'Enter' && apply());
       const label = el('label', { title: input.title }, 'display:inline-flex;align-items:center;gap:3px');
       label.append('smooth over', input, 'steps');
       this.smoothing = input;
@@ -322,6 +327,9 @@ export class TrainingDashboardView extends SaddlelabView {
     const why = !controls.enabled ? controls.reason : finished ? `The run has ended (${phase}); nothing to pause or stop.` : '';
     const set = (b: HTMLButtonElement, disabled: boolean, title: string) => {
       b.disabled = disabled;
+      // Visibly disabled (the notebook's button style barely changes), with the reason on hover.
+      b.style.opacity = disabled ? '0.45' : '';
+      b.style.cursor = disabled ? 'not-allowed' : '';
       b.title = why || title;
     };
     set(this.buttons.pause, !!why || paused, paused ? 'already paused' : 'pause the run after its current step');

@@ -6,7 +6,7 @@
 import { fail } from '../../errors';
 import { ALERT_COLOR, CURSOR_COLOR, KINDS, RUN_COLORS } from '../contract';
 import type { PlotState } from '../state';
-import { axisTicks, fitRange, formatValue, unionRange } from './axes';
+import { axisTicks, fitRange, formatValue, roomy, unionRange } from './axes';
 import { recordIndexAt, shownLayers, spectrumSource, valueAt } from './data';
 import { lawOf, lawPanel, lossPanel, snapshotPanels, snapshotRecords, spectrumPanels, subscript } from './panels';
 import type { AxisDescription, FigureDescription, MarkLegendEntry, MarkRole, PanelDescription, Readout, SeriesDescription } from './types';
@@ -44,8 +44,12 @@ function thin(s: SeriesDescription, max: number): SeriesDescription {
   return { ...s, x: Float64Array.from(idx, (j) => s.x[j]), y: Float64Array.from(idx, (j) => s.y[j]) };
 }
 
-/** Fits every axis to its series: shared ranges per link group, step axes unpadded, value axes padded. */
-function fitAxes(panels: PanelDescription[]): void {
+/**
+ * Fits every axis to its series: shared ranges per link group, step axes
+ * unpadded, value axes padded. While a run is open (`open`), with room to grow
+ * (axes.ts `roomy`); once every run has ended, exactly.
+ */
+function fitAxes(panels: PanelDescription[], open: boolean): void {
   const own = (p: PanelDescription, which: 'x' | 'y') => {
     const a = p[which];
     // Lines reach the ends of a step axis; values and integer axes keep a margin so points are not cut.
@@ -62,14 +66,15 @@ function fitAxes(panels: PanelDescription[]): void {
     });
     panels.forEach((p, i) => {
       const a: AxisDescription = p[which];
-      a.range = a.link ? unionRange(groups.get(a.link)!) : fitted[i];
+      const range = a.link ? unionRange(groups.get(a.link)!) : fitted[i];
+      a.range = open && (a.link === 'step' || !a.integer) ? roomy(range, a.type, a.link === 'step') : range;
       a.ticks = axisTicks(a.type, a.range, a.integer);
     });
   }
 }
 
 const LEGEND: Record<MarkRole, Omit<MarkLegendEntry, 'role'>> = {
-  plateau: { label: 'plateau (shaded)', symbol: 'band', color: RUN_COLORS[0], dash: 'solid' },
+  plateau: { label: 'plateau', symbol: 'band', color: RUN_COLORS[0], dash: 'solid' },
   escape: { label: 'escape', symbol: 'line', color: RUN_COLORS[0], dash: 'dash' },
   snapshot: { label: 'snapshot step', symbol: 'line', color: '#21918c', dash: 'dot' },
   cursor: { label: 'cursor', symbol: 'line', color: CURSOR_COLOR, dash: 'solid' },
@@ -88,7 +93,7 @@ function markSentences(state: PlotState, panels: PanelDescription[]): string[] {
   const many = state.runs.length > 1;
   const out: string[] = [];
   const colour = many ? ", in each run's colour" : '';
-  if (roles.has('plateau')) out.push(`Shaded bands: plateaus${colour}.`);
+  if (roles.has('plateau')) out.push(many ? "Strips along the bottom: each run's plateaus, in its colour." : 'Shaded bands: plateaus.');
   if (roles.has('escape')) out.push(`Dashed vertical lines: escapes${colour} (the first step leaving a plateau, train.detectPhases; docs/phases.md).`);
   if (roles.has('snapshot')) out.push('Dotted vertical lines, labelled by step: the snapshot steps of the spectrum panels, coloured in time order (dark early, light late), as their lines there.');
   if (roles.has('cursor')) out.push(`Black line: the cursor, at step ${state.cursor}.`);
@@ -101,8 +106,8 @@ function caption(state: PlotState, panels: PanelDescription[], names: string[]):
   const runs = state.runs.length > 1 ? ` of ${state.runs.length} runs (${names.join(', ')})` : '';
   const smoothing = state.smoothing > 0 ? ` Loss smoothed by a centred moving average over ${state.smoothing} steps (of log loss on a log axis); the raw loss is drawn faint beneath.` : '';
   const src = spectrumSource(state);
-  const what = src?.symbol === 'Z' ? 'activation Z_ℓσ' : 'weight matrix W_ℓ';
-  const value = state.relative ? 's_i/s_1' : 's_i';
+  const what = src?.symbol === 'Z' ? 'activation Zℓσ' : 'weight matrix Wℓ';
+  const value = state.relative ? 'sᵢ/s₁' : 'sᵢ';
   const escapes = state.runs[0]?.escapes ?? [];
   const lines: string[] = [];
   switch (state.kind) {
@@ -117,12 +122,12 @@ function caption(state: PlotState, panels: PanelDescription[], names: string[]):
             `one line per snapshot step (${steps.join(', ') || 'none yet'}) coloured in time order (dark early, light late); every panel shares one value range (Figure 1, centre and right).`,
         );
         if (escapes.length) lines.push(`Escapes at steps ${escapes.join(', ')}.`);
-      } else lines.push(`Top ${src?.sp.k ?? 0} singular values ${value} of each ${what} against step (${scale(state.log_y)} scale), one panel per layer; s_i is in the i-th colour in every panel.`);
+      } else lines.push(`Top ${src?.sp.k ?? 0} singular values ${value} of each ${what} against step (${scale(state.log_y)} scale), one panel per layer; sᵢ has the i-th colour in every panel.`);
       break;
     case 'LayerLawPlot': {
       const law = lawOf(state);
       lines.push(
-        `Theorem 3.1 at step ${law?.step ?? '–'}: s1/s2 and the energy outside s1 (Σ_{i≥2} s_i² / Σ s_i², over the recorded values) of each ${what} against the layer ℓ; ` +
+        `Theorem 3.1 at step ${law?.step ?? '–'}: s1/s2 and the energy outside s1 (Σ_{i≥2} sᵢ² / Σᵢ sᵢ², over the recorded values) of each ${what} against the layer ℓ; ` +
           'dashed: ℓ^(1/4) and ℓ^(−1/2) drawn through layer 1, the slopes of the bounds (not predicted values).',
       );
       break;
@@ -236,7 +241,9 @@ export function describeFigure(state: PlotState, options: DescribeOptions = {}):
     }
   }
   if (options.maxPoints !== undefined) panels = panels.map((p) => ({ ...p, series: p.series.map((s) => thin(s, options.maxPoints!)) }));
-  fitAxes(panels);
+  // A run without an end is still going (or was left unfinished): its axes get room to grow.
+  const open = (state.kind === 'LossPlot' ? state.runs.map((_, j) => state.ends?.[j] ?? null) : [state.ends?.[0] ?? null]).some((e) => e === null);
+  fitAxes(panels, open);
   const rows = panels.reduce((n, p) => Math.max(n, p.row + 1), 1);
   const read = readout(state, names);
   const law = state.kind === 'LayerLawPlot' ? lawOf(state) : null;

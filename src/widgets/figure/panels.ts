@@ -39,7 +39,7 @@ function onStepAxis(marks: MarkDescription[], log: boolean): MarkDescription[] {
 }
 
 function vline(role: MarkDescription['role'], x: number, color: string, dash: MarkDescription['dash'], width: number, label = '', run: number | null = null): MarkDescription {
-  return { role, x0: x, x1: x, color, dash, width, opacity: 1, label, run };
+  return { role, x0: x, x1: x, y0: 0, y1: 1, color, dash, width, opacity: 1, label, run };
 }
 
 /** The escape marks of run 0 for spectrum panels, and the cursor. */
@@ -76,8 +76,13 @@ export function lossPanel(state: PlotState, names: string[], cell: Cell): PanelD
     }
   });
   const marks: MarkDescription[] = [];
+  // One run: its plateaus shade the panel. Several: overlapping shades would hide the curves, so
+  // each run's plateaus are a strip of its colour along the bottom, one strip per run.
+  const many = state.runs.length > 1;
+  const strip = Math.min(0.04, 0.2 / Math.max(1, state.runs.length));
   state.runs.forEach((run, j) => {
-    for (const [a, b] of run.plateaus) marks.push({ role: 'plateau', x0: a, x1: b, color: runColor(j), dash: 'solid', width: 0, opacity: 0.12, label: '', run: j });
+    const [y0, y1] = many ? [j * strip, (j + 1) * strip] : [0, 1];
+    for (const [a, b] of run.plateaus) marks.push({ role: 'plateau', x0: a, x1: b, y0, y1, color: runColor(j), dash: 'solid', width: 0, opacity: many ? 0.6 : 0.12, label: '', run: j });
   });
   state.runs.forEach((run, j) => {
     for (const s of run.escapes) marks.push(vline('escape', s, runColor(j), 'dash', 1.2, '', j));
@@ -121,7 +126,7 @@ export function spectrumPanels(state: PlotState, firstRow: number, cols: number)
       col: p % cols,
       colSpan: 1,
       x: stepAxis(state, 'step'),
-      y: axis(state.relative ? 's_i / s_1' : 'singular value', state.log_y ? 'log' : 'linear', 'value'),
+      y: axis(state.relative ? 'sᵢ / s₁' : 'singular value', state.log_y ? 'log' : 'linear', 'value'),
       series,
       marks: stepMarks(state, [0]),
     };
@@ -169,7 +174,7 @@ export function snapshotPanels(state: PlotState, cols: number): PanelDescription
       col: p % cols,
       colSpan: 1,
       x: axis('index i', 'linear', 'index', true),
-      y: axis(state.relative ? 's_i / s_1' : 's_i', state.log_y ? 'log' : 'linear', 'value'),
+      y: axis(state.relative ? 'sᵢ / s₁' : 'sᵢ', state.log_y ? 'log' : 'linear', 'value'),
       series,
       marks: [],
     };

@@ -69,11 +69,18 @@ export interface SeriesDescription {
 /** What a mark is; each role has one legend entry (`FigureDescription.legend`) saying what it means. */
 export type MarkRole = 'plateau' | 'escape' | 'snapshot' | 'cursor' | 'end';
 
-/** A vertical band (`x1 > x0`) or a vertical line (`x1 === x0`) across a panel, in data units of its x axis. */
+/**
+ * A vertical band (`x1 > x0`) or a vertical line (`x1 === x0`), in data units
+ * of the panel's x axis, from `y0` to `y1` in fractions of the panel's height
+ * (0 bottom, 1 top; most marks span 0 to 1; the plateaus of several runs are
+ * one thin strip per run along the bottom, so that they do not cover the plot).
+ */
 export interface MarkDescription {
   role: MarkRole;
   x0: number;
   x1: number;
+  y0: number;
+  y1: number;
   color: string;
   dash: LineDash;
   width: number;

@@ -1,5 +1,5 @@
 /** Fitted ranges, readable ticks and the smoothing window of the figure description. */
-import { axisTicks, fitRange, formatTicks, formatValue, unionRange } from '../../../src/widgets/figure/axes';
+import { axisTicks, fitRange, formatTicks, formatValue, roomy, unionRange } from '../../../src/widgets/figure/axes';
 import { smoothSeries } from '../../../src/widgets/figure/data';
 
 const labels = (type: 'linear' | 'log', range: [number, number], integer = false) => axisTicks(type, range, integer).map((t) => t.label);
@@ -51,6 +51,15 @@ describe('ranges', () => {
     expect(fitRange([0, -1], 'log')).toBeNull();
     expect(fitRange([3], 'linear')).toEqual([2.7, 3.3]);
     expect(unionRange([[1, 2], null, [0, 1.5]])).toEqual([0, 2]);
+  });
+
+  test('room to grow: at most 25 % past the last step; value axes out to the same steps (log) or 1-2-5 multiples (linear)', () => {
+    expect(roomy([0, 1030], 'linear', true)).toEqual([0, 1250]);
+    expect(roomy([0, 1250], 'linear', true)).toEqual([0, 1250]);
+    expect(roomy([1, 8001], 'log', true)).toEqual([1, 10000]);
+    for (let hi = 1; hi < 1e5; hi *= 1.07) expect(roomy([0, hi], 'linear', true)![1] / hi).toBeLessThanOrEqual(1.25 + 1e-9);
+    expect(roomy([0.0031, 0.87], 'log', false)).toEqual([0.003, 1]);
+    expect(roomy([0.33, 0.87], 'linear', false)).toEqual([0.3, 0.9]);
   });
 });
 

@@ -35,20 +35,26 @@ describe('LossPlot', () => {
     expect(escapes.length).toBeGreaterThanOrEqual(2);
     for (const m of escapes) expect(m.color).toBe(RUN_COLORS[m.run!]);
     expect(escapes.map((m) => m.x0)).toEqual([...w.state.runs[0].escapes, ...w.state.runs[1].escapes]);
-    for (const m of panel.marks.filter((m) => m.role === 'plateau')) expect(m.color).toBe(RUN_COLORS[m.run!]);
+    // Each run's plateaus: a strip of its colour along the bottom (shading both would hide the curves).
+    const plateaus = panel.marks.filter((m) => m.role === 'plateau');
+    expect(plateaus.length).toBeGreaterThanOrEqual(2);
+    for (const m of plateaus) expect([m.color, m.y0, m.y1]).toEqual([RUN_COLORS[m.run!], m.run! * 0.04, (m.run! + 1) * 0.04]);
     // Snapshot steps in time order, in the colours their lines have in the snapshot panels, labelled by step.
     const snaps = panel.marks.filter((m) => m.role === 'snapshot');
     expect(snaps.map((m) => [m.x0, m.label, m.color])).toEqual([50, 150, 300].map((s, j) => [s, String(s), timeColor(j, 3)]));
     expect(new Set([...escapes, ...snaps].map((m) => m.dash))).toEqual(new Set(['dash', 'dot']));
     expect(fig.legend.map((e) => e.role)).toEqual(['plateau', 'escape', 'snapshot']);
-    expect(fig.caption).toMatch(/Shaded bands: plateaus, in each run's colour/);
+    expect(fig.caption).toMatch(/Strips along the bottom: each run's plateaus, in its colour/);
     expect(fig.caption).toMatch(/Dashed vertical lines: escapes/);
     expect(fig.caption).toMatch(/Dotted vertical lines, labelled by step: the snapshot steps/);
   });
 
   test('the y range is fitted to the data (not fixed), on both scales; the log step axis leaves out step 0', () => {
     const h = staircase(400, 2);
+    h.finish('completed');
     const state = new LossPlot(h, opts()).state;
+    // One run: its plateaus shade the whole panel height.
+    expect(describeFigure(state).panels[0].marks.filter((m) => m.role === 'plateau').map((m) => [m.y0, m.y1])).toEqual(state.runs[0].plateaus.map(() => [0, 1]));
     const loss = Array.from(h.loss());
     const [lo, hi] = describeFigure(state).panels[0].y.range!;
     expect(lo).toBeLessThan(Math.min(...loss));
@@ -63,6 +69,21 @@ describe('LossPlot', () => {
     expect(logX.series[0].x[0]).toBe(1);
     expect(logX.x.range).toEqual([1, 399]);
     expect(logX.x.ticks.map((t) => t.label)).toEqual(['1', '2', '5', '10', '20', '50', '100', '200']);
+  });
+
+  test('while a run goes on, its axes have room to grow, so a live plot is not relaid out at every update', () => {
+    const h = staircase(0, 2);
+    for (let t = 0; t < 1030; t++) h.addStep({ step: t, loss: 0.5 + 0.37 / (t + 1), paramNorm: 1, lr: 1 });
+    const open = describeFigure(new LossPlot(h, opts()).state).panels[0];
+    expect(open.x.range).toEqual([0, 1250]);
+    expect(open.y.range).toEqual([0.4, 1]);
+    // Fifty more steps change nothing in the layout.
+    for (let t = 1030; t < 1080; t++) h.addStep({ step: t, loss: 0.5 + 0.37 / (t + 1), paramNorm: 1, lr: 1 });
+    const later = describeFigure(new LossPlot(h, opts()).state).panels[0];
+    expect([later.x, later.y]).toEqual([open.x, open.y]);
+    h.finish('completed');
+    const done = describeFigure(new LossPlot(h, opts()).state).panels[0];
+    expect(done.x.range).toEqual([0, 1079]);
   });
 
   test('smoothing: the raw loss faint beneath a smoothed line named with its window', () => {
@@ -142,7 +163,7 @@ describe('SpectrumPlot', () => {
     expect(fig.fileStem).toBe('stairs-SpectrumPlot-snapshots-step380'); // the last record
     const rel = describeFigure({ ...w.state, relative: true });
     for (const p of rel.panels) for (const s of p.series) expect(s.y[0]).toBe(1);
-    expect(rel.panels[0].y.title).toBe('s_i / s_1');
+    expect(rel.panels[0].y.title).toBe('sᵢ / s₁');
   });
 });
 
