@@ -225,3 +225,35 @@ export async function saveNotebook(page: Page, server: Server, path: string, tim
   }
   throw new Error(`[saddlelab] ${path} was not saved with a widget output within ${timeoutMs} ms`);
 }
+
+/**
+ * A Python cell that opens one widget comm per entry of `states.json` (the
+ * exact comm_open data and buffers the kernel-side widgets produce, saved by
+ * the test) and displays each: the browser side is tested without the
+ * saddlelab kernel.
+ */
+export const OPEN_STATES_PY = `
+import json, base64
+from comm import create_comm
+from IPython.display import display
+comms = []
+for d in json.load(open('states.json')):
+    c = create_comm(target_name='jupyter.widget', data=d['data'], metadata={'version': '2.1.0'}, buffers=[base64.b64decode(b) for b in d['buffers']])
+    comms.append(c)
+    display({'application/vnd.jupyter.widget-view+json': {'version_major': 2, 'version_minor': 1, 'model_id': c.comm_id}, 'text/plain': d['text']}, raw=True)
+`;
+
+/** Retries `read` until `check` passes on its value (a view redraws at its next animation frame; a kernel answers later). */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, timeoutMs = 30000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    try {
+      check(value);
+      return;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -17,22 +17,11 @@ import { plotlyFigure } from '../../../widgets/src/plotly-figure';
 const figure = (state: Parameters<typeof describeFigure>[0]) => plotlyFigure(describeFigure(state));
 import { createFakeKernel } from '../fake-kernel';
 import { addStep, staircase } from '../histories';
-import { RESULTS, VENV, launch, missing, notebook, runAll, startServer, waitKernelIdle, type Server } from './jupyter';
+import { OPEN_STATES_PY, RESULTS, VENV, launch, missing, notebook, runAll, startServer, waitKernelIdle, type Server } from './jupyter';
 
 const why = missing();
 const maybe = why ? describe.skip : describe;
 if (why) console.warn(`[saddlelab] skipping widget e2e render tests: ${why}`);
-
-const PY = `
-import json, base64
-from comm import create_comm
-from IPython.display import display
-comms = []
-for d in json.load(open('states.json')):
-    c = create_comm(target_name='jupyter.widget', data=d['data'], metadata={'version': '2.1.0'}, buffers=[base64.b64decode(b) for b in d['buffers']])
-    comms.append(c)
-    display({'application/vnd.jupyter.widget-view+json': {'version_major': 2, 'version_minor': 1, 'model_id': c.comm_id}, 'text/plain': d['text']}, raw=True)
-`;
 
 const GROW = `
 import json, base64, time
@@ -77,7 +66,7 @@ maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
       text: String(kernel.displays[i].bundle['text/plain']),
     }));
     writeFileSync(join(root, 'states.json'), JSON.stringify(states));
-    writeFileSync(join(root, 'render.ipynb'), notebook([PY], { name: 'python3', display_name: 'Python 3', language: 'python' }));
+    writeFileSync(join(root, 'render.ipynb'), notebook([OPEN_STATES_PY], { name: 'python3', display_name: 'Python 3', language: 'python' }));
     // A dashboard that grows: the kernel-side widget's own append messages, replayed.
     const live = staircase(0, 3);
     const k2 = createFakeKernel();
