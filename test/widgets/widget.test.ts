@@ -1,4 +1,4 @@
-import { createRunControl } from '../../src/train/fit';
+import { createRunControl } from '../../src/train/run-control';
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard } from '../../src/widgets';
 import { MODEL_NAMES, VIEW_NAMES } from '../../src/widgets/contract';
 import type { PlotState } from '../../src/widgets/state';
@@ -213,7 +213,7 @@ describe('display bundle', () => {
     expect(require('node:util').inspect(w)).toMatch(/^LayerLawPlot\(stairs, weights, step 80: s1\/s2 = \[/);
     expect(kernel.comms).toHaveLength(0);
     const b = kernel.displays[0].bundle;
-    expect(Object.keys(b).sort()).toEqual(['image/png', 'image/svg+xml', 'text/plain']);
+    expect(Object.keys(b).sort()).toEqual(['application/vnd.saddlelab.figure+json', 'image/png', 'image/svg+xml', 'text/plain']);
     expect(String(b['text/plain'])).toMatch(/s1\/s2 = \[/);
   });
 

@@ -8,6 +8,7 @@ import { KINDS, MODEL_NAMES, VIEW_NAMES } from '../../src/widgets/contract';
 import { WIDGET_MODULE, WIDGET_MODULE_VERSION } from '../../src/widgets/version';
 import * as models from './models';
 import * as views from './views';
+import { installStaticFallback } from './static-fallback';
 
 /** Every model and view class, under the contract's names (a kind without its classes fails to compile). */
 const exported = Object.fromEntries(
@@ -21,7 +22,8 @@ const plugin = {
   id: `${WIDGET_MODULE}:widgets`,
   requires: [IJupyterWidgetRegistry],
   autoStart: true,
-  activate(_app: unknown, registry: IJupyterWidgetRegistry): void {
+  activate(app: unknown, registry: IJupyterWidgetRegistry): void {
+    installStaticFallback(app);
     registry.registerWidget({
       name: WIDGET_MODULE,
       version: WIDGET_MODULE_VERSION,
