@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as api from '../src';
-import { SaddlelabError, backend, data, kernel, spectrum, train, widgets } from '../src';
+import { SaddlelabError, backend, data, kernel, spectrum, sweep, train, widgets } from '../src';
 
 const net = () => train.mlp({ inputDim: 2, widths: [3], outputDim: 1, init: { scale: 0.1 } });
 const ds = () => data.linearTeacher({ singularValues: [1], n: 4, dIn: 2, dOut: 1, seed: 0 });
@@ -86,6 +86,15 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['backend.createNativeSvd', 'createNativeSvd: unknown option', () => backend.createNativeSvd({ bogus: 1 } as never), 'bogus'],
   ['backend.nativeGramSpectra', 'nativeGramSpectra: not tensors', () => backend.nativeGramSpectra([5] as never), 'tensors'],
   ['backend.createJs64Mlp', 'createJs64Mlp: dims missing', () => backend.createJs64Mlp({} as never), 'dims'],
+  ['sweep.run', 'sweep.run: no out folder', () => sweep.run({ base: { model: { widths: [2] }, data: { circleToy: {} }, train: { steps: 1 } } }, {} as never), 'options.out'],
+  ['sweep.readSpec', 'sweep.readSpec: no such file', () => sweep.readSpec('/no/such/sweep.json'), 'spec', /cannot read/],
+  ['sweep.parseSpec', 'sweep.parseSpec: a grid field not a list', () => sweep.parseSpec({ base: {}, grid: { 'train.lr': 0.1 } }), 'spec.grid["train.lr"]'],
+  ['sweep.points', 'sweep.points: an unknown kind', () => sweep.points({ kind: 'mcmc' as never, base: {} }), 'spec.kind'],
+  ['sweep.merge', 'sweep.merge: no folders', () => sweep.merge([]), 'dirs'],
+  ['sweep.toCsv', 'sweep.toCsv: not rows', () => sweep.toCsv([{ id: 1 }] as never), 'rows[0]'],
+  ['sweep.writeTable', 'sweep.writeTable: no prefix', () => sweep.writeTable('', []), 'prefix'],
+  ['sweep.parseShard', 'sweep.parseShard: index past count', () => sweep.parseShard('2/2'), 'shard.index'],
+  ['sweep.slurmScript', 'sweep.slurmScript: more shards than points', () => sweep.slurmScript({ spec: 's.json', out: 'o', shards: 5, points: 2 }), 'shards'],
   ['kernel.registerKernel', 'registerKernel: not a kernel API', () => kernel.registerKernel({ live: true } as never), 'api'],
   ['kernel.createCommManager', 'createCommManager: send not a function', () => kernel.createCommManager({} as never), 'send'],
 ];
