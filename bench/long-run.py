@@ -50,8 +50,8 @@ def main():
     samples = []
     try:
         run(kc, f"""
-import {{ train, data, widgets }} from 'saddlelab';
-await train.useBackend();
+import {{ backend, train, data, widgets }} from 'saddlelab';
+await backend.useBackend();
 const ds = data.linearTeacher({{ singularValues: [1, 2], n: 8, seed: 0 }});
 const net = train.mlp({{ inputDim: 2, widths: [2], outputDim: 2, activation: 'linear', init: {{ scale: 0.1, seed: 0 }} }});
 const run = train.start(net, ds, {{ steps: {a.steps}, lr: 1e-3, record: {{ every: {a.every} }}, log: false{", engine: 'js64'" if a.engine == 'js64' else ''} }});

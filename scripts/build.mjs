@@ -26,4 +26,6 @@ await build({
   logLevel: 'warning',
 });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
+// The reports' script (Plotly and the figure code, inlined in every HTML report).
+execFileSync(process.execPath, ['scripts/build-report.mjs'], { stdio: 'inherit' });
 console.error('[saddlelab] built dist/');

@@ -9,6 +9,8 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 &
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ||
     echo "[saddlelab test] could not install chromium; browser tests will skip" >&2
 fi
+echo "[saddlelab test] type check: the package and the browser widgets (tsc)" >&2
+npm run --silent typecheck
 echo "[saddlelab test] unit and integration tests (jest)" >&2
 # Jest gives each test file its own copy of process.env, so the backend's default log level
 # never reaches TensorFlow's C++ logger there: set it for the whole run (INFO lines off).

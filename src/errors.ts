@@ -1,7 +1,7 @@
 /**
  * Errors and option validation shared by every public function and the CLI.
  * Every message starts with `[saddlelab]`, names the offending field, what was
- * given and what is accepted (CONVENTIONS.md, "Protocols and numbers").
+ * given and what is accepted.
  *
  * @example
  * ```ts
@@ -28,11 +28,6 @@ export function describe(value: unknown): string {
 /** Throws `[saddlelab] <field> must be <accepted>; got <value>`. */
 export function fail(field: string, accepted: string, value: unknown): never {
   throw new SaddlelabError(`[saddlelab] ${field} must be ${accepted}; got ${describe(value)}`, field);
-}
-
-export function requireFinite(field: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'a finite number', value);
-  return value;
 }
 
 export function requirePositive(field: string, value: unknown): number {

@@ -16,4 +16,5 @@ export * as data from './data';
 export * as widgets from './widgets';
 export * as backend from './backend';
 export * as kernel from './kernel';
+export * as sweep from './sweep';
 export { SaddlelabError } from './errors';

@@ -3,7 +3,7 @@
  * when a GPU is usable, else CPU build) if it is installed and loads, else wasm,
  * else the pure-JS cpu backend. `SADDLELAB_BACKEND` or the `backend` option
  * overrides the order; a backend that was asked for and cannot load is an error,
- * never a silent fallback (issue 2).
+ * never a silent fallback.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
@@ -91,8 +91,8 @@ async function load(name: BackendName): Promise<string> {
  *
  * @example
  * ```ts
- * import { train } from 'saddlelab';
- * const info = await train.useBackend('cpu');
+ * import { backend } from 'saddlelab';
+ * const info = await backend.useBackend('cpu');
  * console.log(info.name, info.reason); // cpu option
  * ```
  */

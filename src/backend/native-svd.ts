@@ -1,6 +1,6 @@
 /**
- * Singular values from TensorFlow's own `Svd` op through the native backend
- * (issue 6: "TensorFlow's Svd op becomes available through the native backend").
+ * Singular values from TensorFlow's own linear algebra (`Svd`, `SelfAdjointEigV2`)
+ * through the native backend (docs/native.md).
  *
  * tfjs has no Svd kernel, so this talks to tfjs-node's addon one level below
  * the tfjs engine (`binding.createTensor` / `executeOp` / `tensorDataSync`,
@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { SaddlelabError, fail, requireKnownKeys, requireObject, requireOneOf, requirePositiveInt } from '../errors';
 import { activeNodeBackend, type OpAttr as Attr, type TfBinding } from './node-kernel';
-import { checkMatrix, type SvdProvider } from '../spectrum/svd';
+import { checkMatrix, type SvdProvider } from './matrix';
 
 // TF_DataType enum value of TF_DOUBLE in tensorflow/c/tf_datatype.h; the
 // binding exports TF_FLOAT but not TF_DOUBLE.
@@ -156,7 +156,7 @@ export const nativeSingularValues: SvdProvider = createNativeSvd();
  * Gram route of `createNativeSvd({ method: 'gram' })`, read from the tensors'
  * TensorFlow handles (no copy through JS) and with one batched `SelfAdjointEigV2`
  * per Gram size, which TensorFlow spreads over its threads. The recorder's route
- * for weights and activations on native TensorFlow (issue 6, record cost).
+ * for weights and activations on native TensorFlow.
  * Needs the native backend active, since the tensors must live there.
  *
  * @example

@@ -3,7 +3,7 @@
  * saddlelab calls below the tfjs engine: native ReLU's gradient and the float64
  * Gram spectra run TensorFlow ops on tensor handles directly, which saves the
  * engine's ~30 µs of bookkeeping per op, and the native training step runs as
- * one graph through the binding's SavedModel session calls (issue 6).
+ * one graph through the binding's SavedModel session calls (docs/native.md).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -14,10 +14,11 @@ export type TensorInfo = { id: number; shape: number[]; dtype: number };
 
 export interface TfBinding {
   TF_FLOAT: number;
+  TF_INT32: number;
   TF_ATTR_TYPE: number;
   TF_ATTR_BOOL: number;
   TF_ATTR_INT: number;
-  createTensor(shape: number[], dtype: number, values: Float32Array): number;
+  createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array): number;
   executeOp(name: string, attrs: OpAttr[], inputs: number[], numOutputs: number): TensorInfo[];
   tensorDataSync(id: number): Float32Array;
   deleteTensor(id: number): void;

@@ -12,6 +12,7 @@ export const FLAGS = {
   train: { valued: ['config', 'out'], switches: ['quiet'] },
   escape: { valued: ['input'], switches: ['direction'] },
   demo: { valued: ['steps', 'backend'], switches: [] },
+  sweep: { valued: ['spec', 'out', 'workers', 'threads', 'shard', 'emit', 'shards', 'cpus'], switches: ['merge', 'list', 'quiet'] },
   install: { valued: ['prefix'], switches: ['user', 'sys-prefix'] },
   uninstall: { valued: ['prefix'], switches: ['user', 'sys-prefix'] },
 } as const satisfies Record<string, { valued: readonly string[]; switches: readonly string[] }>;

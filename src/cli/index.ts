@@ -9,6 +9,7 @@ const USAGE = `usage: saddlelab <command> [options]
 commands:
   train --config run.json --out history.json   train one network from a JSON config (progress on stderr)
   escape --input problem.json                  optimal escape direction of {X, G, depth, width, starts, seed}
+  sweep --spec sweep.json --out DIR            a family of runs on every core (--shard I/N, --emit slurm, --merge DIR…, --list)
   demo                                         a small run that trains and prints a summary
   install [--user | --sys-prefix | --prefix DIR]   install the saddlelab Jupyter kernel (and widget extension)
   uninstall [--user | --sys-prefix | --prefix DIR] remove them
@@ -19,6 +20,7 @@ type Command = (argv: string[]) => Promise<number>;
 const commands: Record<string, () => Command> = {
   train: () => require('./train').trainCommand,
   escape: () => require('./escape').escapeCommand,
+  sweep: () => require('./sweep').sweepCommand,
   demo: () => require('./demo').demoCommand,
   install: () => require('./install').installCommand,
   uninstall: () => require('./install').uninstallCommand,

@@ -30,11 +30,31 @@ export interface Rng {
   normals(n: number, scale?: number): Float64Array;
   /** Fisher–Yates shuffled indices 0..n−1. */
   permutation(n: number): Int32Array;
+  /** The stream's position, JSON-safe: `createRng(seed, state)` continues from it (checkpoints). */
+  state(): RngState;
+}
+
+/** Where a stream stands: ARC4's state and the spare normal of the last Box–Muller pair. */
+export interface RngState {
+  arc4: { i: number; j: number; S: number[] };
+  spare: number | null;
+}
+
+function checkState(value: unknown): RngState {
+  const s = value as RngState | null;
+  const a = s?.arc4;
+  const ok =
+    typeof s === 'object' && s !== null && typeof a === 'object' && a !== null &&
+    Number.isInteger(a.i) && Number.isInteger(a.j) && Array.isArray(a.S) && a.S.length === 256 &&
+    a.S.every((v) => Number.isInteger(v) && v >= 0 && v < 256) && (s.spare === null || Number.isFinite(s.spare));
+  if (!ok) fail('state', 'an RngState { arc4: { i, j, S: 256 bytes }, spare } from rng.state()', value);
+  return s as RngState;
 }
 
 /**
  * Creates a seeded generator (seedrandom's ARC4 stream, `double()` for 53-bit uniforms).
- * `seed` is a non-negative integer or a non-empty string.
+ * `seed` is a non-negative integer or a non-empty string. With `state` (from `rng.state()`)
+ * it continues that stream exactly where it stood.
  *
  * @example
  * ```ts
@@ -43,14 +63,16 @@ export interface Rng {
  * const w = rng.normals(6, 0.01); // six N(0, 0.01²) draws
  * ```
  */
-export function createRng(seed: number | string = 0): Rng {
+export function createRng(seed: number | string = 0, state?: RngState): Rng {
   if (typeof seed === 'number') {
     if (!Number.isInteger(seed) || seed < 0) fail('seed', 'a non-negative integer or a non-empty string', seed);
   } else if (typeof seed !== 'string' || seed.length === 0) {
     fail('seed', 'a non-negative integer or a non-empty string', seed);
   }
-  const prng = seedrandom(`saddlelab:${seed}`);
-  let spare: number | null = null;
+  const start = state === undefined ? undefined : checkState(state);
+  // `state` only adds prng.state(); the stream is the same with or without it.
+  const prng = seedrandom(`saddlelab:${seed}`, { state: start ? { ...start.arc4, S: [...start.arc4.S] } : true });
+  let spare: number | null = start ? start.spare : null;
   const uniform = (): number => prng.double();
   const normal = (): number => {
     if (spare !== null) {
@@ -90,6 +112,10 @@ export function createRng(seed: number | string = 0): Rng {
         p[j] = t;
       }
       return p;
+    },
+    state() {
+      const a = prng.state();
+      return { arc4: { i: a.i, j: a.j, S: Array.from(a.S) }, spare };
     },
   };
 }

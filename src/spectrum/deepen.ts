@@ -1,5 +1,5 @@
 /**
- * Making an escape direction one layer deeper (PAPER.md, Prop. 3.2 and 3.3), so
+ * Making an escape direction one layer deeper (docs/paper.md, "Theorem 3.1 and companions": Prop. 3.2 and 3.3), so
  * the solver can start a deep solve from a shallower optimum.
  *
  * Why: on the sphere `‖ρ‖² = L` a random direction passes signals through L

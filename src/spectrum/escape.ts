@@ -1,5 +1,5 @@
 /**
- * The escape solver (PAPER.md, "The first escape"): the optimal escape
+ * The escape solver (docs/paper.md, "Escape directions"): the optimal escape
  * direction minimizes `L0` on the sphere `‖θ‖² = Σ_ℓ ‖W_ℓ‖²_F = L`. We run
  * projected (Riemannian) gradient descent on that sphere from many seeded
  * random starts, in float64. At a critical point `∇L0(ρ) = −sρ` and, by

@@ -1,6 +1,6 @@
 /**
  * Spectral analysis: singular values of weights and activations, the rank-1
- * measures of Theorem 3.1, and the escape solver (PAPER.md, "The first escape").
+ * measures of Theorem 3.1, and the escape solver (docs/paper.md, "Escape directions").
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * The localized loss `L0(θ) = Tr[Gᵀ Yθ]` of a bias-free MLP and its gradient,
- * in float64 (PAPER.md, "Setup"). Near θ = 0 the training loss is
+ * in float64 (docs/paper.md, "Setup"). Near θ = 0 the training loss is
  * `C(0) + L0(θ)` to leading order, so the first escape is governed by L0.
  *
  * Layout: the paper writes inputs as columns (`X` is `d_in × N`); here `X` is
@@ -9,11 +9,11 @@
  * `Z_ℓ = Z_{ℓ−1}σ W_ℓᵀ`, `Z_0σ = X`, `Zσ = relu(Z)` on hidden layers, `Y = Z_L`.
  */
 import { Matrix } from 'ml-matrix';
+import type { Activation } from '../backend/activation';
 import { createBackprop64 } from '../backend/dense64';
 import { SaddlelabError, fail, requireKnownKeys, requireObject } from '../errors';
 
-/** `'relu'` (the paper) or `'linear'` (deep linear networks). */
-export type Activation = 'relu' | 'linear';
+export type { Activation };
 
 /** Nested weights as JSON has them: `weights[ℓ][i][j]`, each `d_ℓ × d_{ℓ−1}`. */
 export type NestedWeights = number[][][];

@@ -1,50 +1,15 @@
 /**
- * Singular values and the spectral summaries of Theorem 3.1 (PAPER.md, "Main
- * result"): the energy outside the top singular value, s1/s2, and the ReLU cut
- * ratio. Singular values come from a maintained library (ml-matrix's
- * Golub–Kahan SVD, values only), never from hand-written linear algebra
- * (issue 2, "Recording and analysis").
+ * Singular values and the spectral summaries of Theorem 3.1 (docs/paper.md,
+ * "Theorem 3.1 and companions"): the energy outside the top singular value,
+ * s1/s2, and the ReLU cut ratio. Singular values come from a maintained library
+ * (ml-matrix's Golub–Kahan SVD, values only), never from hand-written linear
+ * algebra.
  */
 import { EigenvalueDecomposition, Matrix, SVD } from 'ml-matrix';
-import { fail, requirePositiveInt } from '../errors';
+import { fail } from '../errors';
+import { checkMatrix, isFloatArray, type SvdProvider } from '../backend/matrix';
 
-/**
- * A routine returning the top-`k` singular values of a row-major `rows × cols`
- * matrix, descending, as float64. The seam through which a backend can supply
- * its own (TensorFlow's `Svd` op when the native backend is loaded).
- *
- * @example
- * ```ts
- * import { spectrum } from 'saddlelab';
- * const svd: spectrum.SvdProvider = spectrum.singularValues;
- * console.log(svd(new Float32Array([3, 0, 0, 4]), 2, 2)); // Float64Array [4, 3]
- * ```
- */
-export type SvdProvider = (m: Float32Array | Float64Array, rows: number, cols: number, k?: number) => Float64Array;
-
-/**
- * A Float32Array or Float64Array from any JS realm: tfjs-node returns typed arrays
- * made by its native addon, which fail `instanceof` where the caller's realm differs
- * (jest's test sandbox), so the check goes by the object's tag.
- */
-function isFloatArray(m: unknown): m is Float32Array | Float64Array {
-  const tag = Object.prototype.toString.call(m);
-  return tag === '[object Float32Array]' || tag === '[object Float64Array]';
-}
-
-/** Validates a row-major matrix argument; shared by every provider. */
-export function checkMatrix(m: unknown, rows: unknown, cols: unknown, k?: unknown): void {
-  requirePositiveInt('rows', rows);
-  requirePositiveInt('cols', cols);
-  if (!isFloatArray(m)) fail('m', 'a Float32Array or Float64Array', m);
-  if (m.length !== (rows as number) * (cols as number)) {
-    fail('m', `a matrix of rows × cols = ${rows} × ${cols} = ${(rows as number) * (cols as number)} values`, m);
-  }
-  if (k !== undefined) requirePositiveInt('k', k);
-  for (let i = 0; i < m.length; i++) {
-    if (!Number.isFinite(m[i])) fail(`m[${i}]`, 'a finite number (a non-finite entry has no singular values)', m[i]);
-  }
-}
+export type { SvdProvider };
 
 /**
  * Top-`k` singular values (all `min(rows, cols)` when `k` is omitted) of the

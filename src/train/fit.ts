@@ -10,10 +10,8 @@ import { getKernel } from '../kernel/registry';
 import { runRegistry } from '../kernel/runs';
 import type { History } from './history';
 import type { Mlp } from './mlp';
-import { checkRecordOptions } from './recorder';
-import { pickSchedule, schedule } from './schedule';
 import { createTrainer, type Trainer, type TrainerOptions } from './trainer';
-import type { RunState, StopReason, TrainCallbacks } from './types';
+import type { StopReason, TrainCallbacks, TrainingRun } from './types';
 
 export interface FitOptions extends TrainerOptions, TrainCallbacks {
   /** Number of updates. */
@@ -22,79 +20,13 @@ export interface FitOptions extends TrainerOptions, TrainCallbacks {
   backend?: BackendName;
   /** Aborts the run. Inside the saddlelab kernel, a kernel interrupt aborts it too. */
   signal?: AbortSignal;
-  /** Pause/resume/stop from elsewhere (a dashboard); `createRunControl()` makes one. */
-  control?: RunControl;
   /** Longest stretch without yielding to the event loop, in ms (default 10). */
   yieldEveryMs?: number;
   /** Where the one-line backend report and warnings go (default console.log; `false` for silence). */
   log?: ((line: string) => void) | false;
 }
 
-/** Controls a running training. */
-export interface RunControl {
-  readonly state: RunState;
-  pause(): void;
-  resume(): void;
-  stop(): void;
-  /** Resolves when not paused (immediately when running). @internal */
-  whenRunnable(): Promise<void>;
-  /** Used by the loop. @internal */
-  setState(state: RunState): void;
-}
-
-/** A training in progress. */
-export interface TrainingRun {
-  /** The run's name (`options.name`, default 'run'), as in `history.meta.name`. */
-  readonly name: string;
-  readonly history: History;
-  readonly control: RunControl;
-  /** Resolves with the history when the run ends (completed, stopped, aborted or diverged). */
-  readonly done: Promise<History>;
-}
-
-/**
- * Creates pause/resume/stop controls for `start()`/`fit()`.
- *
- * @example
- * ```ts
- * import { train } from 'saddlelab';
- * const control = train.createRunControl();
- * control.pause(); console.log(control.state); // paused
- * ```
- */
-export function createRunControl(): RunControl {
-  let state: RunState = 'idle';
-  let wake: (() => void) | undefined;
-  const release = () => {
-    wake?.();
-    wake = undefined;
-  };
-  return {
-    get state() {
-      return state;
-    },
-    pause() {
-      if (state === 'running' || state === 'idle') state = 'paused';
-    },
-    resume() {
-      if (state === 'paused') state = 'running';
-      release();
-    },
-    stop() {
-      if (state !== 'done') state = 'stopped';
-      release();
-    },
-    whenRunnable() {
-      return state === 'paused' ? new Promise<void>((r) => (wake = r)) : Promise.resolve();
-    },
-    setState(s) {
-      state = s;
-      if (s !== 'paused') release();
-    },
-  };
-}
-
-const FIT_KEYS = ['steps', 'backend', 'signal', 'control', 'yieldEveryMs', 'log', 'onStart', 'onStep', 'onRecord', 'onEnd'] as const;
+const FIT_KEYS = ['backend', 'signal', 'yieldEveryMs', 'log', 'onStart', 'onStep', 'onRecord', 'onEnd'] as const;
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -115,75 +47,68 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
   requireObject('options', options);
   const steps = requirePositiveInt('steps', options.steps);
   const yieldEveryMs = options.yieldEveryMs === undefined ? 10 : requirePositive('yieldEveryMs', options.yieldEveryMs);
-  if (options.record) checkRecordOptions(options.record);
-  const recordAt = options.record === false ? () => false : schedule(pickSchedule(options.record ?? {}));
   const log = options.log === false ? () => {} : options.log ?? ((line: string) => console.log(line));
   const trainer = createTrainer(model, data, options, FIT_KEYS);
-  const { history } = trainer;
-  const control = options.control ?? createRunControl();
+  const { history, control } = trainer;
   // Inside the saddlelab kernel a kernel interrupt aborts the run (docs/kernel.md, "Interrupts").
   const signal = options.signal ?? getKernel().currentSignal();
   const unsubscribe = history.subscribe({ onStep: options.onStep, onRecord: options.onRecord, onEnd: options.onEnd });
 
-  // Named by the last step done, as history.end.step is.
   let cancelled = false;
-  const where = () => (trainer.step === 0 ? 'before its first step' : `after step ${trainer.step - 1}`);
-  const loop = async (): Promise<[StopReason, string?]> => {
+  const loop = async (): Promise<StopReason | undefined> => {
     const info = await useBackend(options.backend);
     history.meta.backend = trainer.engine === 'js64' ? 'js64' : info.name;
     log(
       `[saddlelab] ${history.meta.name}: ` +
         (trainer.engine === 'js64' ? `engine js64 (float64 JS step; records on ${describeBackend(info)})` : `${describeBackend(info)}, engine ${trainer.engine}`),
     );
-    if (cancelled) return ['stopped', `[saddlelab] training stopped before its first step: onStart failed`];
+    if (cancelled) {
+      trainer.finish('stopped', '[saddlelab] training stopped before its first step: onStart failed');
+      return undefined;
+    }
     control.setState('running');
     let lastYield = Date.now();
-    for (let t = 0; t <= steps; t++) {
-      if (signal?.aborted) return ['aborted', `[saddlelab] training aborted ${where()}`];
-      if (control.state === 'stopped') return ['stopped', `[saddlelab] training stopped ${where()}`];
+    for (let t = trainer.step; t <= steps; t++) {
+      if (signal?.aborted) return 'aborted';
+      if (control.state === 'stopped') return 'stopped';
       if (control.state === 'paused') {
         await Promise.race([control.whenRunnable(), abortPromise(signal)]);
         lastYield = Date.now();
         t--;
         continue;
       }
-      const recordNow = recordAt(t, steps);
       if (t === steps) {
         // The final state: its loss and (on schedule) a record, without another update.
-        if (recordNow && options.record !== false) trainer.record();
+        if (trainer.isRecordStep(t)) trainer.record();
         break;
       }
-      const stepInfo = await trainer.next(recordNow);
-      if (!stepInfo) {
-        return ['diverged', `[saddlelab] the loss became non-finite at step ${t}; training stopped. The history keeps steps 0–${t - 1}; ` +
-          `the model's weights are no longer finite. Lower lr (or c of the adaptive step) or the init scale.`];
-      }
+      // undefined: the loss became non-finite (the trainer ended the run as diverged).
+      if (!(await trainer.next())) return undefined;
       if (Date.now() - lastYield >= yieldEveryMs) {
         await nextTick();
         lastYield = Date.now();
       }
     }
-    return ['completed'];
+    return 'completed';
   };
 
   const done = loop().then(
-    ([reason, message]) => {
+    (reason) => {
       for (const w of history.warnings) log(w);
-      if (message) log(message);
-      control.setState(reason === 'completed' ? 'done' : 'stopped');
-      history.finish(reason, message);
+      trainer.finish(reason);
+      if (history.end?.message) log(history.end.message);
       unsubscribe();
       trainer.dispose();
       return history;
     },
     (err) => {
+      trainer.finish('stopped', `[saddlelab] training stopped by an error: ${err instanceof Error ? err.message : String(err)}`);
       unsubscribe();
       trainer.dispose();
-      control.setState('stopped');
       throw err;
     },
   );
-  const run: TrainingRun = { name: history.meta.name, history, control, done };
+  const run: TrainingRun = { name: trainer.name, history, control, done };
   runRegistry.add(run);
   if (options.onStart) {
     try {

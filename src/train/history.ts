@@ -5,7 +5,41 @@
  * object loads from and saves to a versioned JSON format (docs/history-format.md).
  */
 import { SaddlelabError, fail, requireKnownKeys, requireObject, requireOneOf, requirePositiveInt } from '../errors';
-import type { SpectrumRecord, StepInfo, StopReason, TrainCallbacks } from './types';
+
+/** One scheduled measurement of the network's spectra (docs/history-format.md). */
+export interface SpectrumRecord {
+  /** Step index (0 = before the first update). */
+  step: number;
+  /** Loss at this step, on the full data set. */
+  loss: number;
+  /** ‖θ‖, the Euclidean norm of all weights together. */
+  paramNorm: number;
+  /** Top-k singular values of each weight matrix `W_ℓ`, ℓ = 1..L, descending. */
+  weights: Float64Array[];
+  /** Top-k singular values of each hidden activation `Z_ℓσ`, ℓ = 1..L−1 (when recorded). */
+  activations?: Float64Array[];
+  /** ReLU cut ratio `‖Z_ℓσ − Z_ℓ‖²/‖Z_ℓ‖²` of each hidden layer (when recorded). */
+  reluCut?: number[];
+}
+
+/** What one step reports to `onStep`: the loss, ‖θ‖ and step size at the weights before its update. */
+export interface StepInfo {
+  step: number;
+  loss: number;
+  paramNorm: number;
+  /** The step size used for this update. */
+  lr: number;
+}
+
+/** Why a run ended. */
+export type StopReason = 'completed' | 'stopped' | 'aborted' | 'diverged';
+
+/** What a history tells its subscribers (widgets, the CLI's progress). */
+export interface HistoryListener {
+  onStep?: (info: StepInfo) => void | Promise<void>;
+  onRecord?: (record: SpectrumRecord) => void | Promise<void>;
+  onEnd?: (reason: StopReason, message?: string) => void | Promise<void>;
+}
 
 export const HISTORY_FORMAT = 'saddlelab.history';
 export const HISTORY_VERSION = 1;
@@ -90,18 +124,6 @@ class Series {
   }
 }
 
-/**
- * A training history. Create one with `createHistory` (the training loop does)
- * or `loadHistory` (from JSON).
- *
- * @example
- * ```ts
- * import { train } from 'saddlelab';
- * const h = train.createHistory({ name: 'demo', activation: 'relu', dims: [2, 4, 1], depth: 2, config: {} });
- * h.addStep({ step: 0, loss: 1, paramNorm: 0.1, lr: 0.1 });
- * console.log(h.length, h.loss()[0]); // 1 1
- * ```
- */
 /** What every history's meta must hold, so plots and phase detection can trust it. */
 function checkMeta(value: unknown): void {
   const meta = requireObject('meta', value);
@@ -114,6 +136,18 @@ function checkMeta(value: unknown): void {
   requireObject('meta.config', meta.config);
 }
 
+/**
+ * A training history. Create one with `createHistory` (the training loop does)
+ * or `loadHistory` (from JSON).
+ *
+ * @example
+ * ```ts
+ * import { train } from 'saddlelab';
+ * const h = train.createHistory({ name: 'demo', activation: 'relu', dims: [2, 4, 1], depth: 2, config: {} });
+ * h.addStep({ step: 0, loss: 1, paramNorm: 0.1, lr: 0.1 });
+ * console.log(h.length, h.loss()[0]); // 1 1
+ * ```
+ */
 export class History {
   readonly meta: HistoryMeta;
   readonly records: SpectrumRecord[] = [];
@@ -125,7 +159,7 @@ export class History {
   private stride = 1;
   private lastStep = -1;
   private lastLoss = NaN;
-  private readonly subscribers = new Set<TrainCallbacks>();
+  private readonly subscribers = new Set<HistoryListener>();
   private readonly maxPoints: number;
   private readonly maxRecords: number;
 
@@ -201,7 +235,7 @@ export class History {
   }
 
   /** Live updates; returns the unsubscribe function. */
-  subscribe(callbacks: TrainCallbacks): () => void {
+  subscribe(callbacks: HistoryListener): () => void {
     this.subscribers.add(callbacks);
     return () => this.subscribers.delete(callbacks);
   }
@@ -253,7 +287,27 @@ export function createHistory(meta: HistoryMeta, options?: HistoryOptions): Hist
   return new History(meta, options);
 }
 
-/** Loads a history from its JSON object or string. */
+/**
+ * Loads a history from its JSON object or string (docs/history-format.md).
+ *
+ * @example
+ * ```ts
+ * import { train } from 'saddlelab';
+ * const h = train.createHistory({ name: 'demo', activation: 'relu', dims: [2, 4, 1], depth: 2, config: {} });
+ * h.addStep({ step: 0, loss: 1, paramNorm: 0.1, lr: 0.1 });
+ * console.log(train.loadHistory(JSON.stringify(h.toJSON())).latestLoss); // 1
+ * ```
+ */
 export function loadHistory(json: unknown): History {
-  return History.fromJSON(typeof json === 'string' ? JSON.parse(json) : json);
+  if (typeof json !== 'string') return History.fromJSON(json);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (e) {
+    throw new SaddlelabError(
+      `[saddlelab] history must be the JSON text of history.toJSON() (docs/history-format.md); got text that is not valid JSON (${(e as Error).message})`,
+      'history',
+    );
+  }
+  return History.fromJSON(parsed);
 }

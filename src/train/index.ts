@@ -1,11 +1,12 @@
 export { mlp, initStd } from './mlp';
-export type { Mlp, MlpOptions, InitOptions, Activation } from './mlp';
+export type { Mlp, MlpOptions, InitOptions } from './mlp';
 export { createTrainer } from './trainer';
-export type { Trainer, TrainerOptions, StepSize, Engine } from './trainer';
+export type { Trainer, TrainerOptions } from './trainer';
 export { lossOf } from './loss';
 export type { LossName } from './loss';
-export { fit, start, createRunControl, runs, lastRun } from './fit';
-export type { FitOptions, RunControl, TrainingRun, RunEntry } from './fit';
+export { fit, start, runs, lastRun } from './fit';
+export type { FitOptions, RunEntry } from './fit';
+export { createRunControl } from './run-control';
 export { History, createHistory, loadHistory, HISTORY_FORMAT, HISTORY_VERSION } from './history';
 export type { HistoryMeta, HistoryJSON, HistoryEnd, HistoryOptions } from './history';
 export { schedule } from './schedule';
@@ -14,6 +15,17 @@ export type { RecordOptions } from './recorder';
 export { checkPrecision } from './precision';
 export { detectPhases } from './phases';
 export type { Phases, Plateau, PhaseOptions, RankPoint } from './phases';
-export type { SpectrumRecord, StepInfo, StopReason, RunState, TrainCallbacks } from './types';
-export { useBackend, currentBackend, describeBackend, BACKENDS } from '../backend';
-export type { BackendName, BackendInfo } from '../backend';
+export type {
+  Activation,
+  Engine,
+  EngineName,
+  RunControl,
+  RunState,
+  SpectrumRecord,
+  StepInfo,
+  StepResult,
+  StepSize,
+  StopReason,
+  TrainCallbacks,
+  TrainingRun,
+} from './types';

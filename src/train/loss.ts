@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fail, requireOneOf } from '../errors';
 
-/** `mse`: C = ‖Y − Y⋆‖²/(2N), so that G = ∇C(0) = −Y⋆/N with Y⋆ the targets (PAPER.md); `cross-entropy`: softmax CE, mean over samples. */
+/** `mse`: C = ‖Y − Y⋆‖²/(2N), so that G = ∇C(0) = −Y⋆/N with Y⋆ the targets (docs/paper.md, "Setup"); `cross-entropy`: softmax CE, mean over samples. */
 export type LossName = 'mse' | 'cross-entropy';
 
 /**

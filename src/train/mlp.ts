@@ -1,5 +1,5 @@
 /**
- * Bias-free fully connected networks (PAPER.md "Setup"): `Z_ℓ = W_ℓ σ(Z_{ℓ−1})`,
+ * Bias-free fully connected networks (docs/paper.md, "Setup"): `Z_ℓ = W_ℓ σ(Z_{ℓ−1})`,
  * `Z_0σ = X`, linear output. Without biases the network is L-homogeneous, which
  * is what makes the origin a saddle and small initialization interesting.
  */
@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ensureBackend } from '../backend/backend';
 import { relu as nativeAwareRelu } from '../backend/native-relu';
 import { createRng } from '../data/random';
+import type { Activation } from './types';
 import {
   SaddlelabError,
   fail,
@@ -18,7 +19,6 @@ import {
   requirePositiveInt,
 } from '../errors';
 
-export type Activation = 'relu' | 'linear';
 
 /** How the weights start. Exactly one of `scale`, `gamma`, `weights` (default `scale: 1e-3`). */
 export interface InitOptions {

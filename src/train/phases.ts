@@ -1,30 +1,38 @@
 /**
- * Plateaus, escapes and rank increments read off a history (issue 2). The
- * criteria, documented in docs/phases.md:
- * - Work with λ(t) = log10 loss(t). R = λ(0) − min λ is the total drop in decades,
- *   capped at `maxDecades` (default 4) so that a fall to the float32 noise floor
- *   does not hide the plateaus above it.
- * - A step t is *flat* when over the next window w (default 1 % of the run)
- *   λ falls by less than `flatness` (default 2) times the run's average fall
- *   over a window, R·w/T. A *plateau* is a maximal stretch of flat steps at
- *   least `minLength` (default 2 % of the run) long.
- * - Its *escape step* is the first step after the plateau starts where λ is
- *   below the plateau's median level by more than `escapeDrop`·R (default 0.05);
- *   a plateau the run never leaves has none.
- * - The *rank* of a record is the median over the deep layers (the last half,
- *   ℓ > L/2) of #{i : s_i/s_1 ≥ rankThreshold} (default 0.1); a *rank increment*
- *   is a record where it rises.
+ * Plateaus, escapes and rank increments read off a history. Near a saddle the
+ * loss sits at the level set by that saddle while the escape direction grows;
+ * the escape is a drop by a significant fraction of that level (docs/paper.md,
+ * "The linear warm-up" and "Theorem 3.1 and its companions"). The criteria and
+ * why they are what they are: docs/phases.md. In short, with T(t) the number of
+ * steps from t until the loss is 5 % lower:
+ * - a plateau is where T, long on the plateau, falls at least `contrast` (5)
+ *   times before the loss has dropped: the loss waits, then falls fast. A power
+ *   law L ∝ t^−α has T ∝ t, an exponential a constant T, so neither has one;
+ * - it holds its level (±5 %) for at least `minPoints` (30) recorded points,
+ *   the loss never jumps above it by more than the noise allows (a catapult of a
+ *   too large step is not a saddle), and its drop is at least a tenth of the fall
+ *   before it (a pause in a long steady descent is not a saddle);
+ * - its escape step is where the loss reaches (within a factor 2) its fastest
+ *   pace of the drop; the one definition plots, tables and summaries use.
+ * The loss is smoothed just enough to resolve a 5 % drop through SGD noise
+ * (src/train/pace.ts). Everything is measured in log-loss and in ratios of step
+ * counts, so neither the loss's units nor the run's length matter.
  */
-import { requireObject, requirePositive } from '../errors';
+import { fail, requireKnownKeys, requireObject, requirePositive, requirePositiveInt } from '../errors';
 import type { History } from './history';
+import { measurePace, median, type Pace } from './pace';
 
 export interface Plateau {
+  /** First step of the plateau. */
   start: number;
+  /** Last step before the escape begins (before the loss falls within `contrast` of its fastest pace). */
   end: number;
-  /** Median loss on the plateau. */
+  /** Its level: the median of the smoothed loss on it. */
   loss: number;
-  /** First step that leaves it (see criteria), if any. */
-  escapeStep?: number;
+  /** The step where the loss leaves it: where it reaches its fastest pace (docs/phases.md). */
+  escapeStep: number;
+  /** How many times faster the loss falls in the escape than on the plateau (T ratio). */
+  contrast: number;
 }
 
 export interface RankPoint {
@@ -33,6 +41,7 @@ export interface RankPoint {
 }
 
 export interface Phases {
+  /** Plateaus the run has left, in order. A stretch it has not left is not one yet. */
   plateaus: Plateau[];
   /** Escape steps of the plateaus, in order. */
   escapes: number[];
@@ -43,18 +52,26 @@ export interface Phases {
 }
 
 export interface PhaseOptions {
-  window?: number;
-  flatness?: number;
-  minLength?: number;
-  escapeDrop?: number;
-  maxDecades?: number;
+  /** The smallest drop that makes an escape, as a fraction of the plateau's level (default 0.05). */
+  drop?: number;
+  /** How much faster the escape must be than the plateau, as a ratio of T (default 5). */
+  contrast?: number;
+  /** Fewest recorded points a plateau holds its level for (default 30). */
+  minPoints?: number;
+  /** s_i/s_1 at or above which a singular value counts towards the rank (default 0.1). */
   rankThreshold?: number;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+const OPTION_KEYS = ['drop', 'contrast', 'minPoints', 'rankThreshold'] as const;
+
+/** Fixed choices, explained in docs/phases.md. */
+const RESOLUTION = 4; // the smoothed curve resolves drop/4 at 2σ
+const REACH = 0.5; // smoothing half-window ≤ half the step index
+const CONTEXT = 0.1; // a drop must be ≥ 10 % of the fall (in log-loss) before the plateau
+const SETTLED = 3; // the escape lasts while the loss falls ≥ 3× faster than on the plateau
+const WOBBLE = 0.3; // T may rise by 30 % from one point to the next inside an escape
+const DESCENT = 1; // and to twice its fastest so far before the escape is over
+const SPIKE = 6; // a jump beyond drop + 6σ of the noise above the lowest loss so far is a catapult
 
 /**
  * Finds plateaus, escapes and rank increments.
@@ -69,55 +86,147 @@ function median(values: number[]): number {
  */
 export function detectPhases(history: History, options: PhaseOptions = {}): Phases {
   requireObject('options', options);
-  const steps = history.steps();
-  const loss = history.loss();
-  const n = steps.length;
-  const phases: Phases = { plateaus: [], escapes: [], ranks: [], rankIncrements: [] };
-  if (n >= 4) {
-    const T = steps[n - 1] - steps[0];
-    const stride = T / (n - 1);
-    const window = Math.max(1, Math.round(requirePositive('window', options.window ?? Math.max(stride, 0.01 * T)) / stride));
-    const flatness = requirePositive('flatness', options.flatness ?? 2);
-    const minLength = requirePositive('minLength', options.minLength ?? 0.02 * T);
-    const escapeDrop = requirePositive('escapeDrop', options.escapeDrop ?? 0.05);
-    const lam = Array.from(loss, (c) => Math.log10(Math.max(c, Number.MIN_VALUE)));
-    const maxDecades = requirePositive('maxDecades', options.maxDecades ?? 4);
-    // A loop, not Math.min(...lam): spreading 2¹⁸ points overflows the call stack.
-    const R = Math.min(maxDecades, lam[0] - lam.reduce((a, b) => Math.min(a, b), Infinity));
-    const flatFall = (flatness * R * window) / (n - 1);
-    let runStart = -1;
-    const close = (endIdx: number) => {
-      if (runStart >= 0 && steps[endIdx] - steps[runStart] >= minLength) {
-        const level = median(lam.slice(runStart, endIdx + 1));
-        const plateau: Plateau = { start: steps[runStart], end: steps[endIdx], loss: Math.pow(10, level) };
-        for (let i = runStart; i < n; i++) {
-          if (lam[i] < level - escapeDrop * R) {
-            plateau.escapeStep = steps[i];
-            break;
-          }
-        }
-        phases.plateaus.push(plateau);
-        if (plateau.escapeStep !== undefined) phases.escapes.push(plateau.escapeStep);
-      }
-      runStart = -1;
-    };
-    for (let i = 0; i < n; i++) {
-      const j = Math.min(n - 1, i + window);
-      const flat = R > 0 && j > i ? lam[i] - lam[j] < flatFall * ((j - i) / window) : R === 0;
-      if (flat && runStart < 0) runStart = i;
-      if (!flat) close(i - 1);
+  requireKnownKeys('options', options, OPTION_KEYS);
+  const drop = requirePositive('drop', options.drop ?? 0.05);
+  if (drop >= 1) fail('drop', 'a fraction in (0, 1)', drop);
+  const contrast = requirePositive('contrast', options.contrast ?? 5);
+  const minPoints = requirePositiveInt('minPoints', options.minPoints ?? 30);
+  const rankThreshold = requirePositive('rankThreshold', options.rankThreshold ?? 0.1);
+  const plateaus = findPlateaus(history.steps(), history.loss(), drop, contrast, minPoints);
+  return { plateaus, escapes: plateaus.map((p) => p.escapeStep), ...ranksOf(history, rankThreshold) };
+}
+
+/** The plateaus of one loss curve (steps ascending); see the criteria above. */
+export function findPlateaus(allSteps: ArrayLike<number>, allLoss: ArrayLike<number>, drop = 0.05, contrast = 5, minPoints = 30): Plateau[] {
+  // Points with a finite positive loss only: the log of anything else means nothing.
+  const keep: number[] = [];
+  for (let i = 0; i < allLoss.length; i++) if (Number.isFinite(allLoss[i]) && allLoss[i] > 0) keep.push(i);
+  const n = keep.length;
+  if (n < 8) return [];
+  const steps = Float64Array.from(keep, (i) => allSteps[i]);
+  const lam = Float64Array.from(keep, (i) => Math.log(allLoss[i]));
+  const p = measurePace(steps, lam, { drop, resolution: RESOLUTION, reach: REACH });
+  const bottom = bottoms(p);
+  const deepest = new Map<number, number>();
+  const first = p.resolved.indexOf(1);
+  const out: Plateau[] = [];
+  let prev = 0;
+  let a = 0;
+  while (a < n - 1) {
+    const m = deepen(p, bottom[a], deepest);
+    if (!Number.isFinite(p.pace[a]) || p.pace[a] < contrast * Math.max(p.pace[m], 1e-12)) {
+      a++;
+      continue;
     }
-    close(n - 1);
+    const found = judge(p, steps, a, m, prev, first, out.length === 0, minPoints, contrast);
+    if (typeof found === 'number') {
+      a = found;
+      continue;
+    }
+    out.push({ ...found, contrast: p.pace[a] / Math.max(p.pace[m], 1e-12) });
+    a = Math.max(p.fallsAt[m], m + 1);
+    prev = a;
   }
-  const threshold = requirePositive('rankThreshold', options.rankThreshold ?? 0.1);
+  return out;
+}
+
+/** bottom[i]: where the pace, falling from i (allowing WOBBLE), is fastest. */
+function bottoms(p: Pace): Int32Array {
+  const bottom = Int32Array.from({ length: p.n }, (_, i) => i);
+  let next = p.n;
+  for (let i = p.n - 1; i >= 0; i--) {
+    if (!Number.isFinite(p.pace[i])) continue;
+    if (next < p.n && p.pace[next] <= p.pace[i] * (1 + WOBBLE)) {
+      const j = bottom[next];
+      bottom[i] = p.pace[j] < p.pace[i] ? j : i;
+    }
+    next = i;
+  }
+  return bottom;
+}
+
+/**
+ * From a local bottom of the pace, on through noise: the fastest pace of the whole descent,
+ * which ends once the pace is slower than its fastest so far by more than a factor 1 + DESCENT.
+ */
+function deepen(p: Pace, m: number, memo: Map<number, number>): number {
+  const known = memo.get(m);
+  if (known !== undefined) return known;
+  let best = m;
+  for (let j = m + 1; j < p.n; j++) {
+    if (!Number.isFinite(p.pace[j])) {
+      if (p.resolved[j]) break;
+      continue;
+    }
+    if (p.pace[j] > (1 + DESCENT) * p.pace[best]) break;
+    if (p.pace[j] < p.pace[best]) best = j;
+  }
+  memo.set(m, best);
+  return best;
+}
+
+/**
+ * The plateau that starts its wait at a and escapes by m, or, if it is not one,
+ * the next index worth trying: a later start on the same descent has a lower
+ * level and so a smaller drop against a larger fall before it (skip to the
+ * bottom); past a spike, start after the spike; else the next point.
+ */
+function judge(p: Pace, steps: Float64Array, a: number, m: number, prev: number, first: number, isFirst: boolean, minPoints: number, contrast: number): Omit<Plateau, 'contrast'> | number {
+  const { smooth, resolved, envelope, pace, logDrop } = p;
+  // The whole escape: while the loss keeps falling SETTLED times faster than on the plateau.
+  let z = m;
+  while (z + 1 < p.n && (!resolved[z + 1] || pace[z + 1] <= pace[a] / SETTLED)) z++;
+  const fell = envelope[a] - envelope[p.fallsAt[z] >= 0 ? p.fallsAt[z] : z];
+  if (fell < CONTEXT * (envelope[first] - envelope[a])) return m + 1;
+  let st = a;
+  while (st - 1 >= prev && (!resolved[st - 1] || smooth[st - 1] <= envelope[a] + logDrop)) st--;
+  // It holds its level while within half the drop of it...
+  let en = a;
+  while (en + 1 <= m && smooth[en + 1] >= envelope[a] - logDrop / 2) en++;
+  if (en - st + 1 < minPoints) return a + 1;
+  // ...and, for a plateau that creeps down, lasts until the escape begins: the last point before the pace
+  // comes within `contrast` of the escape's fastest.
+  let end = en;
+  while (end + 1 <= m && !(Number.isFinite(pace[end + 1]) && pace[end + 1] <= contrast * pace[m])) end++;
+  // A first plateau that the loss reached by falling for longer than it then stays is a pause.
+  if (isFirst && steps[st] - steps[0] > steps[en] - steps[st]) return a + 1;
+  // Catapult: a point far above the lowest the loss had been (a median of 5, which no single
+  // spike moves and which, unlike the smoothed curve, does not see the drop coming).
+  let low = Infinity;
+  for (let i = st; i <= m; i++) {
+    low = Math.min(low, median5(p.lam, i));
+    if (p.lam[i] - low > logDrop + SPIKE * p.noise[i]) return Math.max(a, i) + 1;
+  }
+  const level: number[] = [];
+  for (let i = st; i <= en; i++) if (resolved[i]) level.push(smooth[i]);
+  let e = a;
+  while (e < m && !(Number.isFinite(pace[e]) && pace[e] <= 2 * pace[m])) e++;
+  // The escape step: where the first fall by `drop` at that pace is complete. The smoothing
+  // spreads a sharp drop over its window, so the drop itself is half a window later.
+  e = Math.min(p.n - 1, Math.max(p.fallsAt[e], e) + p.half[e]);
+  return { start: steps[st], end: steps[end], loss: Math.exp(median(level.length ? level : [smooth[a]])), escapeStep: steps[e] };
+}
+
+function median5(lam: Float64Array, i: number): number {
+  const w: number[] = [];
+  for (let k = i - 2; k <= i + 2; k++) w.push(lam[Math.min(lam.length - 1, Math.max(0, k))]);
+  return w.sort((x, y) => x - y)[2];
+}
+
+/**
+ * The rank of each record: the median over the deep layers (ℓ > L/2) of
+ * #{i : s_i/s_1 ≥ threshold}; a rank increment is a record where it rises.
+ */
+function ranksOf(history: History, threshold: number): Pick<Phases, 'ranks' | 'rankIncrements'> {
+  const ranks: RankPoint[] = [];
+  const rankIncrements: Phases['rankIncrements'] = [];
   const L = history.meta.depth;
   for (const r of history.records) {
     const deep = r.weights.slice(Math.floor(L / 2));
-    const ranks = deep.map((s) => (s[0] > 0 ? s.filter((v) => v / s[0] >= threshold).length : 0));
-    const rank = Math.round(median(ranks));
-    const prev = phases.ranks[phases.ranks.length - 1];
-    if (prev && rank > prev.rank) phases.rankIncrements.push({ step: r.step, from: prev.rank, to: rank });
-    phases.ranks.push({ step: r.step, rank });
+    const rank = Math.round(median(deep.map((s) => (s[0] > 0 ? s.filter((v) => v / s[0] >= threshold).length : 0))));
+    const prevRank = ranks[ranks.length - 1];
+    if (prevRank && rank > prevRank.rank) rankIncrements.push({ step: r.step, from: prevRank.rank, to: rank });
+    ranks.push({ step: r.step, rank });
   }
-  return phases;
+  return { ranks, rankIncrements };
 }

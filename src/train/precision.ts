@@ -1,5 +1,5 @@
 /**
- * float32 pitfalls of small initializations (issue 2, "Compute backend"): tfjs
+ * float32 pitfalls of small initializations: tfjs
  * has no float64, and native TensorFlow flushes subnormals to zero. In a deep
  * bias-free network the gradient of a layer scales like σ^(L−1), so it can
  * underflow to exactly zero; and a constant step can make updates smaller than
@@ -8,9 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Mlp } from './mlp';
-import { requireOneOf, requirePositive } from '../errors';
+import { requireOneOf } from '../errors';
 import { lossOf, type LossName } from './loss';
-import type { StepSize } from './trainer';
+import { checkStepSize, stepSizeAt } from './step-size';
+import type { StepSize } from './types';
 
 /** float32 unit roundoff 2^-24: an update smaller than this times |w| is lost. */
 const F32_EPS = 5.96e-8;
@@ -29,8 +30,7 @@ const F32_EPS = 5.96e-8;
  * ```
  */
 export function checkPrecision(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D, loss: LossName, lr: StepSize): string[] {
-  if (typeof lr === 'object' && lr !== null) requirePositive('lr.adaptive', lr.adaptive);
-  else requirePositive('lr', lr);
+  checkStepSize(lr);
   requireOneOf('loss', loss, ['mse', 'cross-entropy'] as const);
   const warnings: string[] = [];
   const stats = tf.tidy(() => {
@@ -42,7 +42,7 @@ export function checkPrecision(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D, loss:
   const v = stats.dataSync();
   stats.dispose();
   const [lossValue, normSq] = [v[0], v[1]];
-  const eta = typeof lr === 'number' ? lr : lr.adaptive * Math.pow(normSq, (2 - model.depth) / 2);
+  const eta = stepSizeAt(lr, normSq, model.depth);
   const where = `at step 0 (depth ${model.depth}${model.initScale !== undefined ? `, init std ${model.initScale.toPrecision(3)}` : ''})`;
   model.weights.forEach((_, l) => {
     const [wSq, gSq, wMax, gMax] = [v[2 + 4 * l], v[3 + 4 * l], v[4 + 4 * l], v[5 + 4 * l]];

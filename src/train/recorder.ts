@@ -1,5 +1,5 @@
 /**
- * Spectrum records (issue 2, "Recording"): the top-k singular values of every
+ * Spectrum records (docs/history-format.md): the top-k singular values of every
  * W_ℓ, and optionally of every hidden activation Z_ℓσ with the ReLU cut ratio
  * ‖Z_ℓσ − Z_ℓ‖²/‖Z_ℓ‖², on the full data set.
  */
@@ -35,7 +35,7 @@ export interface Recorder {
 }
 
 /**
- * With the native backend: the float64 Gram route inside TensorFlow (issue 6, record cost:
+ * With the native backend: the float64 Gram route inside TensorFlow (record cost,
  * 7.8 ms for a 200×784 matrix against 25 ms for float64 Svd, 4.3 against 14 ms at 200×200).
  * Its error on s_i is about 1e-16·(s₁/s_i)² relative, below the float32 weights' own
  * uncertainty (~1e-7·s₁) for every value it can resolve; see docs/precision.md.

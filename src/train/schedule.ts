@@ -3,7 +3,7 @@
  * the origin and the fast escape both get points), and/or at given steps. Step 0
  * and the last step are always recorded.
  */
-import { fail, requireKnownKeys, requireNonNegativeInt, requireObject, requirePositiveInt } from '../errors';
+import { fail, requireNonNegativeInt, requireObject, requirePositiveInt } from '../errors';
 
 export interface ScheduleOptions {
   /** Record every `every` steps. */
@@ -51,11 +51,6 @@ export function schedule(options: ScheduleOptions = {}, field = 'record'): Sched
   }
   return (step, last) =>
     step === 0 || step === last || atSet.has(step) || logSteps.has(step) || (every !== undefined && step % every === 0);
-}
-
-/** Checks the keys of a schedule-bearing options object. */
-export function checkScheduleKeys(field: string, options: object, extra: readonly string[]): void {
-  requireKnownKeys(field, options, [...SCHEDULE_KEYS, ...extra]);
 }
 
 /** The schedule part of a record-options object. */

@@ -1,12 +1,12 @@
 /**
  * One gradient step at a time: the part of training a notebook can drive in a
- * visible `for` loop. `fit()` (fit.ts) wraps it with scheduling, pausing,
- * aborting and yielding to the event loop.
+ * visible `for` loop. The step itself runs on one of the engines of
+ * src/train/engines/; `fit()` (fit.ts) wraps the trainer with the event-loop
+ * yields, the abort signal and the kernel's run registry.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import { ensureBackend } from '../backend/backend';
-import { createRng } from '../data/random';
 import {
   SaddlelabError,
   fail,
@@ -14,79 +14,92 @@ import {
   requireNonNegativeInt,
   requireObject,
   requireOneOf,
-  requirePositive,
   requirePositiveInt,
 } from '../errors';
 import { runRegistry } from '../kernel/runs';
+import { createBatchSampler } from './batches';
+import { checkEngine, createStepEngine } from './engines';
 import { createHistory, type History, type HistoryOptions } from './history';
 import type { Mlp } from './mlp';
 import { lossOf, type LossName } from './loss';
 import { checkPrecision } from './precision';
+import { createRecorder, checkRecordOptions, type RecordOptions } from './recorder';
+import { createRunControl } from './run-control';
 import { pickSchedule, schedule } from './schedule';
-import { createJs64Engine, type StepResult } from './js64-engine';
-import { createNativeEngine, nativeEngineAdvised } from './native-engine';
-import { createRecorder, type RecordOptions } from './recorder';
-import type { SpectrumRecord, StepInfo } from './types';
-
-
-/** How a trainer runs its steps (see {@link TrainerOptions.engine}). */
-export type Engine = 'auto' | 'tfjs' | 'native' | 'js64';
-
-/** A constant step, or the paper's adaptive step `η = c·‖θ‖^(2−L)`. */
-export type StepSize = number | { adaptive: number };
+import { checkStepSize } from './step-size';
+import type { Engine, EngineName, RunControl, SpectrumRecord, StepInfo, StepSize, StopReason } from './types';
 
 export interface TrainerOptions {
-  /** Step size (default 0.01). `{ adaptive: c }` gives `η_t = c·‖θ_t‖^(2−L)` (PAPER.md, "Step size"). */
+  /** Step size (default 0.01). `{ adaptive: c }` gives `η_t = c·‖θ_t‖^(2−L)` (docs/paper.md, "Setup"). */
   lr?: StepSize;
   /** `mse`: C = ‖Y − Y*‖²/(2N) (default); `cross-entropy`: softmax cross-entropy, mean over samples. */
   loss?: LossName;
-  /** Mini-batch size; default (or ≥ n): full-batch gradient descent. */
+  /** Mini-batch size; default (or ≥ n): full-batch gradient descent. Batches: docs/native.md, "Mini-batches". */
   batchSize?: number;
   /** Seed of the mini-batch order (default 0). */
   seed?: number;
   /** Spectrum recording: schedule and what to record; `false` records nothing but losses. */
   record?: RecordOptions | false;
+  /**
+   * The planned number of updates, when known (`fit` passes its `steps`): the record
+   * schedule's "last step" (the final state is recorded), see {@link Trainer.isRecordStep}.
+   */
+  steps?: number;
   /** Name of the run, shown in histories and plots. */
   name?: string;
   /** Bounds on what the history keeps. */
   history?: HistoryOptions;
   /** The options as given, stored in the history (JSON-safe). */
   config?: Record<string, unknown>;
+  /** Pause/resume/stop shared with a dashboard (default: the trainer's own, `trainer.control`). */
+  control?: RunControl;
   /**
-   * How the step runs. `auto` (default): `native` when the active backend is native
-   * TensorFlow on the CPU and the run is full-batch `mse`, else `tfjs`. `tfjs`: tfjs ops and
-   * autodiff on the active backend. `native`: the step as one TensorFlow graph run in one
-   * session call (src/train/native-engine.ts), 1.1–8× the tfjs step on native TensorFlow
-   * (bench C1–C5).
-   * `js64`: a float64 pure-JS step (src/train/js64-engine.ts), free of float32 underflow
-   * in the step. `native` and `js64`: full batch and `mse` only.
+   * How the step runs (each runs every option). `auto` (default): `native` when the active
+   * backend is native TensorFlow on the CPU, else `tfjs`. `tfjs`: tfjs ops and autodiff on
+   * the active backend. `native`: the step as one TensorFlow graph run in one session call
+   * (src/train/engines/native.ts), on native TensorFlow only. `js64`: a float64 pure-JS step
+   * (src/train/engines/js64.ts), free of float32 underflow in the step; fast on small
+   * networks only. Speeds: `npm run bench`, docs/native.md.
    */
   engine?: Engine;
 }
 
 export interface Trainer {
-  /** The run's name (`options.name`, default 'run'), as in `history.meta.name`. */
+  /** The run's name (`history.meta.name`). */
   readonly name: string;
   readonly model: Mlp;
   readonly history: History;
+  /** Pause/resume/stop: `next()` waits while paused and returns `undefined` once stopped. */
+  readonly control: RunControl;
   /** Index of the next step (0 before any update). */
   readonly step: number;
   /** The engine the next step runs on (`auto` resolved against the active backend). */
-  readonly engine: 'tfjs' | 'native' | 'js64';
+  readonly engine: EngineName;
   /**
-   * Computes the loss at the current weights, records it (and a spectrum record
-   * when `recordNow` is true, or, when it is left out, when the `record` schedule
-   * says so), then applies one update. Returns the step's info, or
-   * `undefined` when the loss was not finite (nothing is recorded or updated then).
+   * Waits while `control` is paused; once it is stopped (or the trainer finished),
+   * returns `undefined` without stepping. Otherwise computes the loss at the current
+   * weights, records it (and a spectrum record when `recordNow` is true, or, when it is
+   * left out, when the `record` schedule says so), then applies one update and returns
+   * the step's info. A non-finite loss ends the run (`history.end.reason` 'diverged',
+   * with a `[saddlelab]` message) and returns `undefined`.
    */
   next(recordNow?: boolean): Promise<StepInfo | undefined>;
+  /** Whether the record schedule takes a record at `step` (the final step is `options.steps`). */
+  isRecordStep(step: number): boolean;
   /** Takes a spectrum record of the current weights (labelled with the current step). */
   record(): SpectrumRecord;
-  /** Frees the tensors the trainer holds (not the model). */
+  /**
+   * Ends the run: writes `history.end` (`reason` defaults to 'stopped' when the control
+   * was stopped, else 'completed'; a `[saddlelab]` message says where a stopped or
+   * aborted run ended) and sets the control's state to 'done' (completed) or 'stopped'.
+   * Later calls do nothing. Returns the history.
+   */
+  finish(reason?: StopReason, message?: string): History;
+  /** Finishes the run if it is not finished, and frees the tensors and sessions the trainer holds (not the model). */
   dispose(): void;
 }
 
-const TRAINER_KEYS = ['lr', 'loss', 'batchSize', 'seed', 'record', 'name', 'history', 'config', 'engine'] as const;
+const TRAINER_KEYS = ['lr', 'loss', 'batchSize', 'seed', 'record', 'steps', 'name', 'history', 'config', 'control', 'engine'] as const;
 
 interface Resolved {
   lr: StepSize;
@@ -94,6 +107,7 @@ interface Resolved {
   batchSize: number;
   seed: number;
   record: RecordOptions | false;
+  steps?: number;
   name: string;
   engine: Engine;
 }
@@ -101,20 +115,19 @@ interface Resolved {
 function resolve(options: TrainerOptions, n: number, extraKeys: readonly string[]): Resolved {
   requireObject('options', options);
   requireKnownKeys('options', options, [...TRAINER_KEYS, ...extraKeys]);
-  const lr = options.lr ?? 0.01;
-  if (typeof lr === 'object' && lr !== null) {
-    requireKnownKeys('lr', lr, ['adaptive']);
-    requirePositive('lr.adaptive', lr.adaptive);
-  } else {
-    requirePositive('lr', lr);
-  }
+  const lr = checkStepSize(options.lr ?? 0.01);
   const loss = requireOneOf('loss', options.loss ?? 'mse', ['mse', 'cross-entropy'] as const);
   const batchSize = options.batchSize === undefined ? n : Math.min(n, requirePositiveInt('batchSize', options.batchSize));
   const seed = options.seed === undefined ? 0 : requireNonNegativeInt('seed', options.seed);
-  const engine = requireOneOf('engine', options.engine ?? 'auto', ['auto', 'tfjs', 'native', 'js64'] as const);
-  if ((engine === 'js64' || engine === 'native') && batchSize < n) fail('batchSize', `no batchSize (full batch) with engine '${engine}'`, options.batchSize);
-  if ((engine === 'js64' || engine === 'native') && loss !== 'mse') fail('loss', `'mse' with engine '${engine}'`, loss);
-  return { lr, loss, batchSize, seed, record: options.record ?? {}, name: options.name ?? 'run', engine };
+  const steps = options.steps === undefined ? undefined : requirePositiveInt('steps', options.steps);
+  const record = options.record ?? {};
+  if (record !== false) checkRecordOptions(record);
+  const engine = checkEngine(options.engine);
+  if (options.control !== undefined) {
+    const c = requireObject('control', options.control);
+    if (typeof c.pause !== 'function' || typeof c.whenRunnable !== 'function') fail('control', 'a RunControl from train.createRunControl()', options.control);
+  }
+  return { lr, loss, batchSize, seed, record, steps, name: options.name ?? 'run', engine };
 }
 
 function checkData(model: Mlp, data: Dataset): void {
@@ -136,7 +149,8 @@ function checkData(model: Mlp, data: Dataset): void {
  * const ds = data.linearTeacher({ singularValues: [10, 20, 30, 40, 50], n: 100, seed: 0 });
  * const net = train.mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5 } });
  * const trainer = train.createTrainer(net, ds, { lr: 5e-4 });
- * for (let t = 0; t < 100; t++) await trainer.next();
+ * for (let t = 0; t < 100; t++) if (!(await trainer.next())) break;
+ * trainer.finish();
  * console.log(trainer.history.latestLoss);
  * ```
  */
@@ -147,50 +161,23 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     { name: opts.name, activation: model.activation, dims: model.dims, depth: model.depth, seed: opts.seed, config: options.config ?? {} },
     options.history,
   );
+  const control = options.control ?? createRunControl();
   ensureBackend();
   const x = tf.tensor2d(data.x, [data.n, data.dIn]);
   const y = tf.tensor2d(data.y, [data.n, data.dOut]);
-  const L = model.depth;
   const fullBatch = opts.batchSize >= data.n;
-  const rng = createRng(opts.seed);
-  let order = new Int32Array(0);
-  let cursor = 0;
-  const nextBatch = (): tf.Tensor1D => {
-    if (cursor + opts.batchSize > order.length) {
-      // A fresh seeded permutation each epoch; a short last batch is skipped.
-      order = rng.permutation(data.n);
-      cursor = 0;
-    }
-    const idx = tf.tensor1d(order.subarray(cursor, cursor + opts.batchSize), 'int32');
-    cursor += opts.batchSize;
-    return idx;
-  };
+  const batches = fullBatch ? undefined : createBatchSampler(data.n, opts.batchSize, opts.seed);
+  const engine = createStepEngine(opts.engine, { model, data, x, y, loss: opts.loss, lr: opts.lr, batches });
+  const last = opts.steps ?? Infinity;
   const recordAt = opts.record === false ? () => false : schedule(pickSchedule(opts.record));
   const recorder = opts.record === false ? undefined : createRecorder(model, x, y, (p, t) => lossOf(opts.loss, p, t), opts.record);
   let step = 0;
-  // float32 checks are for the tfjs step; the js64 step computes in float64.
+  let finished = false;
+  // float32 checks are for the float32 steps; the js64 step computes in float64.
   let precisionChecked = opts.engine === 'js64';
-  const js64 = opts.engine === 'js64' ? createJs64Engine(model, data) : undefined;
-  const native = opts.engine === 'native' || (opts.engine === 'auto' && fullBatch && opts.loss === 'mse') ? createNativeEngine(model, x, y) : undefined;
-  // `auto` decides per step: fit() picks its backend after creating the trainer.
-  const engineNow = (): 'tfjs' | 'native' | 'js64' =>
-    js64 ? 'js64' : opts.engine === 'native' || (native && nativeEngineAdvised()) ? 'native' : 'tfjs';
-  const tfjsStep = async (): Promise<StepResult> => {
-    const stats = tf.tidy(() => {
-      const idx = fullBatch ? undefined : nextBatch();
-      const xb = idx ? tf.gather(x, idx) : x;
-      const yb = idx ? tf.gather(y, idx) : y;
-      const normSq = tf.addN(model.weights.map((w) => tf.sum(tf.square(w))));
-      const { value, grads } = tf.variableGrads(() => lossOf(opts.loss, model.predict(xb), yb), model.weights);
-      const lr = typeof opts.lr === 'number' ? tf.scalar(opts.lr) : tf.mul(opts.lr.adaptive, tf.pow(normSq, (2 - L) / 2));
-      for (const w of model.weights) w.assign(tf.sub(w, tf.mul(lr, grads[w.name])));
-      return tf.stack([value, normSq, lr]);
-    });
-    const [loss, normSq, lr] = await stats.data();
-    stats.dispose();
-    return { loss, normSq, lr };
-  };
 
+  // Named by the last step done, as history.end.step is.
+  const where = () => (step === 0 ? 'before its first step' : `after step ${step - 1}`);
   const keep = (r: SpectrumRecord): SpectrumRecord => {
     r.weights.forEach((s, l) => {
       if (s[0] === 0) history.warn(`[saddlelab] W${l + 1} became exactly zero by step ${r.step}: float32 underflow (docs/precision.md)`);
@@ -202,28 +189,42 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     name: opts.name,
     model,
     history,
+    control,
     get step() {
       return step;
     },
     get engine() {
-      return engineNow();
+      return engine.name;
     },
+    isRecordStep: (s) => recordAt(s, last),
     record() {
       if (!recorder) throw new SaddlelabError('[saddlelab] record is false for this trainer; pass record: {} to take spectrum records', 'record');
       return keep(recorder.take(step));
     },
-    async next(recordNow = recordAt(step, Infinity)) {
+    async next(recordNow) {
+      if (control.state === 'paused') await control.whenRunnable();
+      if (finished || control.state === 'stopped') return undefined;
+      if (control.state !== 'running') control.setState('running');
       if (!precisionChecked) {
         precisionChecked = true;
         for (const w of checkPrecision(model, x, y, opts.loss, opts.lr)) history.warn(w);
       }
+      const recordHere = recordNow ?? recordAt(step, last);
       // Full batch: the step computes the loss and norm at the weights the record is taken of,
-      // so the record needs no forward pass of its own (issue 6, record cost). Minibatch: the
-      // step's loss is a batch loss, so the record computes the full-data loss itself.
-      if (recordNow && recorder && !fullBatch) trainer.record();
-      const pending = recordNow && recorder && fullBatch ? recorder.take(step, { loss: NaN, paramNorm: NaN }) : undefined;
-      const result = js64 ? js64.step(opts.lr) : native && engineNow() === 'native' ? native.step(opts.lr) : await tfjsStep();
-      if (!result || !Number.isFinite(result.loss)) return undefined;
+      // so the record needs no forward pass of its own. Mini-batch: the step's loss is a
+      // batch loss, so the record computes the full-data loss itself.
+      if (recordHere && recorder && !fullBatch) trainer.record();
+      const pending = recordHere && recorder && fullBatch ? recorder.take(step, { loss: NaN, paramNorm: NaN }) : undefined;
+      const result = await engine.step();
+      if (!result || !Number.isFinite(result.loss)) {
+        trainer.finish(
+          'diverged',
+          `[saddlelab] the loss became non-finite at step ${step}; training stopped. ` +
+            (step === 0 ? 'The history keeps no step' : `The history keeps steps 0–${step - 1}`) +
+            "; the model's weights may no longer be finite. Lower lr (or c of the adaptive step) or the init scale.",
+        );
+        return undefined;
+      }
       const { loss, normSq, lr } = result;
       const info: StepInfo = { step, loss, paramNorm: Math.sqrt(normSq), lr };
       if (pending) keep({ ...pending, loss, paramNorm: info.paramNorm });
@@ -231,8 +232,18 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       step++;
       return info;
     },
+    finish(reason, message) {
+      if (finished) return history;
+      finished = true;
+      const why: StopReason = reason ?? (control.state === 'stopped' ? 'stopped' : 'completed');
+      const text = message ?? (why === 'stopped' || why === 'aborted' ? `[saddlelab] training ${why} ${where()}` : undefined);
+      control.setState(why === 'completed' ? 'done' : 'stopped');
+      history.finish(why, text);
+      return history;
+    },
     dispose() {
-      native?.dispose();
+      trainer.finish();
+      engine.dispose();
       x.dispose();
       y.dispose();
     },

@@ -1,48 +1,87 @@
 /**
- * Types shared by the training loop, the history and its subscribers (widgets,
- * CLI). Type-only: safe to `import type` from anywhere.
+ * The training vocabulary in one place: what a step is given and returns, the
+ * engines that run it, and the run-control types that dashboards act on.
+ * Type-only: safe to `import type` from anywhere; it imports nothing but types
+ * from the history (which owns the records it stores) and the activation type
+ * of the backend layer, so it closes no import cycle.
  */
-import type { TrainingRun } from './fit';
+import type { History, HistoryListener, SpectrumRecord, StepInfo, StopReason } from './history';
 
-/** One scheduled measurement of the network's spectra (issue 2, "Recording"). */
-export interface SpectrumRecord {
-  /** Step index (0 = before the first update). */
-  step: number;
-  /** Loss at this step. */
-  loss: number;
-  /** ‖θ‖, the Euclidean norm of all weights together. */
-  paramNorm: number;
-  /** Top-k singular values of each weight matrix `W_ℓ`, ℓ = 1..L, descending. */
-  weights: Float64Array[];
-  /** Top-k singular values of each hidden activation `Z_ℓσ`, ℓ = 1..L−1 (when recorded). */
-  activations?: Float64Array[];
-  /** ReLU cut ratio `‖Z_ℓσ − Z_ℓ‖²/‖Z_ℓ‖²` of each hidden layer (when recorded). */
-  reluCut?: number[];
-}
+export type { Activation } from '../backend/activation';
+export type { HistoryListener, SpectrumRecord, StepInfo, StopReason };
 
-/** What one step reports to `onStep`. */
-export interface StepInfo {
-  step: number;
+/**
+ * A constant step size, or the paper's adaptive step `η = c·‖θ‖^(2−L)`
+ * (docs/paper.md, "Setup"), which rescales time so that the plateau near the origin,
+ * where gradients scale like ‖θ‖^(L−1), does not take forever. Checked and evaluated in
+ * src/train/step-size.ts.
+ */
+export type StepSize = number | { adaptive: number };
+
+/** How a trainer runs its steps: `auto` picks one of the others (see `TrainerOptions.engine`). */
+export type Engine = 'auto' | 'tfjs' | 'native' | 'js64';
+
+/** An engine that runs steps (`auto` resolved). */
+export type EngineName = Exclude<Engine, 'auto'>;
+
+/** One step's scalars, at the weights before its update. */
+export interface StepResult {
+  /** Loss of the step's batch (the whole data set in full-batch GD). */
   loss: number;
-  paramNorm: number;
-  /** The step size used for this update. */
+  /** ‖θ‖². */
+  normSq: number;
+  /** The step size the update used. */
   lr: number;
 }
 
-/** Why a run ended. */
-export type StopReason = 'completed' | 'stopped' | 'aborted' | 'diverged';
+/**
+ * One gradient step on the model's weights, however it is computed (src/train/engines/).
+ * Every engine leaves the updated weights in the model's tfjs variables, so records,
+ * widgets and `predict` do not care which one ran.
+ */
+export interface StepEngine {
+  readonly name: EngineName;
+  /**
+   * Computes the loss at the current weights on the next batch and applies one update.
+   * `undefined` when the loss or the step size is not finite: then nothing is updated.
+   */
+  step(): Promise<StepResult | undefined>;
+  /** Frees what the engine holds (sessions, tensors), not the model. */
+  dispose(): void;
+}
 
-/** Run state as seen by controls (the dashboard's pause/resume/stop). */
+/** Run state as seen by controls (a dashboard's pause/resume/stop). */
 export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'done';
+
+/** Pause, resume and stop for a trainer or a run (`train.createRunControl()` makes one). */
+export interface RunControl {
+  readonly state: RunState;
+  /** Pauses before the next step (a running `trainer.next()` finishes its step first). */
+  pause(): void;
+  resume(): void;
+  /** The next `trainer.next()` returns `undefined` without stepping, and the run ends as `stopped`. */
+  stop(): void;
+  /** Resolves when not paused (immediately when running). @internal */
+  whenRunnable(): Promise<void>;
+  /** Used by the trainer and the loop. @internal */
+  setState(state: RunState): void;
+}
+
+/** A training in progress, as `train.start()` returns it. */
+export interface TrainingRun {
+  /** The run's name (`history.meta.name`). */
+  readonly name: string;
+  readonly history: History;
+  readonly control: RunControl;
+  /** Resolves with the history when the run ends (completed, stopped, aborted or diverged). */
+  readonly done: Promise<History>;
+}
 
 /**
  * Callbacks shaped like tfjs-vis's `fitCallbacks`: plain functions the loop
  * calls. Widgets subscribe through these; training knows nothing of them.
  */
-export interface TrainCallbacks {
+export interface TrainCallbacks extends HistoryListener {
   /** Called by `start()`/`fit()` once the run exists, before its first step (a live widget binds to it here). */
   onStart?: (run: TrainingRun) => void;
-  onStep?: (info: StepInfo) => void | Promise<void>;
-  onRecord?: (record: SpectrumRecord) => void | Promise<void>;
-  onEnd?: (reason: StopReason, message?: string) => void | Promise<void>;
 }

@@ -1,10 +1,11 @@
 import type { History } from '../train/history';
 import type { RunState } from '../train/types';
+import { fail } from '../errors';
 import { runSeries, spectrumSeries, topK } from './series';
-import type { BrowserKey, PlotState, ProgressState } from './state';
+import type { BrowserKey, ControlsState, PlotState, ProgressState, RunPhase } from './state';
 import { PlotWidget, type WidgetOptions } from './widget';
 
-/** What the dashboard needs of a running training (src/train/fit.ts RunControl). */
+/** What the dashboard needs of a running training's control (train.createRunControl, `trainer.control`, `run.control`). */
 export interface DashboardControl {
   readonly state: RunState;
   pause(): void;
@@ -12,41 +13,87 @@ export interface DashboardControl {
   stop(): void;
 }
 
+/**
+ * What a dashboard can show: a trainer (its `history` and `control`: the
+ * buttons act on a hand-written `trainer.next()` loop), a run from
+ * `train.start` (`history`, `control`), or a History alone (the buttons are
+ * disabled: nothing to act on).
+ */
+export type DashboardSource = History | { readonly history: History; readonly control?: DashboardControl };
+
 /** Options of TrainingDashboard. */
 export interface DashboardOptions extends WidgetOptions {
-  /** Planned number of steps, for the time left (default: `history.meta.config.steps` when a number). */
+  /** Planned number of updates, for the progress line and the time left (default: the run's `steps`, else `history.meta.config.steps`, when a number). */
   totalSteps?: number;
+  /** Layers shown (1-based; default all). */
   layers?: number[];
+  /** The control to act on, when the source carries none (a History of a run driven elsewhere). */
+  control?: DashboardControl;
 }
 
+const isHistory = (v: unknown): v is History =>
+  typeof v === 'object' && v !== null && typeof (v as History).subscribe === 'function' && typeof (v as History).steps === 'function' && typeof (v as History).meta === 'object';
+const isControl = (v: unknown): v is DashboardControl =>
+  typeof v === 'object' && v !== null && ['pause', 'resume', 'stop'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function') && 'state' in v;
+
+/** Why the buttons of a dashboard over a History cannot act. */
+export const HISTORY_ONLY_REASON =
+  'This dashboard shows a History: there is no run to pause or stop. Show the trainer (new TrainingDashboard(trainer)) or the run of train.start to control it.';
+/** Why the buttons of a dashboard over a trainer or run without a control cannot act. */
+export const NO_CONTROL_REASON = 'This trainer has no run control, so nothing here can pause or stop its loop.';
+
 /**
- * Loss and spectra of a run together, with controls acting on the running
- * training (pause, resume, stop), a step scrubber moving a cursor across every
- * panel, layer toggles, a log/linear switch and progress.
+ * Loss and spectra of a run together, with controls acting on the run
+ * (pause, resume, stop), a cursor moved by a step scrubber across every panel
+ * with the values there, layer toggles, log/linear switches, smoothing, and
+ * the run's progress.
  *
  * @example
  * ```ts
  * import { train, widgets } from 'saddlelab';
- * // const run = train.start(model, data, { steps: 5000 });
- * // new widgets.TrainingDashboard(run.history, run.control);  // last expression of the cell
+ * // const trainer = train.createTrainer(net, ds, { lr: 5e-4 });
+ * // new widgets.TrainingDashboard(trainer, { totalSteps: 2000 });   // last expression of a cell
+ * // next cell: for (let t = 0; t < 2000; t++) if (!(await trainer.next())) break;
  * ```
  */
 export class TrainingDashboard extends PlotWidget {
   private readonly control?: DashboardControl;
+  private readonly historyOnly: boolean;
   private readonly total: number | null;
   private rate = { step: -1, time: 0, perSecond: 0 };
-  constructor(history: History, control?: DashboardControl, options: DashboardOptions = {}) {
-    const { totalSteps, layers, ...rest } = options;
+  /**
+   * @param source a trainer, a run (train.start) or a History.
+   * @param options dashboard options. (A `DashboardControl` here, with the options third, is the older
+   *   form `new TrainingDashboard(history, control, options)`, still accepted.)
+   */
+  constructor(source: DashboardSource, options?: DashboardOptions | DashboardControl, legacyOptions?: DashboardOptions) {
+    const control0 = isControl(options) ? options : undefined;
+    const opts: DashboardOptions = (isControl(options) ? legacyOptions : options ?? legacyOptions) ?? {};
+    const history = isHistory(source) ? source : typeof source === 'object' && source !== null && isHistory((source as { history?: unknown }).history) ? source.history : undefined;
+    if (!history) fail('source', 'a trainer (train.createTrainer), a run (train.start) or a History', source);
+    const { totalSteps, layers, control: optControl, ...rest } = opts;
     super('TrainingDashboard', [history], rest);
-    this.control = control;
-    const planned = totalSteps ?? history.meta.config?.steps;
+    const own = isHistory(source) ? undefined : (source as { control?: unknown }).control;
+    this.control = control0 ?? optControl ?? (isControl(own) ? own : undefined);
+    this.historyOnly = isHistory(source);
+    // The planned updates: given, or the run's own `steps` when it carries them, or its config's.
+    const runSteps = isHistory(source) ? undefined : (source as { steps?: unknown }).steps;
+    const planned = totalSteps ?? runSteps ?? history.meta.config?.steps;
     this.total = typeof planned === 'number' && planned > 0 ? planned : null;
     this.browser.selected_layers = [...(layers ?? [])];
-    this.browser.paused = control?.state === 'paused';
+    this.browser.paused = this.control?.state === 'paused';
   }
-  /** Whether the browser's pause toggle is on. */
+  /** Whether the run is paused (from the dashboard or elsewhere); always false without a control. */
   get paused(): boolean {
-    return this.browser.paused;
+    return this.control?.state === 'paused';
+  }
+  /** The run state as the status line shows it. */
+  private phase(): RunPhase {
+    const h = this.runs[0];
+    if (h.end) return h.end.reason === 'completed' ? 'done' : 'stopped';
+    // Steps arriving mean a loop is running, even one whose control was never started.
+    if (this.control && !(this.control.state === 'idle' && h.latestStep >= 0)) return this.control.state;
+    return h.latestStep >= 0 ? 'running' : 'idle';
   }
   protected progress(): ProgressState {
     const h = this.runs[0];
@@ -57,21 +104,31 @@ export class TrainingDashboard extends PlotWidget {
     }
     this.rate.step = h.latestStep;
     this.rate.time = now;
-    const phase = h.end ? (h.end.reason === 'completed' ? 'done' : 'stopped') : (this.control?.state ?? 'idle');
-    const left = this.total !== null && this.rate.perSecond > 0 ? Math.max(0, this.total - 1 - h.latestStep) / this.rate.perSecond : null;
-    return { step: h.latestStep, total: this.total, stepsPerSecond: this.rate.perSecond, etaSeconds: h.end ? 0 : left, phase };
+    // Updates done: each step in the history is the loss before its update, which the trainer then applied.
+    const done = Math.max(0, h.latestStep + 1);
+    const step = this.total !== null ? Math.min(done, this.total) : done;
+    const phase = this.phase();
+    const left = this.total !== null && this.rate.perSecond > 0 ? Math.max(0, this.total - step) / this.rate.perSecond : null;
+    return { step, total: this.total, stepsPerSecond: phase === 'running' ? this.rate.perSecond : 0, etaSeconds: h.end ? 0 : left, phase };
+  }
+  private controls(): ControlsState {
+    if (this.control) return { enabled: true, reason: '' };
+    return { enabled: false, reason: this.historyOnly ? HISTORY_ONLY_REASON : NO_CONTROL_REASON };
   }
   protected compute(): Partial<PlotState> {
     const h = this.runs[0];
-    return { runs: [runSeries(h)], spectrum: spectrumSeries(h.records, h.meta.depth, topK(h.records)), progress: this.progress() };
+    return { runs: [runSeries(h)], spectrum: spectrumSeries(h.records, h.meta.depth, topK(h.records)), progress: this.progress(), controls: this.controls() };
   }
   protected browserChanged(key: BrowserKey, value: unknown): void {
-    if (key !== 'paused' || !this.control) return;
-    // RunControl ignores a pause after the end and a resume when not paused.
-    if (value) this.control.pause();
-    else this.control.resume();
-    // A paused loop sends no more steps, so the new phase would never reach the browser.
-    this.sendUpdate({ progress: this.progress() });
+    if (key !== 'paused') return;
+    if (this.control) {
+      // RunControl ignores a pause after the end and a resume when not paused.
+      if (value) this.control.pause();
+      else this.control.resume();
+    }
+    // A paused loop sends no more steps, so the new phase would never reach the browser; a
+    // dashboard without a control takes the toggle back.
+    this.flushProgress();
   }
   protected staticNow(): boolean {
     // A run in progress (its end sends the final figure by update_display_data); 'idle' is a run about to start.
@@ -83,25 +140,21 @@ export class TrainingDashboard extends PlotWidget {
   }
   protected custom(content: Record<string, unknown>): void {
     if (content.type !== 'control' || !this.control) return;
-    if (content.action === 'pause') this.control.pause();
-    else if (content.action === 'resume') this.control.resume();
-    else if (content.action === 'stop') this.control.stop();
-    this.browser.paused = this.control.state === 'paused';
+    if (content.action === 'stop') this.control.stop();
     this.flushProgress();
   }
   /** Tells the browser the run state right away (buttons must not wait for the next step). */
   private flushProgress(): void {
+    this.browser.paused = this.paused;
     this.sendUpdate({ paused: this.browser.paused, progress: this.progress() });
   }
-  /** Pause from the kernel (same as the browser's button). */
+  /** Pauses the run (same as the browser's button). */
   pause(): void {
     this.control?.pause();
-    this.browser.paused = true;
     this.flushProgress();
   }
   resume(): void {
     this.control?.resume();
-    this.browser.paused = false;
     this.flushProgress();
   }
   stop(): void {
@@ -110,6 +163,7 @@ export class TrainingDashboard extends PlotWidget {
   }
   protected describe(): string {
     const h = this.runs[0];
-    return `TrainingDashboard(${h.meta.name}: step ${h.latestStep}, loss ${h.latestLoss.toPrecision(4)}, ${h.end ? h.end.reason : (this.control?.state ?? 'idle')})`;
+    const p = this.progress();
+    return `TrainingDashboard(${h.meta.name}: ${p.step}${p.total !== null ? ` / ${p.total}` : ''} updates, loss ${h.latestLoss.toPrecision(4)}, ${h.end ? h.end.reason : p.phase})`;
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Live Jupyter widgets for training histories (issue 4): the kernel side.
- * The browser side is the prebuilt JupyterLab extension built from widgets/.
+ * Live Jupyter widgets for training histories: the kernel side. The browser
+ * side is the prebuilt JupyterLab extension built from widgets/; both draw
+ * from one figure description (`describeFigure`).
  *
  * @example
  * ```ts
@@ -17,14 +18,19 @@ export type { SpectrumPlotOptions } from './spectrum-plot';
 export { LayerLawPlot } from './layer-law-plot';
 export type { LayerLawPlotOptions } from './layer-law-plot';
 export { TrainingDashboard } from './dashboard';
-export type { DashboardControl, DashboardOptions } from './dashboard';
+export type { DashboardControl, DashboardOptions, DashboardSource } from './dashboard';
+export { live } from './live';
+export type { LiveCallbacks } from './live';
 export { PlotWidget } from './widget';
 export type { WidgetOptions, UpdateStats } from './widget';
-export { widgetRegistry, createWidgetRegistry } from './registry';
-export type { WidgetRegistry, RegisteredWidget } from './registry';
-export { figureSpec, figureSvg } from './static-figure';
+export { describeFigure, figureCsv, figureJson, exportFileName } from './figure';
+export type { FigureDescription, PanelDescription, SeriesDescription, MarkDescription, AxisDescription } from './figure';
+export { figureSpec, figureSvg, staticFigure } from './static-figure';
+export type { StaticFigure } from './static-figure';
+export { FIGURE_MIME } from './figure-data';
 export { installLabExtension, labExtensionSource } from './labextension';
-export { prepareReport, writeReport } from './report';
-export type { ReportOptions } from './report';
-export { WIDGET_MODULE, WIDGET_MODULE_VERSION, MODEL_NAMES, VIEW_NAMES } from './version';
+export { prepareReport, reportNotebook, writeReport } from './report';
+export type { ReportOptions, ReportResult } from './report';
+export { WIDGET_MODULE, WIDGET_MODULE_VERSION } from './version';
+export { KINDS, MODEL_NAMES, VIEW_NAMES } from './contract';
 export type * from './state';

@@ -1,9 +1,11 @@
 /**
- * The part of the kernel API (src/kernel/types.ts, issue 3) the widgets use.
- * Type-only imports: the widgets load the kernel module at run time only
- * through `defaultKernel()`, so unit tests pass a fake kernel and the widgets
- * still load in a stock tslab kernel or plain Node (static figures).
+ * The part of the kernel API (src/kernel/types.ts) the widgets use. The
+ * kernel folder is a leaf (it imports only errors), so the widgets import it
+ * directly; `getKernel()` returns the saddlelab kernel when this process is
+ * one, else the kernel's own static stand-in (`live: false`: text and rich
+ * output through stock tslab, no comms). Unit tests pass a fake kernel.
  */
+import { getKernel } from '../kernel/registry';
 import type { Comm, CommMsg, KernelApi, MimeBundle } from '../kernel/types';
 
 export type { MimeBundle };
@@ -17,8 +19,8 @@ export type WidgetKernel = Pick<KernelApi, 'live' | 'display' | 'updateDisplay'>
   };
 
 /**
- * The kernel of this process: the saddlelab kernel extension's `getKernel()`
- * when it is there, otherwise a static stand-in whose `live` is false.
+ * The kernel of this process: the saddlelab kernel extension's API, or the
+ * static stand-in whose `live` is false.
  *
  * @example
  * ```ts
@@ -27,26 +29,5 @@ export type WidgetKernel = Pick<KernelApi, 'live' | 'display' | 'updateDisplay'>
  * ```
  */
 export function defaultKernel(): WidgetKernel {
-  try {
-    // A plain require keeps src/widgets free of a compile-time dependency on src/kernel.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const mod = require('../kernel') as { getKernel?: () => WidgetKernel };
-    if (typeof mod.getKernel === 'function') return mod.getKernel();
-  } catch {
-    // No kernel module (or it failed to load): static output only.
-  }
-  return staticKernel;
+  return getKernel();
 }
-
-const staticKernel: WidgetKernel = {
-  live: false,
-  openComm() {
-    throw new Error('[saddlelab] kernel comms are not available here; live widgets need the saddlelab kernel (npx saddlelab install)');
-  },
-  display(bundle) {
-    console.log(String(bundle['text/plain'] ?? ''));
-  },
-  updateDisplay() {
-    // Nowhere to update outside a kernel.
-  },
-};

@@ -1,20 +1,20 @@
 import type { History } from '../train/history';
 import { requireOneOf } from '../errors';
-import { layerLaw, recordAt } from './series';
+import { layerLaw, recordAt, spectrumSeries, topK } from './series';
 import type { PlotState } from './state';
 import { PlotWidget, type WidgetOptions } from './widget';
 
 /** Options of LayerLawPlot. */
 export interface LayerLawPlotOptions extends WidgetOptions {
   source?: 'weights' | 'activations';
-  /** The record at or before this step is used (default: the last record; the browser's scrubber moves it). */
+  /** The record at or before this step is used (default: the last record, following the run; the browser's cursor moves it). */
   step?: number;
 }
 
 /**
  * Theorem 3.1 read off one record: `s1/s2` and the energy outside `s1`
  * against the layer index ℓ on log–log axes, with `ℓ^(1/4)` and `ℓ^(−1/2)`
- * reference slopes.
+ * reference slopes. Live: it follows the latest record while a run goes on.
  *
  * @example
  * ```ts
@@ -26,13 +26,15 @@ export class LayerLawPlot extends PlotWidget {
   private readonly source: 'weights' | 'activations';
   constructor(history: History, options: LayerLawPlotOptions = {}) {
     const { source, step, ...rest } = options;
-    super('LayerLawPlot', [history], { logY: true, ...rest });
+    super('LayerLawPlot', [history], rest);
     this.source = requireOneOf('options.source', source ?? 'weights', ['weights', 'activations'] as const);
     this.browser.cursor = step ?? null;
   }
   protected compute(): Partial<PlotState> {
-    const record = recordAt(this.runs[0].records, this.browser.cursor);
-    return { source: this.source, law: record ? layerLaw(record, this.source) : null };
+    const h = this.runs[0];
+    const record = recordAt(h.records, this.browser.cursor);
+    // The records go to the browser (the figure description computes the law at the cursor there).
+    return { source: this.source, spectrum: spectrumSeries(h.records, h.meta.depth, topK(h.records)), law: record ? layerLaw(record, this.source) : null };
   }
   protected describe(): string {
     const law = this.compute().law;

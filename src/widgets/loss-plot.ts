@@ -1,17 +1,21 @@
 import type { History } from '../train/history';
-import { runSeries } from './series';
+import { fail } from '../errors';
+import { runNames, runSeries } from './series';
 import type { PlotState } from './state';
 import { PlotWidget, asRuns, type WidgetOptions } from './widget';
 
 /** Options of LossPlot. */
 export interface LossPlotOptions extends WidgetOptions {
-  /** Steps marked with dotted vertical lines (e.g. a SpectrumPlot's snapshot steps, as in Figure 1 left). */
+  /** Steps marked with dotted vertical lines labelled by step (a snapshot view's steps, as in Figure 1 left). */
   markSteps?: number[];
+  /** Legend names, one per run (default: each run's name, told apart by its settings where names repeat). */
+  names?: string[];
 }
 
 /**
- * Loss against step (log scale by default) of one or several runs, with the
- * plateaus shaded and the escape steps dashed (src/train/phases.ts).
+ * Loss against step (log scale by default) of one or several runs, each in
+ * its own colour, with its plateaus shaded and its escapes dashed in that
+ * colour (train.detectPhases; docs/phases.md).
  *
  * @example
  * ```ts
@@ -23,16 +27,22 @@ export interface LossPlotOptions extends WidgetOptions {
  */
 export class LossPlot extends PlotWidget {
   private readonly marks: number[];
+  private readonly names: string[];
   constructor(history: History | History[], options: LossPlotOptions = {}) {
-    const { markSteps, ...rest } = options;
-    super('LossPlot', asRuns(history), rest);
+    const { markSteps, names, ...rest } = options;
+    const runs = asRuns(history);
+    super('LossPlot', runs, rest);
     this.marks = [...(markSteps ?? [])];
+    if (names !== undefined && (!Array.isArray(names) || names.length !== runs.length || !names.every((n) => typeof n === 'string'))) {
+      fail('options.names', `an array of ${runs.length} strings (one per run)`, names);
+    }
+    this.names = names ? [...names] : runNames(runs);
   }
   protected compute(): Partial<PlotState> {
-    // LossPlot draws snapshot steps as marks; `mode: 'snapshot'` tells both renderers to.
-    return { runs: this.runs.map((h) => runSeries(h)), snapshot_steps: this.marks, mode: this.marks.length ? 'snapshot' : 'series' };
+    // `mode: 'snapshot'` is what the Vega-Lite static figure reads to draw the marks (the figure description needs only the steps).
+    return { runs: this.runs.map((h, j) => ({ ...runSeries(h), name: this.names[j] })), snapshot_steps: this.marks, mode: this.marks.length ? 'snapshot' : 'series' };
   }
   protected describe(): string {
-    return `LossPlot(${this.runs.map((h) => `${h.meta.name}: ${h.latestStep + 1} steps, loss ${h.latestLoss.toPrecision(4)}`).join('; ')})`;
+    return `LossPlot(${this.runs.map((h, j) => `${this.names[j]}: ${h.latestStep + 1} steps, loss ${h.latestLoss.toPrecision(4)}`).join('; ')})`;
   }
 }

@@ -1,19 +1,21 @@
 /**
  * Pure conversions from a training History to the widget state's numeric
  * series (src/widgets/state.ts). Kept apart from the comm logic so that the
- * live widget, its static SVG and the tests all read the same numbers.
+ * live widget, its figure description and the tests all read the same numbers.
  */
 import type { History } from '../train/history';
 import { detectPhases } from '../train/phases';
 import type { SpectrumRecord } from '../train/types';
+import { lawAt } from './figure/data';
 import type { LawState, RunSeriesState, SpectrumState } from './state';
 
 /**
  * Most loss points per run a widget sends (2¹⁵). The History keeps up to 2¹⁸
  * points; sent as two Float64Arrays that is 4 MiB per run, 5.3 MB once the
- * notebook saves the widget state in base64, over issue 7's 5 MB. A plot
+ * notebook saves the widget state in base64. A plot
  * cannot show more than a few points per pixel anyway, and plateaus and
- * escapes are still found on the whole History.
+ * escapes are still found on the whole History. (A saved notebook's widget
+ * state should stay within about 5 MB.)
  */
 export const WIDGET_MAX_POINTS = 1 << 15;
 
@@ -164,16 +166,9 @@ export function spectrumSeries(records: SpectrumRecord[], layers: number, k: num
  */
 export function layerLaw(record: SpectrumRecord, source: 'weights' | 'activations'): LawState {
   const values = (source === 'weights' ? record.weights : record.activations) ?? [];
-  const n = values.length;
-  const law: LawState = { step: record.step, layers: new Float64Array(n), ratio: new Float64Array(n), energy: new Float64Array(n) };
-  values.forEach((s, l) => {
-    let total = 0;
-    for (const v of s) total += v * v;
-    law.layers[l] = l + 1;
-    law.ratio[l] = s.length > 1 && s[1] > 0 ? s[0] / s[1] : NaN;
-    law.energy[l] = total > 0 ? (total - s[0] * s[0]) / total : NaN;
-  });
-  return law;
+  const one = [{ step: record.step, loss: record.loss, paramNorm: record.paramNorm, weights: values }];
+  const sp = spectrumSeries(one, values.length, topK(one));
+  return lawAt({ sp, values: sp.weights, layers: values.length, symbol: 'W' }, 0);
 }
 
 /** The record at or before `step` (the first one when none is), or undefined without records. */
@@ -183,4 +178,36 @@ export function recordAt(records: SpectrumRecord[], step: number | null): Spectr
   let best = records[0];
   for (const r of records) if (r.step <= step) best = r;
   return best;
+}
+
+function flat(meta: History['meta']): Record<string, string> {
+  const out: Record<string, string> = { depth: String(meta.depth), activation: meta.activation, width: String(meta.dims.slice(1, -1).join('×')) };
+  if (meta.seed !== undefined) out.seed = String(meta.seed);
+  for (const [k, v] of Object.entries(meta.config ?? {})) out[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return out;
+}
+
+/**
+ * Legend names for several runs: each run's name, and where runs share a
+ * name, the first settings (depth, width, seed, then the run's options) that
+ * tell them apart, e.g. `run (depth 4)` and `run (depth 6)`.
+ *
+ * @example
+ * ```ts
+ * import { train } from 'saddlelab';
+ * import { runNames } from './series';
+ * const meta = (depth: number) => ({ name: 'run', activation: 'relu' as const, dims: [2, 4, 1], depth, config: {} });
+ * console.log(runNames([train.createHistory(meta(4)), train.createHistory(meta(6))])); // ['run (depth 4)', 'run (depth 6)']
+ * ```
+ */
+export function runNames(histories: History[]): string[] {
+  const names = histories.map((h) => h.meta.name || 'run');
+  return names.map((name, i) => {
+    const same = histories.filter((_, j) => names[j] === name);
+    if (same.length < 2) return name;
+    const mine = flat(histories[i].meta);
+    const all = same.map((h) => flat(h.meta));
+    const differ = Object.keys(mine).filter((k) => all.some((m) => m[k] !== mine[k]));
+    return differ.length ? `${name} (${differ.slice(0, 2).map((k) => `${k} ${mine[k]}`).join(', ')})` : name;
+  });
 }

@@ -1,6 +1,6 @@
 import type { History } from '../train/history';
 import { requireOneOf } from '../errors';
-import { spectrumSeries, topK } from './series';
+import { phasesOf, spectrumSeries, topK } from './series';
 import type { PlotState } from './state';
 import { PlotWidget, type WidgetOptions } from './widget';
 
@@ -8,17 +8,21 @@ import { PlotWidget, type WidgetOptions } from './widget';
 export interface SpectrumPlotOptions extends WidgetOptions {
   /** Singular values of the weights `W_ℓ` (default) or of the activations `Z_ℓσ`. */
   source?: 'weights' | 'activations';
-  /** `series` (default): s_i against step, one panel per layer; `snapshot`: the top-k of every layer at `steps` (Figure 1). */
+  /** `series` (default): s_i against step, one panel per layer; `snapshot`: s_i against i at `steps`, one panel per layer (Figure 1). */
   mode?: 'series' | 'snapshot';
   /** Snapshot steps (the record at or before each is shown). */
   steps?: number[];
   /** Layers shown (1-based; default all). The browser's layer picker changes it. */
   layers?: number[];
+  /** Show s_i/s_1 instead of s_i (default false). */
+  relative?: boolean;
 }
 
 /**
- * The top-k singular values of each layer over training (log scale), or
- * their snapshots at chosen steps side by side, as in the paper's Figure 1.
+ * The top-k singular values of each layer over training (log scale), with
+ * the run's escapes marked; or, in snapshot mode, Figure 1's view: one panel
+ * per layer, one line per snapshot step coloured in time order, all panels on
+ * one value range.
  *
  * @example
  * ```ts
@@ -32,16 +36,20 @@ export class SpectrumPlot extends PlotWidget {
   private readonly mode: 'series' | 'snapshot';
   private readonly steps: number[];
   constructor(history: History, options: SpectrumPlotOptions = {}) {
-    const { source, mode, steps, layers, ...rest } = options;
+    const { source, mode, steps, layers, relative, ...rest } = options;
     super('SpectrumPlot', [history], rest);
     this.source = requireOneOf('options.source', source ?? 'weights', ['weights', 'activations'] as const);
     this.mode = requireOneOf('options.mode', mode ?? 'series', ['series', 'snapshot'] as const);
     this.steps = [...(steps ?? [])];
     this.browser.selected_layers = [...(layers ?? [])];
+    this.browser.relative = relative ?? false;
   }
   protected compute(): Partial<PlotState> {
     const h = this.runs[0];
-    return { spectrum: spectrumSeries(h.records, h.meta.depth, topK(h.records)), source: this.source, mode: this.mode, snapshot_steps: this.steps };
+    // The run's escapes are marked on the panels; its loss is not drawn here, so no points are sent.
+    const phases = phasesOf(h);
+    const run = { name: h.meta.name, steps: new Float64Array(0), loss: new Float64Array(0), plateaus: phases.plateaus.map((p) => [p.start, p.end] as [number, number]), escapes: [...phases.escapes] };
+    return { runs: [run], spectrum: spectrumSeries(h.records, h.meta.depth, topK(h.records)), source: this.source, mode: this.mode, snapshot_steps: this.steps };
   }
   protected describe(): string {
     const h = this.runs[0];

@@ -1,8 +1,9 @@
 /**
- * The state schema shared by the kernel-side widgets (src/widgets/) and their
- * browser views (widgets/src/). Type-only: both sides `import type` it, so a
- * field renamed on one side fails to compile on the other (CONVENTIONS.md,
- * "A widget's kernel class and its browser view share one state type").
+ * The state schema and the messages shared by the kernel-side widgets
+ * (src/widgets/) and their browser models and views (widgets/src/).
+ * Type-only: both sides `import type` it, so a field renamed on one side fails
+ * to compile on the other; the values that go with these types (kinds,
+ * defaults, key lists, colours, live-update plans) are in contract.ts.
  *
  * Numeric series are typed arrays: the kernel sends them as binary buffers
  * (ipywidgets `buffer_paths`), the browser turns the received DataViews back
@@ -12,8 +13,9 @@
 /** Run state as the dashboard shows it (mirrors src/train/types.ts RunState). */
 export type RunPhase = 'idle' | 'running' | 'paused' | 'stopped' | 'done';
 
-/** One run's loss curve and the phases found on it (src/train/phases.ts). */
+/** One run's loss curve and the phases found on it (train.detectPhases, docs/phases.md). */
 export interface RunSeriesState {
+  /** The run's name in legends; distinct between the runs of one widget. */
   name: string;
   steps: Float64Array;
   loss: Float64Array;
@@ -48,8 +50,9 @@ export interface LawState {
 
 /** Dashboard progress line. */
 export interface ProgressState {
+  /** Updates done (0 before the first; the planned total after a completed run). */
   step: number;
-  /** Total steps planned, when known. */
+  /** Total updates planned, when known. */
   total: number | null;
   stepsPerSecond: number;
   /** Seconds left at the current rate, when the total is known. */
@@ -60,7 +63,7 @@ export interface ProgressState {
 /**
  * How a run ended (src/train/history.ts HistoryEnd). A run that did not
  * complete (stopped, aborted, diverged) is marked on the loss plot at `step`,
- * the last step in its history, with its `[saddlelab]` message (issue 7).
+ * the last step in its history, with its `[saddlelab]` message.
  */
 export interface RunEndState {
   reason: 'completed' | 'stopped' | 'aborted' | 'diverged';
@@ -68,23 +71,46 @@ export interface RunEndState {
   message: string;
 }
 
-/** Which widget a model is; picks the view and which fields below are used. */
+/**
+ * What the dashboard's buttons can act on, and why not when they cannot: a
+ * dashboard over a History alone (or over a trainer without a control) shows
+ * its buttons disabled, with `reason` as their tooltip.
+ */
+export interface ControlsState {
+  enabled: boolean;
+  /** Why the buttons are disabled ('' when enabled). */
+  reason: string;
+}
+
+/** Which widget a model is; picks the view and which fields below are used (contract.ts KINDS). */
 export type WidgetKind = 'LossPlot' | 'SpectrumPlot' | 'LayerLawPlot' | 'TrainingDashboard';
 
-/** The synced state of every saddlelab widget (each kind uses a subset). */
+/** The synced state of every saddlelab widget (each kind uses a subset; defaults in contract.ts). */
 export interface PlotState {
   kind: WidgetKind;
   title: string;
-  /** Log scale on the value axis (loss, singular values). Set in the browser by the dashboard switch. */
+  /** Log scale on the value axis (loss, singular values). */
   log_y: boolean;
+  /** Log scale on the step axis (the layer axis of a LayerLawPlot). Steps ≤ 0 are not drawn on it. */
+  log_x: boolean;
+  /** Loss smoothing window in steps (a centred moving average; 0: off). The raw loss stays drawn, faint. */
+  smoothing: number;
+  /** Singular values divided by s1 of the same layer and record (s_i/s_1) instead of s_i. */
+  relative: boolean;
   runs: RunSeriesState[];
   spectrum: SpectrumState | null;
   source: 'weights' | 'activations';
   /** `series`: singular values against step; `snapshot`: top-k per layer at `snapshot_steps` (Figure 1). */
   mode: 'series' | 'snapshot';
+  /** Snapshot steps: the spectrum panels of a snapshot view, and marks on a loss plot. */
   snapshot_steps: number[];
+  /**
+   * The layer law at the cursor's record. Superseded by the figure description,
+   * which computes it from `spectrum` at the cursor (figure/law.ts); kept while
+   * older readers of the state still use it.
+   */
   law: LawState | null;
-  /** Scrubber step, set in the browser (null: follow the latest step). */
+  /** Cursor step, set in the browser (null: follow the latest step). */
   cursor: number | null;
   /** 1-based layer indices shown, set in the browser (empty: all). */
   selected_layers: number[];
@@ -93,15 +119,34 @@ export interface PlotState {
   progress: ProgressState | null;
   /** Per run: how it ended, or null while it runs (or for a history without an end). */
   ends: Array<RunEndState | null>;
+  /** Whether the dashboard's buttons can act (null for kinds without buttons). */
+  controls: ControlsState | null;
 }
 
-/** Keys the browser may change; the kernel ignores updates to any other key. */
-export type BrowserKey = 'cursor' | 'selected_layers' | 'paused' | 'log_y';
+/** Keys the browser may change (contract.ts BROWSER_KEYS); the kernel ignores updates to any other key. */
+export type BrowserKey = 'cursor' | 'selected_layers' | 'paused' | 'log_y' | 'log_x' | 'smoothing' | 'relative';
+
+/** The values of the browser-set keys. */
+export type BrowserState = Pick<PlotState, BrowserKey>;
+
+/** What a live update of one widget kind carries (contract.ts LIVE). */
+export interface LivePlan {
+  /** Loss points of every run (`AppendMessage.steps/loss`). */
+  points: boolean;
+  /** Plateaus and escapes of every run (sent with each append, also by kinds without points). */
+  phases: boolean;
+  /** Spectrum records (of run 0). */
+  records: boolean;
+  /** The dashboard's progress line. */
+  progress: boolean;
+}
 
 /**
  * An incremental update, sent as a widget `custom` message: the points of run
  * `run` from index `from` on, and the spectrum records from index `recordFrom`
- * on. Binary fields travel as buffers, in the order named by `buffers`.
+ * on. Binary fields travel as buffers, at the paths listed in `buffer_paths`.
+ * A kind whose LivePlan has no points sends empty `steps`/`loss` with `from`
+ * 0; one without records sends empty record arrays.
  */
 export interface AppendMessage {
   type: 'append';
@@ -118,8 +163,29 @@ export interface AppendMessage {
   progress: ProgressState | null;
 }
 
-/** Browser → kernel `custom` message of the dashboard buttons. */
+/** Browser → kernel `custom` message of the dashboard's Stop button (pause and resume go through `paused`). */
 export interface ControlMessage {
   type: 'control';
-  action: 'pause' | 'resume' | 'stop';
+  action: 'stop';
 }
+
+/** ipywidgets buffer paths: where each binary buffer goes in the JSON. */
+export type BufferPaths = Array<Array<string | number>>;
+
+/**
+ * Kernel → browser comm messages on a widget comm (ipywidgets protocol 2.1.0).
+ * `update`: kernel-side state changed (or the full state, answering
+ * `request_state`); `echo_update`: a browser view's `update`, echoed to every
+ * view so the others learn it (the view that sent it recognises its own by the
+ * parent message id); `custom`: an incremental append.
+ */
+export type KernelMessage =
+  | { method: 'update'; state: Partial<Record<keyof PlotState, unknown>> & Record<string, unknown>; buffer_paths: BufferPaths }
+  | { method: 'echo_update'; state: Partial<Record<BrowserKey, unknown>>; buffer_paths: BufferPaths }
+  | { method: 'custom'; content: Omit<AppendMessage, 'steps' | 'loss' | 'recordSteps' | 'recordWeights' | 'recordActivations'> & { buffer_paths: BufferPaths } };
+
+/** Browser → kernel comm messages on a widget comm. */
+export type BrowserMessage =
+  | { method: 'update'; state: Partial<BrowserState>; buffer_paths?: BufferPaths }
+  | { method: 'request_state' }
+  | { method: 'custom'; content: ControlMessage };

@@ -6,6 +6,7 @@
  */
 import { fail } from '../errors';
 import type { PlotState, SpectrumState, WidgetKind } from './state';
+import { FIGURE_MIME, figureData, type FigureData } from './figure-data';
 import { svgToPng } from './png-render';
 import { renderSvgSync } from './svg-render';
 
@@ -222,16 +223,17 @@ export function figureSvg(state: PlotState): string {
   return renderSvgSync(figureSpec(state));
 }
 
-/** A widget's static figure as display data: SVG and PNG, with the PNG's display size. */
+/** A widget's static figure as display data: SVG and PNG, with the PNG's display size, and the figure's data for reports. */
 export interface StaticFigure {
-  data: { 'image/svg+xml': string; 'image/png': string };
+  data: { 'image/svg+xml': string; 'image/png': string; [FIGURE_MIME]: FigureData };
   /** Per mime type display metadata: the PNG holds 2× the pixels of its `width` × `height`. */
   metadata: { 'image/png': { width: number; height: number } };
 }
 
 /**
  * The static figure of a widget state, ready for a display bundle: the SVG,
- * and a PNG of it (base64) for viewers that render no SVG without trust.
+ * a PNG of it (base64) for viewers that render no SVG without trust, and the
+ * figure's data (figure-data.ts) from which a report draws it interactively.
  *
  * @example
  * ```ts
@@ -243,5 +245,5 @@ export interface StaticFigure {
 export function staticFigure(state: PlotState): StaticFigure {
   const svg = figureSvg(state);
   const { png, width, height } = svgToPng(svg);
-  return { data: { 'image/svg+xml': svg, 'image/png': Buffer.from(png).toString('base64') }, metadata: { 'image/png': { width, height } } };
+  return { data: { 'image/svg+xml': svg, 'image/png': Buffer.from(png).toString('base64'), [FIGURE_MIME]: figureData(state) }, metadata: { 'image/png': { width, height } } };
 }

@@ -9,12 +9,14 @@
 import type { History } from '../train/history';
 import { SaddlelabError, fail, requireNonNegative } from '../errors';
 import { splitBuffers } from './codec';
+import { BROWSER_KEYS, BROWSER_VALUE_OK, LIVE, MODEL_NAMES, VIEW_NAMES, defaultState } from './contract';
 import { defaultKernel, type MimeBundle, type WidgetComm, type WidgetCommMsg, type WidgetKernel } from './kernel-port';
-import { widgetRegistry, type RegisteredWidget } from './registry';
-import { displayStride, runSeries, spectrumSeries, topK } from './series';
-import type { AppendMessage, BrowserKey, PlotState, WidgetKind } from './state';
+import { displayStride, phasesOf, runSeries, spectrumSeries, topK } from './series';
+import type { StatefulWidget } from '../kernel/types';
+import type { AppendMessage, BrowserKey, BrowserState, PlotState, WidgetKind } from './state';
+import { describeFigure, type FigureDescription } from './figure';
 import { staticFigure } from './static-figure';
-import { MODEL_NAMES, VIEW_NAMES, WIDGET_MODULE, WIDGET_MODULE_RANGE } from './version';
+import { WIDGET_MODULE, WIDGET_MODULE_RANGE } from './version';
 
 /** Options every widget takes. */
 export interface WidgetOptions {
@@ -25,29 +27,28 @@ export interface WidgetOptions {
   title?: string;
   /** Log scale on the value axis (default true). */
   logY?: boolean;
+  /** Log scale on the step axis (default false; steps ≤ 0 are not drawn on it). */
+  logX?: boolean;
+  /** Smooth the loss over a centred window of this many steps (default 0: off; for SGD's noisy loss). */
+  smoothing?: number;
   /** Put a static figure (SVG and PNG) in the display bundle (default true). */
   staticFigure?: boolean;
 }
 
-const BROWSER_KEYS: readonly BrowserKey[] = ['cursor', 'selected_layers', 'paused', 'log_y'];
-const BROWSER_VALUE_OK: Record<BrowserKey, (v: unknown) => boolean> = {
-  cursor: (v) => v === null || (typeof v === 'number' && Number.isFinite(v)),
-  selected_layers: (v) => Array.isArray(v) && v.every((l) => Number.isInteger(l) && l >= 0),
-  paused: (v) => typeof v === 'boolean',
-  log_y: (v) => typeof v === 'boolean',
-};
 const JUPYTER_DISPLAY = Symbol.for('Jupyter.display');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 let displayCounter = 0;
 /** Kernels already told that their widgets are static (the notice is printed once per kernel). */
 const noticed = new WeakSet<object>();
 
-/** What the browser has of one run: sent points (at display stride `every` of the history's `stride`) and records. */
+/** What the browser has of one run: sent points (at display stride `every` of the history's `stride`), records and phases. */
 interface Sent {
   points: number;
   stride: number;
   every: number;
   records: number;
+  /** The plateaus and escapes last sent, as JSON. */
+  phases: string;
 }
 
 /** Measured live-update figures (for docs/widgets.md). */
@@ -58,13 +59,13 @@ export interface UpdateStats {
   busyMs: number;
 }
 
-export abstract class PlotWidget implements RegisteredWidget {
+export abstract class PlotWidget implements StatefulWidget {
   readonly kind: WidgetKind;
   protected readonly kernel: WidgetKernel;
   protected readonly runs: History[];
-  protected readonly options: Required<Omit<WidgetOptions, 'kernel' | 'title'>> & { title: string };
+  protected readonly options: Required<Omit<WidgetOptions, 'kernel' | 'title' | 'logY' | 'logX' | 'smoothing'>> & { title: string };
   /** Values the browser set (or the constructor defaults), by key. */
-  protected browser: Pick<PlotState, BrowserKey>;
+  protected browser: BrowserState;
   private comm?: WidgetComm;
   private readonly displayId = `saddlelab-${process.pid}-${++displayCounter}`;
   private displayed = false;
@@ -72,6 +73,7 @@ export abstract class PlotWidget implements RegisteredWidget {
   private lastFlush = 0;
   private timer?: ReturnType<typeof setTimeout>;
   private readonly unsubscribe: Array<() => void> = [];
+  private unregister?: () => void;
   private readonly listeners = new Set<(key: BrowserKey, value: unknown) => void>();
   readonly stats: UpdateStats = { updates: 0, bytes: 0, busyMs: 0 };
 
@@ -88,10 +90,18 @@ export abstract class PlotWidget implements RegisteredWidget {
     this.options = {
       interval: requireNonNegative('options.interval', options.interval ?? 100),
       title: options.title ?? '',
-      logY: options.logY ?? true,
       staticFigure: options.staticFigure ?? true,
     };
-    this.browser = { cursor: null, selected_layers: [], paused: false, log_y: this.options.logY };
+    const defaults = defaultState(kind);
+    this.browser = {
+      cursor: defaults.cursor,
+      selected_layers: defaults.selected_layers,
+      paused: defaults.paused,
+      log_y: options.logY ?? defaults.log_y,
+      log_x: options.logX ?? defaults.log_x,
+      smoothing: requireNonNegative('options.smoothing', options.smoothing ?? defaults.smoothing),
+      relative: defaults.relative,
+    };
     for (const h of runs) {
       this.unsubscribe.push(
         h.subscribe({
@@ -108,20 +118,7 @@ export abstract class PlotWidget implements RegisteredWidget {
 
   /** The whole state, computed from the histories and the browser-set values. */
   get state(): PlotState {
-    return {
-      kind: this.kind,
-      title: this.options.title,
-      runs: [],
-      spectrum: null,
-      source: 'weights',
-      mode: 'series',
-      snapshot_steps: [],
-      law: null,
-      progress: null,
-      ends: this.ends(),
-      ...this.compute(),
-      ...this.browser,
-    };
+    return { ...defaultState(this.kind), title: this.options.title, ends: this.ends(), ...this.compute(), ...this.browser };
   }
 
   /** How each run ended (null while running). */
@@ -143,6 +140,21 @@ export abstract class PlotWidget implements RegisteredWidget {
   }
   get logY(): boolean {
     return this.browser.log_y;
+  }
+  get logX(): boolean {
+    return this.browser.log_x;
+  }
+  /** Loss smoothing window in steps (0: off). */
+  get smoothing(): number {
+    return this.browser.smoothing;
+  }
+
+  /**
+   * What the figure shows now (the description every renderer draws), e.g.
+   * for `widgets.figureCsv(w.figure())`.
+   */
+  figure(): FigureDescription {
+    return describeFigure(this.state);
   }
 
   /** Calls `listener(key, value)` whenever the browser changes a value; returns the unsubscribe function. */
@@ -179,11 +191,12 @@ export abstract class PlotWidget implements RegisteredWidget {
     this.comm = this.kernel.openComm('jupyter.widget', { state, buffer_paths }, { version: '2.1.0' }, buffers);
     this.sent = this.runs.map((h) => this.sentOf(h));
     this.unsubscribe.push(this.comm.onMsg((msg) => this.received(msg)));
-    this.unsubscribe.push(this.comm.onClose(() => widgetRegistry(this.kernel).remove(this)));
-    widgetRegistry(this.kernel).add(this);
-    // The kernel answers the control comm's request_states from its own list (shared by every copy of saddlelab).
+    // The kernel answers the control comm's request_states from its one list (shared by every copy of saddlelab).
     const unregister = this.kernel.registerWidget?.(this);
-    if (unregister) this.unsubscribe.push(this.comm.onClose(unregister));
+    if (unregister) {
+      this.unregister = unregister;
+      this.unsubscribe.push(this.comm.onClose(unregister));
+    }
     return true;
   }
 
@@ -191,12 +204,19 @@ export abstract class PlotWidget implements RegisteredWidget {
     const data = msg.data as { method?: string; state?: unknown; content?: Record<string, unknown> };
     if (data.method === 'update' && typeof data.state === 'object' && data.state !== null) {
       const state = data.state as Record<string, unknown>;
+      const accepted: Array<[BrowserKey, unknown]> = [];
       for (const key of BROWSER_KEYS) {
         if (!Object.prototype.hasOwnProperty.call(state, key)) continue;
         const value = state[key];
-        // Only values of the declared type reach the kernel side (state.ts, BrowserState).
+        // Only values of the declared type reach the kernel side (contract.ts BROWSER_VALUE_OK).
         if (!BROWSER_VALUE_OK[key](value)) continue;
         (this.browser as Record<string, unknown>)[key] = value;
+        accepted.push([key, value]);
+      }
+      // ipywidgets protocol 2.1.0: echo the accepted values to every view, so the others learn
+      // them (the sender knows its own echo by the parent message id and skips it).
+      if (accepted.length) this.comm?.send({ method: 'echo_update', state: Object.fromEntries(accepted), buffer_paths: [] });
+      for (const [key, value] of accepted) {
         this.browserChanged(key, value);
         for (const l of this.listeners) l(key, value);
       }
@@ -244,38 +264,40 @@ export abstract class PlotWidget implements RegisteredWidget {
     const now = Date.now();
     const slot = this.lastFlush + this.options.interval;
     this.lastFlush = now >= slot && now - slot < this.options.interval ? slot : now;
+    const plan = LIVE[this.kind];
     this.runs.forEach((h, run) => {
       const s = this.sent[run];
-      const every = displayStride(h.length);
-      const points = Math.ceil(h.length / every);
-      if (h.keptEvery !== s.stride || every !== s.every || h.records.length < s.records || points < s.points) {
+      const now = this.sentOf(h);
+      const records = plan.records && run === 0;
+      const moved = (plan.points && (h.keptEvery !== s.stride || now.every !== s.every || now.points < s.points)) || (records && now.records < s.records);
+      if (moved) {
         // The history thinned itself, or the display stride doubled: indices moved, so send everything again.
         const { state, buffer_paths, buffers } = splitBuffers(this.state as unknown as Record<string, unknown>);
         this.comm!.send({ method: 'update', state, buffer_paths }, {}, buffers);
         this.account(buffers);
-      } else if (points > s.points || h.records.length > s.records) {
-        const fresh = runSeries(h, s.points, every);
-        const layers = h.meta.depth;
-        const sp = run === 0 ? spectrumSeries(h.records, layers, topK(h.records), s.records) : spectrumSeries([], layers, 0);
+      } else if ((plan.points && now.points > s.points) || (records && now.records > s.records) || (plan.phases && now.phases !== s.phases)) {
+        const fresh = plan.points ? runSeries(h, s.points, now.every) : undefined;
+        const phases = plan.phases ? phasesOf(h) : { plateaus: [], escapes: [] };
+        const sp = records ? spectrumSeries(h.records, h.meta.depth, topK(h.records), s.records) : spectrumSeries([], h.meta.depth, 0);
         const msg: AppendMessage = {
           type: 'append',
           run,
-          from: s.points,
-          steps: fresh.steps,
-          loss: fresh.loss,
-          recordFrom: s.records,
+          from: plan.points ? s.points : 0,
+          steps: fresh?.steps ?? new Float64Array(0),
+          loss: fresh?.loss ?? new Float64Array(0),
+          recordFrom: records ? s.records : 0,
           recordSteps: sp.steps,
           recordWeights: sp.weights,
           recordActivations: sp.activations,
-          escapes: fresh.escapes,
-          plateaus: fresh.plateaus,
-          progress: this.progress(),
+          escapes: [...phases.escapes],
+          plateaus: phases.plateaus.map((p) => [p.start, p.end] as [number, number]),
+          progress: plan.progress ? this.progress() : null,
         };
         const { state: content, buffer_paths, buffers } = splitBuffers(msg as unknown as Record<string, unknown>);
         this.comm!.send({ method: 'custom', content: { ...content, buffer_paths } }, {}, buffers);
         this.account(buffers);
       } else return;
-      this.sent[run] = this.sentOf(h);
+      this.sent[run] = now;
     });
     this.stats.busyMs += performance.now() - t0;
   }
@@ -283,7 +305,8 @@ export abstract class PlotWidget implements RegisteredWidget {
   /** What a full state of `h` holds (runSeries samples the same points). */
   private sentOf(h: History): Sent {
     const every = displayStride(h.length);
-    return { points: Math.ceil(h.length / every), stride: h.keptEvery, every, records: h.records.length };
+    const phases = LIVE[this.kind].phases ? phasesOf(h) : { plateaus: [], escapes: [] };
+    return { points: Math.ceil(h.length / every), stride: h.keptEvery, every, records: h.records.length, phases: JSON.stringify([phases.plateaus, phases.escapes]) };
   }
 
   private account(buffers: ArrayBufferView[]): void {
@@ -374,7 +397,7 @@ export abstract class PlotWidget implements RegisteredWidget {
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     for (const u of this.unsubscribe.splice(0)) u();
-    widgetRegistry(this.kernel).remove(this);
+    this.unregister?.();
     if (this.comm && !this.comm.closed) this.comm.close();
   }
 }

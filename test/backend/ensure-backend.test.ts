@@ -6,10 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { currentBackend, ensureBackend, useBackend } from '../../src/backend/backend';
 import { mlp } from '../../src/train/mlp';
-import { nativeBuilt, reportSkip } from './native';
+import { itNative } from './native';
 
-it('mlp() before useBackend() trains on native TensorFlow; useBackend() then keeps it', async () => {
-  if (!nativeBuilt()) return reportSkip('automatic native backend');
+itNative('mlp() before useBackend() trains on native TensorFlow; useBackend() then keeps it', async () => {
   expect((tf.engine() as unknown as { backendName: string | null }).backendName ?? null).toBeNull();
   const net = mlp({ inputDim: 2, widths: [3], outputDim: 1 });
   expect(tf.getBackend()).toBe('tensorflow');

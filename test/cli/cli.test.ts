@@ -119,12 +119,23 @@ it.each([
  * without a value is an error naming it; every valued flag has a bad-value case below (a new
  * flag without one fails the coverage test).
  */
+/** A valid two-point sweep spec, for the sweep command's bad-value cases. */
+const SWEEP = { base: { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1 } }, grid: { 'train.lr': [0.1, 0.2] } };
+
 const BAD_VALUES: Record<string, { argv: () => string[]; message: RegExp; built?: true }> = {
   'train --config': { argv: () => ['train', '--config', file('notjson.json', '{ nope'), '--out', join(dir, 'n.json')], message: /config: .* is not valid JSON/ },
   'train --out': { argv: () => ['train', '--config', file('ok.json', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1 } }), '--out', '/no/such/folder/h.json'], message: /--out: the folder \/no\/such\/folder does not exist/ },
   'escape --input': { argv: () => ['escape', '--input', file('arr.json', [1, 2])], message: /^\[saddlelab\] input must be/ },
   'demo --steps': { argv: () => ['demo', '--steps', 'many'], message: /--steps must be a positive integer; got "many"/ },
   'demo --backend': { argv: () => ['demo', '--backend', 'tpu', '--steps', '1'], message: /backend must be one of .*got "tpu"/ },
+  'sweep --spec': { argv: () => ['sweep', '--spec', file('notjson.json', '{ nope'), '--out', join(dir, 'sw')], message: /spec: .* is not valid JSON/ },
+  'sweep --out': { argv: () => ['sweep', '--spec', file('sw.json', SWEEP), '--out', join(file('a-file', 'x'), 'sub')], message: /out: cannot create the sweep folder/ },
+  'sweep --workers': { argv: () => ['sweep', '--spec', file('sw.json', SWEEP), '--out', join(dir, 'sw'), '--workers', 'many'], message: /--workers must be an integer >= 0; got "many"/ },
+  'sweep --threads': { argv: () => ['sweep', '--spec', file('sw.json', SWEEP), '--out', join(dir, 'sw'), '--threads', '0'], message: /--threads must be an integer >= 1; got "0"/ },
+  'sweep --shard': { argv: () => ['sweep', '--spec', file('sw.json', SWEEP), '--list', '--shard', '3/2'], message: /--shard.index must be an integer from 0 to count − 1 = 1; got 3/ },
+  'sweep --emit': { argv: () => ['sweep', '--spec', file('sw.json', SWEEP), '--out', join(dir, 'sw'), '--emit', 'pbs'], message: /--emit must be one of 'slurm'; got "pbs"/ },
+  'sweep --shards': { argv: () => ['sweep', '--spec', file('sw.json', SWEEP), '--out', join(dir, 'sw'), '--emit', 'slurm', '--shards', '9'], message: /shards must be at most the number of points \(2\)/ },
+  'sweep --cpus': { argv: () => ['sweep', '--spec', file('sw.json', SWEEP), '--out', join(dir, 'sw'), '--emit', 'slurm', '--cpus', '-1'], message: /--cpus must be an integer >= 1; got "-1"/ },
   'install --prefix': { argv: () => ['install', '--prefix', file('a-file', 'x')], message: /--prefix: cannot write the kernelspec/, built: true },
   'uninstall --prefix': { argv: () => ['uninstall', '--prefix', '--user'], message: /--prefix needs a value/ },
 };

@@ -47,3 +47,21 @@ describe('createRng', () => {
     expect(() => createRng(0).int(0)).toThrow(/^\[saddlelab\] n must be a positive integer; got 0/);
   });
 });
+
+describe('rng.state()', () => {
+  test('a stream continued from its state gives the same numbers as the uninterrupted one, mid Box–Muller pair included', () => {
+    const whole = createRng(5);
+    const first = whole.normals(3); // odd: a spare normal is pending
+    const saved = JSON.parse(JSON.stringify(whole.state()));
+    const rest = [whole.normal(), whole.uniform(), ...whole.permutation(20)];
+    const resumed = createRng(5, saved);
+    expect([resumed.normal(), resumed.uniform(), ...resumed.permutation(20)]).toEqual(rest);
+    expect(first.length).toBe(3);
+    // Without the state it would start over.
+    expect(createRng(5).normal()).not.toBe(rest[0]);
+  });
+
+  test('a malformed state is a [saddlelab] error naming state', () => {
+    expect(() => createRng(1, { arc4: { i: 0, j: 0, S: [1, 2] }, spare: null })).toThrow(/^\[saddlelab\] state must be an RngState/);
+  });
+});

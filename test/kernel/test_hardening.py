@@ -207,7 +207,7 @@ console.log(JSON.stringify([dh.end?.reason, dh.length, dh.end?.step, Array.from(
 def test_restart_and_shutdown_leave_no_process_behind():
     km, kc = start_new_kernel(kernel_name="saddlelab", cwd=str(ROOT / "test" / "kernel"), startup_timeout=60)
     try:
-        run(kc, "import { train } from 'saddlelab'; await train.useBackend(); console.log(1)")
+        run(kc, "import { backend } from 'saddlelab'; await backend.useBackend(); console.log(1)")
         first = km.provisioner.process.pid
         tree = [first] + descendants(first)
         km.restart_kernel(now=False)

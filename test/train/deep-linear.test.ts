@@ -1,7 +1,7 @@
 /**
  * A deep linear network from small initialization on the 10·diag(1..5) teacher
- * learns the modes one at a time, largest first (Jacot et al. 2021; PAPER.md's
- * reference configuration), and the loss shows a staircase of plateaus.
+ * learns the modes one at a time, largest first (Jacot et al. 2021; the reference
+ * configuration of docs/paper.md, "The linear warm-up"), and the loss shows a staircase of plateaus.
  */
 import { Matrix, SVD } from 'ml-matrix';
 import { useBackend } from '../../src/backend';
@@ -31,9 +31,8 @@ it('learns the teacher singular values in order, largest first', async () => {
   });
   expect(learnedAt.every((t) => t > 0)).toBe(true);
   for (let k = 1; k < 5; k++) expect(learnedAt[k]).toBeGreaterThan(learnedAt[k - 1]);
-  // The staircase: several plateaus with escapes between them.
   // The staircase: several escapes, and every mode is learned shortly (≤ 100 steps) after one of them
-  // (seen: escapes 152, 354, 468, 695; modes learned at 175, 200, 375, 500, 725 — 50 and 40 leave together).
+  // (modes that are learned within a few records of each other, like 50 and 40, leave as one escape).
   const phases = detectPhases(history);
   expect(phases.escapes.length).toBeGreaterThanOrEqual(3);
   for (const t of learnedAt) expect(phases.escapes.some((e) => t - e >= 0 && t - e <= 100)).toBe(true);

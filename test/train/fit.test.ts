@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
-import { createRunControl, fit, start } from '../../src/train/fit';
+import { fit, start } from '../../src/train/fit';
+import { createRunControl } from '../../src/train/run-control';
 import { loadHistory } from '../../src/train/history';
 import { mlp } from '../../src/train/mlp';
 import { createTrainer } from '../../src/train/trainer';
@@ -197,11 +198,9 @@ describe("engine 'js64'", () => {
     model.dispose();
   });
 
-  it('rejects what it does not do, naming the field', () => {
+  it('an unknown engine is a [saddlelab] error naming engine', () => {
     const model = net();
-    expect(() => createTrainer(model, toy(), { engine: 'js64', batchSize: 4 })).toThrow(/\[saddlelab\] batchSize/);
-    expect(() => createTrainer(model, toy(), { engine: 'js64', loss: 'cross-entropy' })).toThrow(/\[saddlelab\] loss/);
-    expect(() => createTrainer(model, toy(), { engine: 'gpu' as never })).toThrow(/\[saddlelab\] engine/);
+    expect(() => createTrainer(model, toy(), { engine: 'gpu' as never })).toThrow(/^\[saddlelab\] engine must be one of 'auto', 'tfjs', 'native', 'js64'/);
     model.dispose();
   });
 });

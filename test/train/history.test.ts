@@ -1,5 +1,4 @@
 import { createHistory, loadHistory } from '../../src/train/history';
-import { detectPhases } from '../../src/train/phases';
 import { schedule } from '../../src/train/schedule';
 
 const meta = { name: 't', activation: 'relu' as const, dims: [2, 3, 1], depth: 2, config: {} };
@@ -52,21 +51,3 @@ it('schedules: every, log-spaced, at, and always the first and last step', () =>
   expect(() => schedule({ at: [1, -2] })).toThrow(/record.at\[1\]/);
 });
 
-it('detects a staircase: plateaus, escapes, and rank increments of the deep layers', () => {
-  const h = createHistory({ ...meta, dims: [2, 4, 4, 4, 1], depth: 4 });
-  const levels = [1, 0.1, 0.001];
-  for (let t = 0; t < 3000; t++) h.addStep({ step: t, loss: levels[Math.floor(t / 1000)], paramNorm: 1, lr: 1 });
-  const sv = (k: number) => Float64Array.from([1, 0.5, 0.2, 0.01], (v, i) => (i < k ? 1 / (i + 1) : 1e-4));
-  [1, 1, 2, 2, 3].forEach((rank, i) => h.addRecord({ step: i * 600, loss: 1, paramNorm: 1, weights: [sv(4), sv(4), sv(rank), sv(rank)] }));
-  const p = detectPhases(h);
-  expect(p.escapes).toEqual([1000, 2000]);
-  expect(p.plateaus.map((x) => [x.start, x.loss])).toEqual([[0, 1], [1000, 0.1], [2000, 0.001]]);
-  expect(p.plateaus[2].escapeStep).toBeUndefined();
-  expect(p.rankIncrements).toEqual([{ step: 1200, from: 1, to: 2 }, { step: 2400, from: 2, to: 3 }]);
-});
-
-it('detects phases on a full-size history (2¹⁸ points) without overflowing the stack', () => {
-  const h = createHistory(meta);
-  for (let t = 0; t < 1 << 18; t++) h.addStep({ step: t, loss: t < 1 << 17 ? 1 : 1e-3, paramNorm: 1, lr: 1 });
-  expect(detectPhases(h).escapes).toEqual([1 << 17]);
-});

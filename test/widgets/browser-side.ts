@@ -3,6 +3,7 @@
  * tests: buffers arrive as DataViews at odd offsets, binary fields become
  * Float64Arrays, appends are merged with the browser's own applyAppend.
  */
+import { LIVE } from '../../src/widgets/contract';
 import type { AppendMessage, PlotState } from '../../src/widgets/state';
 import { appendFits, applyAppend, normalizeRun, normalizeSpectrum, putBuffers } from '../../widgets/src/buffers';
 import type { Sent } from './fake-kernel';
@@ -21,7 +22,7 @@ export function browserState(opened: Sent, before?: PlotState): PlotState {
   const state = structuredClone(opened.data.state) as Record<string, unknown>;
   putBuffers(state, opened.data.buffer_paths as Array<Array<string | number>>, asReceived(opened.buffers));
   const s = { ...before, ...state } as unknown as PlotState;
-  return { ...s, runs: s.runs.map(normalizeRun), spectrum: normalizeSpectrum(s.spectrum) };
+  return { ...s, runs: (s.runs ?? []).map(normalizeRun), spectrum: normalizeSpectrum(s.spectrum ?? null) };
 }
 
 /** The append message of a `custom` comm message, buffers put back. */
@@ -31,19 +32,26 @@ export function appendOf(sent: Sent): AppendMessage {
   return content as unknown as AppendMessage;
 }
 
+/** Applies an append as the browser model does, with the live plan of the state's kind. */
 export function applyCustom(state: PlotState, sent: Sent): PlotState {
-  return { ...state, ...applyAppend(state, appendOf(sent)) };
+  return { ...state, ...applyAppend(state, appendOf(sent), LIVE[state.kind]) };
 }
 
-/** Applies every message the kernel sent on a widget comm, in order, as the browser model does (gaps refused). */
+/**
+ * Applies every message the kernel sent on a widget comm, in order, as the
+ * browser model does: `update` and `echo_update` set keys, appends are merged
+ * with the kind's live plan (a gap, which would make the model ask for the
+ * whole state again, throws).
+ */
 export function replay(opened: Sent, sent: Sent[]): PlotState {
   let state = browserState(opened);
   for (const m of sent) {
-    if (m.data.method === 'update') state = browserState(m, state);
+    if (m.data.method === 'update' || m.data.method === 'echo_update') state = browserState(m, state);
     else if (m.data.method === 'custom') {
       const msg = appendOf(m);
-      if (!appendFits(state, msg)) throw new Error(`append from ${msg.from} (records from ${msg.recordFrom}) does not fit a state of ${state.runs[msg.run]?.steps.length} points, ${state.spectrum?.steps.length} records`);
-      state = { ...state, ...applyAppend(state, msg) };
+      const plan = LIVE[state.kind];
+      if (!appendFits(state, msg, plan)) throw new Error(`append from ${msg.from} (records from ${msg.recordFrom}) does not fit a state of ${state.runs[msg.run]?.steps.length} points, ${state.spectrum?.steps.length} records`);
+      state = { ...state, ...applyAppend(state, msg, plan) };
     }
   }
   return state;

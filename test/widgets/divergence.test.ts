@@ -1,5 +1,5 @@
 /**
- * Issue 7, divergence: a real training whose loss becomes non-finite stops
+ * Divergence: a real training whose loss becomes non-finite stops
  * with a `[saddlelab]` message, and every widget shows where it stopped (a
  * dash-dot line labelled with the reason at the last finite step) and why
  * (the message), in the live figure and in the static SVG.
@@ -7,7 +7,8 @@
 import { data, train } from '../../src';
 import { LossPlot, TrainingDashboard } from '../../src/widgets';
 import { figureSvg } from '../../src/widgets/static-figure';
-import { figure, unfinished } from '../../widgets/src/figures';
+import { describeFigure } from '../../src/widgets/figure';
+import { plotlyFigure } from '../../widgets/src/plotly-figure';
 import { replay } from './browser-side';
 import { createFakeKernel } from './fake-kernel';
 
@@ -37,11 +38,12 @@ describe('a diverging run', () => {
       const state = replay(comm.opened, comm.sent);
       expect(state.ends).toEqual([{ reason: 'diverged', step: h.end!.step, message: h.end!.message }]);
       expect(Array.from(state.runs[0].steps)).toEqual(Array.from(w.state.runs[0].steps));
-      const fig = figure(state);
-      const marks = (fig.layout.shapes as Array<{ x0: number; line: { dash?: string } }>).filter((s) => s.line.dash === 'dashdot');
+      const desc = describeFigure(state);
+      const fig = plotlyFigure(desc);
+      const marks = (fig.layout.shapes as Array<{ x0: number; line: { dash?: string } }>).filter((s) => s.line?.dash === 'dashdot');
       expect(marks.map((s) => s.x0)).toEqual([h.end!.step]);
       expect((fig.layout.annotations as Array<{ text: string }>).map((a) => a.text)).toContain(`diverged at step ${h.end!.step}`);
-      expect(unfinished(state).map((e) => e.message)).toEqual([h.end!.message]);
+      expect(desc.notes).toEqual([h.end!.message]);
       const svg = figureSvg(state);
       expect(svg).toContain(`diverged at step ${h.end!.step}`);
       expect(svg).toContain('[saddlelab] the loss became non-finite');
@@ -54,7 +56,9 @@ describe('a diverging run', () => {
     h.finish('completed');
     const state = new LossPlot(h, { kernel: createFakeKernel(false), staticFigure: false }).state;
     expect(state.ends).toEqual([{ reason: 'completed', step: 19, message: '' }]);
-    expect(unfinished(state)).toEqual([]);
-    expect(((figure(state).layout.shapes as Array<{ line: { dash?: string } }>) ?? []).some((s) => s.line.dash === 'dashdot')).toBe(false);
+    const desc = describeFigure(state);
+    expect(desc.notes).toEqual([]);
+    expect(desc.panels[0].marks.some((m) => m.role === 'end')).toBe(false);
+    expect(((plotlyFigure(desc).layout.shapes as Array<{ line?: { dash?: string } }>) ?? []).some((s) => s.line?.dash === 'dashdot')).toBe(false);
   });
 });

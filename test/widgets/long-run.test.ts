@@ -9,6 +9,7 @@ import { schedule } from '../../src/train/schedule';
 import { TrainingDashboard } from '../../src/widgets';
 import { WIDGET_MAX_POINTS, displayStride } from '../../src/widgets/series';
 import { appendFits } from '../../widgets/src/buffers';
+import { LIVE } from '../../src/widgets/contract';
 import { appendOf, browserState, replay, savedStateBytes } from './browser-side';
 import { createFakeKernel } from './fake-kernel';
 
@@ -21,7 +22,7 @@ describe('a 10⁶-step run', () => {
     const h = createHistory({ name: 'long', activation: 'relu', dims: [5, 50, 50, 50, 5], depth: LAYERS, config: { steps: STEPS } });
     const kernel = createFakeKernel();
     // The interval is huge: updates go out only at the flushes below (every 5000 steps, like a live run at 10/s).
-    const dash = new TrainingDashboard(h, undefined, { kernel, interval: 1e9, staticFigure: false });
+    const dash = new TrainingDashboard(h, { kernel, interval: 1e9, staticFigure: false });
     dash.display();
     const recordAt = schedule({}); // the default: 20 log-spaced records per decade
     for (let t = 0; t < STEPS; t++) {
@@ -69,7 +70,7 @@ describe('a view joining mid-run', () => {
   test('an append past the end of its state is refused (a gap); one that overlaps or continues fits', () => {
     const h = createHistory({ name: 'j', activation: 'linear', dims: [2, 2], depth: 1, config: {} });
     const kernel = createFakeKernel();
-    const w = new TrainingDashboard(h, undefined, { kernel, interval: 1e9, staticFigure: false });
+    const w = new TrainingDashboard(h, { kernel, interval: 1e9, staticFigure: false });
     w.display();
     const comm = kernel.comms[0];
     for (let t = 0; t < 10; t++) h.addStep({ step: t, loss: 1 / (t + 1), paramNorm: 1, lr: 1 });
@@ -83,8 +84,8 @@ describe('a view joining mid-run', () => {
     for (let t = 20; t < 30; t++) h.addStep({ step: t, loss: 1 / (t + 1), paramNorm: 1, lr: 1 });
     w.flush();
     const [a1, a2] = comm.sent.filter((m) => m.data.method === 'custom').slice(-2).map(appendOf);
-    expect(appendFits(joined, a1)).toBe(true); // continues at 10
-    expect(appendFits(joined, a2)).toBe(false); // starts at 20: points 10–19 were missed
+    expect(appendFits(joined, a1, LIVE.TrainingDashboard)).toBe(true); // continues at 10
+    expect(appendFits(joined, a2, LIVE.TrainingDashboard)).toBe(false); // starts at 20: points 10–19 were missed
     // The kernel's answer to the model's request_state is the whole state again.
     comm.receive({ method: 'request_state' });
     const resynced = browserState(comm.sent[comm.sent.length - 1]);

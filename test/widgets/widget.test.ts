@@ -1,11 +1,25 @@
-import { createRunControl } from '../../src/train/fit';
-import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard, widgetRegistry } from '../../src/widgets';
+import { createRunControl } from '../../src/train/run-control';
+import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard } from '../../src/widgets';
+import { MODEL_NAMES, VIEW_NAMES } from '../../src/widgets/contract';
 import type { PlotState } from '../../src/widgets/state';
-import { MODEL_NAMES, VIEW_NAMES, WIDGET_MODULE } from '../../src/widgets/version';
+import { WIDGET_MODULE } from '../../src/widgets/version';
+import type { StatefulWidget } from '../../src/kernel/types';
 import { putBuffers } from '../../widgets/src/buffers';
 import { applyCustom, asReceived, browserState } from './browser-side';
 import { createFakeKernel, type FakeComm } from './fake-kernel';
 import { addStep, staircase } from './histories';
+
+/** A fake kernel that also lists widgets for the control comm's request_states, as the real one does. */
+function registeringKernel() {
+  const registered = new Map<string, StatefulWidget>();
+  return Object.assign(createFakeKernel(), {
+    registered,
+    registerWidget(w: StatefulWidget) {
+      registered.set(w.commId, w);
+      return () => void registered.delete(w.commId);
+    },
+  });
+}
 
 describe('widget comm (ipywidgets protocol 2.1.0)', () => {
   test('comm_open carries the full state, the shared names and the numeric series as binary buffers', () => {
@@ -61,7 +75,8 @@ describe('widget comm (ipywidgets protocol 2.1.0)', () => {
     expect(browser.spectrum!.k).toBe(kernelState.spectrum!.k);
     expect(Array.from(browser.spectrum!.steps)).toEqual(Array.from(kernelState.spectrum!.steps));
     expect(Array.from(browser.spectrum!.weights)).toEqual(Array.from(kernelState.spectrum!.weights));
-    expect(browser.progress!.step).toBe(steps - 1);
+    // Progress counts updates done: 300 steps, each followed by its update.
+    expect(browser.progress!.step).toBe(steps);
     expect(browser.progress!.total).toBeNull(); // config.steps of staircase(0) is 0: unknown
   });
 
@@ -86,8 +101,8 @@ describe('widget comm (ipywidgets protocol 2.1.0)', () => {
     w.close();
   });
 
-  test('request_state is answered with the full state; browser-set values are readable from the kernel', () => {
-    const kernel = createFakeKernel();
+  test('request_state is answered with the full state; browser-set values are readable from the kernel and echoed to every view', () => {
+    const kernel = registeringKernel();
     const h = staircase(100, 3);
     const w = new SpectrumPlot(h, { kernel });
     w.display();
@@ -98,10 +113,13 @@ describe('widget comm (ipywidgets protocol 2.1.0)', () => {
     expect(w.cursor).toBe(40);
     expect(w.selectedLayers).toEqual([2, 3]);
     expect(seen).toEqual(['cursor', 'selected_layers']);
-    // Values of the wrong type, or a state that is not an object, change nothing.
-    comm.receive({ method: 'update', state: { cursor: 'x', selected_layers: [1, -2], paused: 'yes', log_y: 1 }, buffer_paths: [] });
+    // The accepted values (not the protocol field) are echoed, so a second view of the widget learns them.
+    expect(comm.sent.map((m) => m.data)).toEqual([{ method: 'echo_update', state: { cursor: 40, selected_layers: [2, 3] }, buffer_paths: [] }]);
+    // Values of the wrong type, or a state that is not an object, change nothing and echo nothing.
+    comm.receive({ method: 'update', state: { cursor: 'x', selected_layers: [1, -2], paused: 'yes', log_y: 1, smoothing: -5 }, buffer_paths: [] });
     comm.receive({ method: 'update', state: 7, buffer_paths: [] });
     expect([w.cursor, w.selectedLayers, seen]).toEqual([40, [2, 3], ['cursor', 'selected_layers']]);
+    expect(comm.sent).toHaveLength(1);
     comm.receive({ method: 'request_state' });
     const reply = comm.sent[comm.sent.length - 1];
     expect(reply.data.method).toBe('update');
@@ -110,7 +128,10 @@ describe('widget comm (ipywidgets protocol 2.1.0)', () => {
     expect(state.cursor).toBe(40);
     expect(state.selected_layers).toEqual([2, 3]);
     expect(reply.data.buffer_paths).toEqual(w.getState().buffer_paths);
-    expect(widgetRegistry(kernel).get(comm.commId)).toBe(w);
+    // Listed for the control comm's request_states until it closes.
+    expect(kernel.registered.get(comm.commId)).toBe(w);
+    w.close();
+    expect(kernel.registered.size).toBe(0);
   });
 
   test('dashboard controls act on a real RunControl', () => {
@@ -192,7 +213,7 @@ describe('display bundle', () => {
     expect(require('node:util').inspect(w)).toMatch(/^LayerLawPlot\(stairs, weights, step 80: s1\/s2 = \[/);
     expect(kernel.comms).toHaveLength(0);
     const b = kernel.displays[0].bundle;
-    expect(Object.keys(b).sort()).toEqual(['image/png', 'image/svg+xml', 'text/plain']);
+    expect(Object.keys(b).sort()).toEqual(['application/vnd.saddlelab.figure+json', 'image/png', 'image/svg+xml', 'text/plain']);
     expect(String(b['text/plain'])).toMatch(/s1\/s2 = \[/);
   });
 

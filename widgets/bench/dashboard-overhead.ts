@@ -13,7 +13,8 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { linearTeacher } from '../../src/data/teachers';
-import { createRunControl, start } from '../../src/train/fit';
+import { start } from '../../src/train/fit';
+import { createRunControl } from '../../src/train/run-control';
 import { mlp } from '../../src/train/mlp';
 import { TrainingDashboard } from '../../src/widgets/dashboard';
 import type { WidgetComm, WidgetKernel } from '../../src/widgets/kernel-port';

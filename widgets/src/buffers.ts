@@ -3,7 +3,7 @@
  * deserialization, at arbitrary byte offsets) back into Float64Arrays, and
  * applies the kernel's incremental `append` messages to a PlotState.
  */
-import type { AppendMessage, PlotState, RunSeriesState, SpectrumState } from '../../src/widgets/state';
+import type { AppendMessage, LivePlan, PlotState, RunSeriesState, SpectrumState } from '../../src/widgets/state';
 
 /** A Float64Array copy of a DataView / ArrayBuffer / typed array (copied: offsets need not be 8-aligned). */
 export function toFloat64(value: unknown): Float64Array {
@@ -55,27 +55,33 @@ function widen(values: Float64Array, records: number, layers: number, kOld: numb
  * `request_states` while appends were in flight; one sent before that state
  * but delivered after it fits (it overlaps), one from before the comm
  * existed on this page was lost, and the next one leaves a gap: the model
- * then asks the kernel for the full state instead of drawing zeros.
+ * then asks the kernel for the full state instead of drawing zeros. Only
+ * what the kind's live plan (contract.ts LIVE) sends is checked.
  */
-export function appendFits(state: Pick<PlotState, 'runs' | 'spectrum'>, msg: Pick<AppendMessage, 'run' | 'from' | 'recordFrom' | 'recordSteps'>): boolean {
-  const have = state.runs[msg.run]?.steps.length ?? 0;
-  if (msg.from > have) return false;
-  // Kinds without a spectrum (LossPlot) ignore the records an append carries.
-  if (!state.spectrum) return true;
-  return !(msg.recordSteps && (msg.recordSteps as ArrayLike<number>).length > 0 && msg.recordFrom > state.spectrum.steps.length);
+export function appendFits(state: Pick<PlotState, 'runs' | 'spectrum'>, msg: Pick<AppendMessage, 'run' | 'from' | 'recordFrom' | 'recordSteps'>, plan: LivePlan): boolean {
+  if (plan.points && msg.from > (state.runs[msg.run]?.steps.length ?? 0)) return false;
+  const records = (msg.recordSteps as ArrayLike<number> | undefined)?.length ?? 0;
+  if (plan.records && records > 0 && msg.recordFrom > (state.spectrum?.steps.length ?? 0)) return false;
+  return true;
 }
 
 /**
- * The state after an `append` message: the run's points from `from` on and
- * the records from `recordFrom` on replaced by the message's.
+ * The state after an `append` message: what the kind's live plan sends is
+ * merged (the run's points from `from` on, its plateaus and escapes, the
+ * records from `recordFrom` on, the progress); the rest is left as it is.
  */
-export function applyAppend(state: Pick<PlotState, 'runs' | 'spectrum' | 'progress'>, msg: AppendMessage): Pick<PlotState, 'runs' | 'spectrum' | 'progress'> {
-  const runs = state.runs.slice();
-  const old = runs[msg.run] ?? { name: `run ${msg.run}`, steps: new Float64Array(0), loss: new Float64Array(0), plateaus: [], escapes: [] };
-  runs[msg.run] = { ...old, steps: concat(old.steps, msg.from, toFloat64(msg.steps)), loss: concat(old.loss, msg.from, toFloat64(msg.loss)), plateaus: msg.plateaus, escapes: msg.escapes };
+export function applyAppend(state: Pick<PlotState, 'runs' | 'spectrum' | 'progress'>, msg: AppendMessage, plan: LivePlan): Pick<PlotState, 'runs' | 'spectrum' | 'progress'> {
+  let runs = state.runs;
+  if (plan.points || plan.phases) {
+    runs = state.runs.slice();
+    const old = runs[msg.run] ?? { name: `run ${msg.run}`, steps: new Float64Array(0), loss: new Float64Array(0), plateaus: [], escapes: [] };
+    const points = plan.points ? { steps: concat(old.steps, msg.from, toFloat64(msg.steps)), loss: concat(old.loss, msg.from, toFloat64(msg.loss)) } : {};
+    const phases = plan.phases ? { plateaus: msg.plateaus, escapes: msg.escapes } : {};
+    runs[msg.run] = { ...old, ...points, ...phases };
+  }
   let spectrum = state.spectrum;
   const steps = toFloat64(msg.recordSteps);
-  if (spectrum && steps.length) {
+  if (plan.records && spectrum && steps.length) {
     const n = steps.length;
     const w = toFloat64(msg.recordWeights);
     const kNew = w.length / (n * spectrum.layers);
@@ -92,5 +98,5 @@ export function applyAppend(state: Pick<PlotState, 'runs' | 'spectrum' | 'progre
       activations: act ? merge(spectrum.activations ?? new Float64Array(kept * spectrum.actLayers * spectrum.k).fill(NaN), act, spectrum.actLayers) : spectrum.activations,
     };
   }
-  return { runs, spectrum, progress: msg.progress ?? state.progress };
+  return { runs, spectrum, progress: plan.progress ? (msg.progress ?? state.progress) : state.progress };
 }

@@ -1,21 +1,25 @@
 /**
- * The browser-side models: one class per widget kind, names from the shared
- * generated constant. Binary series arrive as DataViews and are kept as
- * Float64Arrays; the kernel's `append` messages are merged into the model's
- * state so that a saved notebook holds the whole run.
+ * The browser-side models: one class per widget kind, with names, defaults
+ * and keys from the shared contract (src/widgets/contract.ts). Binary series
+ * arrive as DataViews and are kept as Float64Arrays; the kernel's `append`
+ * messages are merged into the model's state as the kind's live plan says,
+ * so that a notebook saved from the browser holds the whole run.
  */
 import { DOMWidgetModel, type ISerializers } from '@jupyter-widgets/base';
+import { LIVE, MODEL_NAMES, STATE_KEYS, VIEW_NAMES, defaultState } from '../../src/widgets/contract';
 import type { AppendMessage, LawState, PlotState, RunSeriesState, WidgetKind } from '../../src/widgets/state';
-import { MODEL_NAMES, VIEW_NAMES, WIDGET_MODULE, WIDGET_MODULE_VERSION } from '../../src/widgets/version';
+import { WIDGET_MODULE, WIDGET_MODULE_VERSION } from '../../src/widgets/version';
 import { appendFits, applyAppend, normalizeRun, normalizeSpectrum, putBuffers, toFloat64 } from './buffers';
 
 const keep = <T>(v: T) => v;
 
 /** Reads the model's attributes as a PlotState. */
 export function plotState(model: { get(key: string): unknown }): PlotState {
-  const keys: Array<keyof PlotState> = ['kind', 'title', 'log_y', 'runs', 'spectrum', 'source', 'mode', 'snapshot_steps', 'law', 'cursor', 'selected_layers', 'paused', 'progress', 'ends'];
   const s: Record<string, unknown> = {};
-  for (const k of keys) s[k] = model.get(k);
+  for (const k of STATE_KEYS) s[k] = model.get(k);
+  // A state saved by an older version lacks the newer keys: their defaults apply.
+  const defaults = defaultState((s.kind as WidgetKind) ?? 'LossPlot');
+  for (const k of STATE_KEYS) if (s[k] === undefined) s[k] = defaults[k];
   return s as unknown as PlotState;
 }
 
@@ -38,20 +42,7 @@ export class SaddlelabModel extends DOMWidgetModel {
       _view_module: WIDGET_MODULE,
       _model_module_version: WIDGET_MODULE_VERSION,
       _view_module_version: WIDGET_MODULE_VERSION,
-      kind,
-      title: '',
-      log_y: true,
-      runs: [],
-      spectrum: null,
-      source: 'weights',
-      mode: 'series',
-      snapshot_steps: [],
-      law: null,
-      cursor: null,
-      selected_layers: [],
-      paused: false,
-      progress: null,
-      ends: [],
+      ...defaultState(kind),
     };
   }
 
@@ -68,20 +59,21 @@ export class SaddlelabModel extends DOMWidgetModel {
     if (content.type !== 'append') return;
     const msg = { ...content } as Record<string, unknown>;
     putBuffers(msg, (content.buffer_paths as Array<Array<string | number>>) ?? [], buffers);
+    const plan = LIVE[(this.get('kind') as WidgetKind) ?? (this.constructor as typeof SaddlelabModel).kind];
     const state = { runs: this.get('runs'), spectrum: this.get('spectrum'), progress: this.get('progress') };
     if (this.resyncing) return;
-    if (!appendFits(state, msg as unknown as AppendMessage)) {
+    if (!appendFits(state, msg as unknown as AppendMessage, plan)) {
       // Points were missed (this view joined mid-run): ask for everything rather than draw a gap.
       // The kernel answers with an `update` carrying the whole state; appends after it fit again.
       this.resyncing = true;
       this.comm?.send({ method: 'request_state' }, {});
       return;
     }
-    this.set(applyAppend(state, msg as unknown as AppendMessage));
+    this.set(applyAppend(state, msg as unknown as AppendMessage, plan));
   }
 
   set_state(state: Record<string, unknown>): void {
-    if ('runs' in state) this.resyncing = false;
+    if ('runs' in state || 'spectrum' in state) this.resyncing = false;
     super.set_state(state);
   }
 }

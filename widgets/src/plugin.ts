@@ -4,28 +4,30 @@
  * the shared generated constant.
  */
 import { IJupyterWidgetRegistry } from '@jupyter-widgets/base';
+import { KINDS, MODEL_NAMES, VIEW_NAMES } from '../../src/widgets/contract';
 import { WIDGET_MODULE, WIDGET_MODULE_VERSION } from '../../src/widgets/version';
 import * as models from './models';
 import * as views from './views';
+import { installStaticFallback } from './static-fallback';
+
+/** Every model and view class, under the contract's names (a kind without its classes fails to compile). */
+const exported = Object.fromEntries(
+  KINDS.flatMap((k) => [
+    [MODEL_NAMES[k], models[MODEL_NAMES[k]]],
+    [VIEW_NAMES[k], views[VIEW_NAMES[k]]],
+  ]),
+);
 
 const plugin = {
   id: `${WIDGET_MODULE}:widgets`,
   requires: [IJupyterWidgetRegistry],
   autoStart: true,
-  activate(_app: unknown, registry: IJupyterWidgetRegistry): void {
+  activate(app: unknown, registry: IJupyterWidgetRegistry): void {
+    installStaticFallback(app);
     registry.registerWidget({
       name: WIDGET_MODULE,
       version: WIDGET_MODULE_VERSION,
-      exports: {
-        LossPlotModel: models.LossPlotModel,
-        SpectrumPlotModel: models.SpectrumPlotModel,
-        LayerLawPlotModel: models.LayerLawPlotModel,
-        TrainingDashboardModel: models.TrainingDashboardModel,
-        LossPlotView: views.LossPlotView,
-        SpectrumPlotView: views.SpectrumPlotView,
-        LayerLawPlotView: views.LayerLawPlotView,
-        TrainingDashboardView: views.TrainingDashboardView,
-      } as any,
+      exports: exported as any,
     });
   },
 };

@@ -2,7 +2,7 @@
  * The browser extension in a real JupyterLab 4 and a real Notebook 7, in
  * Chromium: a Python kernel (ipykernel, from the local wheels) opens
  * `jupyter.widget` comms with the exact state and binary buffers the
- * kernel-side widgets produce, and every view must draw what figure() says.
+ * kernel-side widgets produce, and every view must draw the traces its figure description gives.
  * This checks the extension on its own; the saddlelab kernel's end-to-end
  * test (training.test.ts) checks the whole chain.
  */
@@ -11,7 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard } from '../../../src/widgets';
-import { figure } from '../../../widgets/src/figures';
+import { describeFigure } from '../../../src/widgets/figure';
+import { plotlyFigure } from '../../../widgets/src/plotly-figure';
+
+const figure = (state: Parameters<typeof describeFigure>[0]) => plotlyFigure(describeFigure(state));
 import { createFakeKernel } from '../fake-kernel';
 import { addStep, staircase } from '../histories';
 import { RESULTS, VENV, launch, missing, notebook, runAll, startServer, waitKernelIdle, type Server } from './jupyter';
@@ -64,7 +67,7 @@ maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
       new SpectrumPlot(h, { kernel, staticFigure: false }),
       new SpectrumPlot(h, { kernel, mode: 'snapshot', steps: [100, 200, 380], staticFigure: false }),
       new LayerLawPlot(h, { kernel, staticFigure: false }),
-      new TrainingDashboard(h, undefined, { kernel, staticFigure: false }),
+      new TrainingDashboard(h, { kernel, staticFigure: false }),
     ];
     for (const w of widgets) w.display();
     expected = widgets.map((w) => figure(w.state).data.length);
@@ -79,7 +82,7 @@ maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
     const live = staircase(0, 3);
     const k2 = createFakeKernel();
     for (let t = 0; t < 40; t++) addStep(live, t, 300, 3, 30);
-    const dash = new TrainingDashboard(live, undefined, { kernel: k2, interval: 1e9, staticFigure: false });
+    const dash = new TrainingDashboard(live, { kernel: k2, interval: 1e9, staticFigure: false });
     dash.display();
     for (let t = 40; t < 300; t++) {
       addStep(live, t, 300, 3, 30);

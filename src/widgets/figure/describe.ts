@@ -1,0 +1,255 @@
+/**
+ * `describeFigure(state)`: a widget state → its figure description (types.ts).
+ * The one place that decides what a figure shows; the live Plotly view, the
+ * static SVG/PNG, the report HTML and CSV/JSON export all draw from it.
+ */
+import { fail } from '../../errors';
+import { ALERT_COLOR, CURSOR_COLOR, KINDS, RUN_COLORS } from '../contract';
+import type { PlotState } from '../state';
+import { axisTicks, fitRange, formatValue, unionRange } from './axes';
+import { recordIndexAt, shownLayers, spectrumSource, valueAt } from './data';
+import { lawOf, lawPanel, lossPanel, snapshotPanels, snapshotRecords, spectrumPanels, subscript } from './panels';
+import type { AxisDescription, FigureDescription, MarkLegendEntry, MarkRole, PanelDescription, Readout, SeriesDescription } from './types';
+
+export interface DescribeOptions {
+  /** Most points per series; longer ones are thinned evenly, keeping the first and last (default: every point). */
+  maxPoints?: number;
+}
+
+/** Most spectrum panels in one row. */
+const SPECTRUM_COLUMNS = 3;
+
+/**
+ * Distinct legend names for the runs: a name used by several runs gets ` #2`,
+ * ` #3`, … on its later uses (the kernel side already names runs by what
+ * differs between them; this is the last resort).
+ */
+export function distinctNames(names: string[]): string[] {
+  const count = new Map<string, number>();
+  return names.map((n) => {
+    const name = n || 'run';
+    const c = (count.get(name) ?? 0) + 1;
+    count.set(name, c);
+    return c === 1 ? name : `${name} #${c}`;
+  });
+}
+
+function thin(s: SeriesDescription, max: number): SeriesDescription {
+  const n = s.x.length;
+  if (!(max >= 2) || n <= max) return s;
+  const stride = Math.ceil((n - 1) / (max - 1));
+  const idx: number[] = [];
+  for (let j = 0; j < n - 1; j += stride) idx.push(j);
+  idx.push(n - 1);
+  return { ...s, x: Float64Array.from(idx, (j) => s.x[j]), y: Float64Array.from(idx, (j) => s.y[j]) };
+}
+
+/** Fits every axis to its series: shared ranges per link group, step axes unpadded, value axes padded. */
+function fitAxes(panels: PanelDescription[]): void {
+  const own = (p: PanelDescription, which: 'x' | 'y') => {
+    const a = p[which];
+    // Lines reach the ends of a step axis; values and integer axes keep a margin so points are not cut.
+    const pad = a.link === 'step' ? 0 : a.integer ? 0.06 : 0.04;
+    const ranges = p.series.map((s) => fitRange(which === 'x' ? s.x : s.y, a.type, pad));
+    return unionRange(ranges);
+  };
+  for (const which of ['x', 'y'] as const) {
+    const groups = new Map<string, Array<[number, number] | null>>();
+    const fitted = panels.map((p) => own(p, which));
+    panels.forEach((p, i) => {
+      const link = p[which].link;
+      if (link) groups.set(link, [...(groups.get(link) ?? []), fitted[i]]);
+    });
+    panels.forEach((p, i) => {
+      const a: AxisDescription = p[which];
+      a.range = a.link ? unionRange(groups.get(a.link)!) : fitted[i];
+      a.ticks = axisTicks(a.type, a.range, a.integer);
+    });
+  }
+}
+
+const LEGEND: Record<MarkRole, Omit<MarkLegendEntry, 'role'>> = {
+  plateau: { label: 'plateau (shaded)', symbol: 'band', color: RUN_COLORS[0], dash: 'solid' },
+  escape: { label: 'escape', symbol: 'line', color: RUN_COLORS[0], dash: 'dash' },
+  snapshot: { label: 'snapshot step', symbol: 'line', color: '#21918c', dash: 'dot' },
+  cursor: { label: 'cursor', symbol: 'line', color: CURSOR_COLOR, dash: 'solid' },
+  end: { label: 'stopped early', symbol: 'line', color: ALERT_COLOR, dash: 'dashdot' },
+};
+const ROLES: MarkRole[] = ['plateau', 'escape', 'snapshot', 'cursor', 'end'];
+
+function legendOf(panels: PanelDescription[]): MarkLegendEntry[] {
+  const present = new Set(panels.flatMap((p) => p.marks.map((m) => m.role)));
+  return ROLES.filter((r) => present.has(r)).map((role) => ({ role, ...LEGEND[role] }));
+}
+
+/** What the marks mean, in the order of the legend. */
+function markSentences(state: PlotState, panels: PanelDescription[]): string[] {
+  const roles = new Set(panels.flatMap((p) => p.marks.map((m) => m.role)));
+  const many = state.runs.length > 1;
+  const out: string[] = [];
+  const colour = many ? ", in each run's colour" : '';
+  if (roles.has('plateau')) out.push(`Shaded bands: plateaus${colour}.`);
+  if (roles.has('escape')) out.push(`Dashed vertical lines: escapes${colour} (the first step leaving a plateau, train.detectPhases; docs/phases.md).`);
+  if (roles.has('snapshot')) out.push('Dotted vertical lines, labelled by step: the snapshot steps of the spectrum panels, coloured in time order (dark early, light late), as their lines there.');
+  if (roles.has('cursor')) out.push(`Black line: the cursor, at step ${state.cursor}.`);
+  if (roles.has('end')) out.push('Thick dash-dot line: where a run stopped before completing (the reason is written beside it).');
+  return out;
+}
+
+function caption(state: PlotState, panels: PanelDescription[], names: string[]): string {
+  const scale = (log: boolean) => (log ? 'log' : 'linear');
+  const runs = state.runs.length > 1 ? ` of ${state.runs.length} runs (${names.join(', ')})` : '';
+  const smoothing = state.smoothing > 0 ? ` Loss smoothed by a centred moving average over ${state.smoothing} steps (of log loss on a log axis); the raw loss is drawn faint beneath.` : '';
+  const src = spectrumSource(state);
+  const what = src?.symbol === 'Z' ? 'activation Z_ℓσ' : 'weight matrix W_ℓ';
+  const value = state.relative ? 's_i/s_1' : 's_i';
+  const escapes = state.runs[0]?.escapes ?? [];
+  const lines: string[] = [];
+  switch (state.kind) {
+    case 'LossPlot':
+      lines.push(`Training loss${runs} against step (${scale(state.log_y)} loss, ${scale(state.log_x)} step).${smoothing}`);
+      break;
+    case 'SpectrumPlot':
+      if (state.mode === 'snapshot') {
+        const steps = snapshotRecords(state).map((r) => state.spectrum!.steps[r]);
+        lines.push(
+          `Top ${src?.sp.k ?? 0} singular values ${value} of each ${what} against the index i (${scale(state.log_y)} scale), one panel per layer, ` +
+            `one line per snapshot step (${steps.join(', ') || 'none yet'}) coloured in time order (dark early, light late); every panel shares one value range (Figure 1, centre and right).`,
+        );
+        if (escapes.length) lines.push(`Escapes at steps ${escapes.join(', ')}.`);
+      } else lines.push(`Top ${src?.sp.k ?? 0} singular values ${value} of each ${what} against step (${scale(state.log_y)} scale), one panel per layer; s_i is in the i-th colour in every panel.`);
+      break;
+    case 'LayerLawPlot': {
+      const law = lawOf(state);
+      lines.push(
+        `Theorem 3.1 at step ${law?.step ?? '–'}: s1/s2 and the energy outside s1 (Σ_{i≥2} s_i² / Σ s_i², over the recorded values) of each ${what} against the layer ℓ; ` +
+          'dashed: ℓ^(1/4) and ℓ^(−1/2) drawn through layer 1, the slopes of the bounds (not predicted values).',
+      );
+      break;
+    }
+    case 'TrainingDashboard':
+      lines.push(`Top: training loss against step (${scale(state.log_y)} scale).${smoothing} Below: top ${src?.sp.k ?? 0} singular values ${value} of each ${what} against step, one panel per layer; the panels zoom together along the step axis.`);
+      break;
+  }
+  lines.push(...markSentences(state, panels));
+  return lines.join(' ');
+}
+
+/** The value of run `run`'s loss at the last point at or before `step`. */
+function lossAt(state: PlotState, run: number, step: number): number | undefined {
+  const r = state.runs[run];
+  let v: number | undefined;
+  for (let j = 0; j < r.steps.length && r.steps[j] <= step; j++) v = r.loss[j];
+  return v;
+}
+
+function latestStep(state: PlotState): number | null {
+  let last = -Infinity;
+  for (const r of state.runs) if (r.steps.length) last = Math.max(last, r.steps[r.steps.length - 1]);
+  const sp = state.spectrum;
+  if (sp && sp.steps.length) last = Math.max(last, sp.steps[sp.steps.length - 1]);
+  return Number.isFinite(last) ? last : null;
+}
+
+function readout(state: PlotState, names: string[]): Readout | null {
+  if (state.kind === 'SpectrumPlot' && state.mode === 'snapshot') return null;
+  const step = state.cursor ?? latestStep(state);
+  if (step === null) return null;
+  const values: Readout['values'] = [];
+  const push = (label: string, value: number | undefined) => {
+    if (value !== undefined && Number.isFinite(value)) values.push({ label, value, text: `${label} ${formatValue(value)}` });
+  };
+  const parts = [`step ${step}`];
+  if (state.kind === 'LossPlot' || state.kind === 'TrainingDashboard') {
+    state.runs.forEach((_, j) => push(state.runs.length > 1 ? `loss (${names[j]})` : 'loss', lossAt(state, j, step)));
+    parts.push(...values.map((v) => v.text));
+  }
+  const src = spectrumSource(state);
+  if (src && state.kind !== 'LossPlot') {
+    const r = recordIndexAt(src.sp.steps, step);
+    const at = src.sp.steps[r];
+    if (at !== step) parts.push(`spectra at step ${at}`);
+    if (state.kind === 'LayerLawPlot') {
+      const law = lawOf(state)!;
+      const ratios: string[] = [];
+      law.ratio.forEach((v, l) => {
+        push(`s1/s2 ℓ=${l + 1}`, v);
+        if (Number.isFinite(v)) ratios.push(formatValue(v));
+      });
+      parts.push(`s1/s2 by layer: ${ratios.join(', ')}`);
+    } else {
+      for (const l of shownLayers(state.selected_layers, src.layers)) {
+        const name = subscript(src.symbol, l);
+        const before = values.length;
+        for (let i = 0; i < Math.min(2, src.sp.k); i++) push(`${name} s${i + 1}`, valueAt(src, r, l, i));
+        if (values.length > before) parts.push(`${name}: ${values.slice(before).map((v) => v.text.slice(name.length + 1)).join(', ')}`);
+      }
+    }
+  }
+  return { step, atCursor: state.cursor !== null, values, text: parts.join(' · ') };
+}
+
+/** `run-a+run-b-LossPlot-step1200`: the runs, the kind and the step shown (the cursor's, else the latest). */
+function fileStem(state: PlotState, names: string[], step: number | null): string {
+  const slug = (n: string) => n.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  const runs = names.map(slug).filter((n) => n).join('+').slice(0, 80) || 'figure';
+  return `${runs}-${state.kind}${state.mode === 'snapshot' && state.kind === 'SpectrumPlot' ? '-snapshots' : ''}${step !== null ? `-step${step}` : ''}`;
+}
+
+/**
+ * The figure a widget state shows.
+ *
+ * @example
+ * ```ts
+ * import { describeFigure } from './describe';
+ * import { defaultState } from '../contract';
+ * const state = { ...defaultState('LossPlot'), runs: [{ name: 'a', steps: Float64Array.of(0, 1, 2), loss: Float64Array.of(1, 0.5, 0.25), plateaus: [], escapes: [] }] };
+ * const fig = describeFigure(state);
+ * console.log(fig.panels[0].series[0].name, fig.panels[0].y.ticks.map((t) => t.label)); // a ['0.3', '0.4', '0.5', …, '1']
+ * ```
+ */
+export function describeFigure(state: PlotState, options: DescribeOptions = {}): FigureDescription {
+  if (typeof state !== 'object' || state === null || !(KINDS as readonly string[]).includes((state as { kind?: string }).kind!) || !Array.isArray(state.runs)) {
+    fail('state', `a widget state (a widget's .state) with kind ${KINDS.join(' | ')}`, state);
+  }
+  const names = distinctNames(state.runs.map((r) => r.name));
+  let panels: PanelDescription[];
+  let cols = 1;
+  switch (state.kind) {
+    case 'LossPlot':
+      panels = [lossPanel(state, names, { row: 0, col: 0, colSpan: 1 })];
+      break;
+    case 'SpectrumPlot': {
+      const n = spectrumSource(state) ? shownLayers(state.selected_layers, spectrumSource(state)!.layers).length : 0;
+      cols = Math.max(1, Math.min(SPECTRUM_COLUMNS, n));
+      panels = state.mode === 'snapshot' ? snapshotPanels(state, cols) : spectrumPanels(state, 0, cols);
+      break;
+    }
+    case 'LayerLawPlot':
+      panels = [lawPanel(state)];
+      break;
+    case 'TrainingDashboard': {
+      const spectra = spectrumPanels(state, 1, SPECTRUM_COLUMNS);
+      cols = Math.max(1, Math.min(SPECTRUM_COLUMNS, spectra.length));
+      panels = [lossPanel(state, names, { row: 0, col: 0, colSpan: cols }), ...spectra];
+      break;
+    }
+  }
+  if (options.maxPoints !== undefined) panels = panels.map((p) => ({ ...p, series: p.series.map((s) => thin(s, options.maxPoints!)) }));
+  fitAxes(panels);
+  const rows = panels.reduce((n, p) => Math.max(n, p.row + 1), 1);
+  const read = readout(state, names);
+  const law = state.kind === 'LayerLawPlot' ? lawOf(state) : null;
+  const title = state.title || (law ? `layer law at step ${law.step}` : '');
+  return {
+    kind: state.kind,
+    title,
+    grid: { rows, cols },
+    panels,
+    legend: legendOf(panels),
+    caption: caption(state, panels, names),
+    readout: read,
+    notes: (state.ends ?? []).flatMap((e) => (e && e.reason !== 'completed' ? [e.message || `[saddlelab] ${e.reason} at step ${e.step}`] : [])),
+    fileStem: fileStem(state, names, read?.step ?? latestStep(state)),
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * Phase detection against curves whose phases are known (docs/phases.md): closed-form
+ * staircases (Saxe et al.'s sigmoids), steady power-law and exponential descents,
+ * converged tails at the float noise floor, noisy SGD versions, small drifts, a
+ * plateau followed by a power law, and real runs recorded with saddlelab
+ * (fixtures/real-runs.json). Every curve goes through train.loadHistory, as a saved run would.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRng } from '../../src/data/random';
+import { SaddlelabError } from '../../src/errors';
+import { createHistory, loadHistory, type History } from '../../src/train/history';
+import { detectPhases } from '../../src/train/phases';
+
+const meta = { name: 'curve', activation: 'linear' as const, dims: [1, 1], depth: 1, config: {} };
+
+/** A saved history of one loss value per step, loaded back as a user would. */
+function historyOf(loss: ArrayLike<number>, stride = 1): History {
+  const steps = Array.from({ length: loss.length }, (_, i) => i * stride);
+  return loadHistory(JSON.stringify({ format: 'saddlelab.history', version: 1, meta, stride, steps, loss: Array.from(loss), paramNorm: steps.map(() => 1), records: [], warnings: [] }));
+}
+
+/** Multiplies by e^(σ·N(0,1)): the relative noise of a mini-batch loss. */
+function noisy(loss: Float64Array, sigma: number, seed: number): Float64Array {
+  const rng = createRng(seed);
+  return loss.map((v) => v * Math.exp(sigma * rng.normal()));
+}
+
+/**
+ * Saxe, McClelland & Ganguli (2014): a two-layer linear network on whitened inputs, mode of
+ * strength s started at u0, u(t) = s·e^(2st) / (e^(2st) − 1 + s/u0); loss Σ (s − u)²/2.
+ * The escape from the plateau before mode s is at its half-time ln(s/u0)/(2s).
+ */
+function saxe(modes: number[], u0: number, T: number, n = 2000) {
+  const loss = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = (T * i) / (n - 1);
+    for (const s of modes) {
+      const e = Math.exp(2 * s * t);
+      const u = Number.isFinite(e) ? (s * e) / (e - 1 + s / u0) : s;
+      loss[i] += (s - u) ** 2 / 2;
+    }
+  }
+  const escapes = modes.map((s) => (Math.log(s / u0) / (2 * s) / T) * (n - 1)).sort((a, b) => a - b);
+  return { loss, escapes };
+}
+
+const powerLaw = (alpha: number, tau: number, n = 2000) => Float64Array.from({ length: n }, (_, t) => (1 + t / tau) ** -alpha);
+
+/** Every expected escape has one found within `tol` steps, and nothing else is found. */
+function expectEscapes(found: number[], expected: number[], tol: number): void {
+  const unmatched = [...found];
+  for (const e of expected) {
+    const i = unmatched.findIndex((f) => Math.abs(f - e) <= tol);
+    if (i < 0) throw new Error(`no escape within ${tol} steps of ${Math.round(e)}; found ${JSON.stringify(found)}`);
+    unmatched.splice(i, 1);
+  }
+  if (unmatched.length) throw new Error(`escapes invented at ${JSON.stringify(unmatched)}; expected near ${JSON.stringify(expected.map(Math.round))}`);
+}
+
+describe('closed-form staircases', () => {
+  const clean = saxe([1, 2, 4, 8], 1e-8, 12);
+
+  test('every escape of a separated staircase is found, near the mode half-times', () => {
+    const p = detectPhases(historyOf(clean.loss));
+    expectEscapes(p.escapes, clean.escapes, 100);
+    expect(p.plateaus.every((q) => q.start <= q.end && q.end < q.escapeStep)).toBe(true);
+    expect(p.plateaus[0].start).toBe(0);
+    expect(p.plateaus[0].loss).toBeCloseTo((1 + 4 + 16 + 64) / 2, 3);
+  });
+
+  test.each([
+    [0.02, 1],
+    [0.02, 2],
+    [0.05, 1],
+    [0.05, 2],
+    [0.05, 3],
+  ])('with SGD-like noise of %f per step (seed %i): the same escapes', (sigma, seed) => {
+    expectEscapes(detectPhases(historyOf(noisy(clean.loss, sigma, seed))).escapes, clean.escapes, 100);
+  });
+
+  test('a staircase whose next mode is already growing: the first three shoulders, nothing else', () => {
+    // Modes a factor 2 apart from u0 = 1e-4: the last shoulder (escape ≈ 1534) is too gentle (docs/phases.md, limits).
+    const { loss, escapes } = saxe([1, 2, 4, 8], 1e-4, 6);
+    const found = detectPhases(historyOf(loss)).escapes;
+    expectEscapes(found.filter((f) => f < 1300), escapes.slice(0, 3), 100);
+    expect(found.filter((f) => f >= 1300).every((f) => Math.abs(f - escapes[3]) <= 100)).toBe(true);
+  });
+
+  test('a staircase that ends at the float noise floor: its escapes, none in the floor', () => {
+    const { loss, escapes } = saxe([1, 2, 4, 8], 1e-8, 24);
+    const rng = createRng(7);
+    const floored = loss.map((v) => v + 1e-10 * Math.exp(rng.normal()));
+    expectEscapes(detectPhases(historyOf(floored)).escapes, escapes, 100);
+  });
+});
+
+describe('curves without a saddle', () => {
+  test.each([0.25, 0.5, 1, 2, 4].flatMap((alpha) => [1, 30, 300].map((tau) => [alpha, tau])))('power law (1 + t/τ)^-α, α = %f, τ = %f: no plateau', (alpha, tau) => {
+    expect(detectPhases(historyOf(powerLaw(alpha, tau))).plateaus).toEqual([]);
+  });
+
+  test.each([
+    [1, 0.1, 1],
+    [1, 0.1, 2],
+    [0.5, 0.3, 1],
+    [2, 0.3, 2],
+  ])('noisy power law α = %f, noise %f (seed %i): no plateau', (alpha, sigma, seed) => {
+    expect(detectPhases(historyOf(noisy(powerLaw(alpha, 10), sigma, seed))).plateaus).toEqual([]);
+  });
+
+  test.each([20, 200])('exponential decay (τ = %i) into a float noise floor: no plateau', (tau) => {
+    const rng = createRng(tau);
+    const loss = Float64Array.from({ length: 2000 }, (_, t) => Math.exp(-t / tau) + 1e-10 * Math.exp(rng.normal()));
+    expect(detectPhases(historyOf(loss)).plateaus).toEqual([]);
+  });
+
+  test.each([
+    [0.0003, 1e-6],
+    [0.003, 1e-6],
+    [0.01, 1e-6],
+    [0.03, 1e-6],
+    [0.01, 0.01],
+  ])('a drift of %f over the run (noise %f): no plateau', (total, sigma) => {
+    const loss = Float64Array.from({ length: 2000 }, (_, t) => 0.5 * (1 - (total * t) / 2000));
+    expect(detectPhases(historyOf(noisy(loss, sigma, 3))).plateaus).toEqual([]);
+  });
+
+  test('a live run that has moved from 0.5 to 0.4998, or by 0.03 %: no escape', () => {
+    const tiny = Float64Array.from({ length: 60 }, (_, t) => 0.5 - (0.0002 * t) / 60);
+    expect(detectPhases(historyOf(tiny)).escapes).toEqual([]);
+    const interrupted = Float64Array.from({ length: 300 }, (_, t) => (t < 200 ? 1 : 1 - 0.0003));
+    expect(detectPhases(historyOf(interrupted)).escapes).toEqual([]);
+  });
+});
+
+describe('a plateau, then a power law', () => {
+  test.each([
+    [200, 0.5],
+    [200, 2],
+    [800, 0.5],
+    [800, 2],
+  ])('plateau until %i, then α = %f: one escape there', (t0, alpha) => {
+    const loss = Float64Array.from({ length: 2000 }, (_, t) => 0.5 * (1 + Math.max(0, t - t0) / 30) ** -alpha);
+    const p = detectPhases(historyOf(loss));
+    expectEscapes(p.escapes, [t0], 10);
+    expect(p.plateaus[0].start).toBe(0);
+  });
+
+  test.each([1, 2, 3])('with noise of 0.05 per step (seed %i): still one escape', (seed) => {
+    const loss = Float64Array.from({ length: 2000 }, (_, t) => 0.5 * (1 + Math.max(0, t - 500) / 30) ** -1);
+    expectEscapes(detectPhases(historyOf(noisy(loss, 0.05, seed))).escapes, [500], 50);
+  });
+});
+
+describe('invariances', () => {
+  const { loss } = saxe([1, 2, 4, 8], 1e-8, 12);
+  const reference = detectPhases(historyOf(loss)).escapes;
+
+  test("the loss's units do not matter", () => {
+    expect(detectPhases(historyOf(loss.map((v) => v * 1e6))).escapes).toEqual(reference);
+    expect(detectPhases(historyOf(loss.map((v) => v * 1e-9))).escapes).toEqual(reference);
+  });
+
+  test("the run's length does not matter: a longer run keeps the escapes it had", () => {
+    const longer = new Float64Array(6000);
+    longer.set(loss);
+    longer.fill(loss[loss.length - 1], loss.length);
+    expect(detectPhases(historyOf(longer)).escapes).toEqual(reference);
+    const cut = detectPhases(historyOf(loss.subarray(0, 1000))).escapes;
+    expect(cut).toEqual(reference.filter((e) => e < 900));
+  });
+
+  test('a history thinned to every other step finds the same escapes, within 3 %', () => {
+    const thinned = loss.filter((_, i) => i % 2 === 0);
+    const found = detectPhases(historyOf(thinned, 2)).escapes;
+    expect(found.length).toBe(reference.length);
+    found.forEach((f, i) => expect(Math.abs(f - reference[i])).toBeLessThanOrEqual(0.03 * reference[i]));
+  });
+});
+
+describe('real runs', () => {
+  const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'real-runs.json'), 'utf8')) as {
+    runs: Array<{ name: string; loss: number[]; escapes: number[] }>;
+  };
+  test.each(fixture.runs.map((r) => [r.name, r] as const))('%s', (_name, run) => {
+    expectEscapes(detectPhases(historyOf(run.loss)).escapes, run.escapes, 40);
+  });
+});
+
+test('a staircase with rank increments of the deep layers', () => {
+  const h = createHistory({ ...meta, dims: [2, 4, 4, 4, 1], depth: 4 });
+  const levels = [1, 0.1, 0.001];
+  for (let t = 0; t < 3000; t++) h.addStep({ step: t, loss: levels[Math.floor(t / 1000)], paramNorm: 1, lr: 1 });
+  const sv = (k: number) => Float64Array.from([1, 0.5, 0.2, 0.01], (v, i) => (i < k ? 1 / (i + 1) : 1e-4));
+  [1, 1, 2, 2, 3].forEach((rank, i) => h.addRecord({ step: i * 600, loss: 1, paramNorm: 1, weights: [sv(4), sv(4), sv(rank), sv(rank)] }));
+  const p = detectPhases(h);
+  expect(p.escapes).toEqual([1000, 2000]);
+  // The last level is not a plateau yet: the run has not left it.
+  expect(p.plateaus.map((x) => [x.start, x.end])).toEqual([
+    [0, 999],
+    [1000, 1999],
+  ]);
+  expect(p.plateaus[0].loss).toBeCloseTo(1, 12);
+  expect(p.plateaus[1].loss).toBeCloseTo(0.1, 12);
+  expect(p.rankIncrements).toEqual([
+    { step: 1200, from: 1, to: 2 },
+    { step: 2400, from: 2, to: 3 },
+  ]);
+});
+
+test('a full-size history (2¹⁸ points)', () => {
+  const h = createHistory(meta);
+  for (let t = 0; t < 1 << 18; t++) h.addStep({ step: t, loss: t < 1 << 17 ? 1 : 1e-3, paramNorm: 1, lr: 1 });
+  expect(detectPhases(h).escapes).toEqual([1 << 17]);
+});
+
+test('options: unknown keys and out-of-range values are errors naming the field', () => {
+  const h = historyOf(powerLaw(1, 10));
+  const fieldOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(SaddlelabError);
+      return (e as SaddlelabError).field;
+    }
+    return undefined;
+  };
+  expect(fieldOf(() => detectPhases(h, { window: 3 } as never))).toBe('options.window');
+  expect(fieldOf(() => detectPhases(h, { drop: 1.5 }))).toBe('drop');
+  expect(fieldOf(() => detectPhases(h, { contrast: 0 }))).toBe('contrast');
+  expect(fieldOf(() => detectPhases(h, { minPoints: 2.5 }))).toBe('minPoints');
+  expect(fieldOf(() => detectPhases(h, { rankThreshold: -1 }))).toBe('rankThreshold');
+});

@@ -1,0 +1,108 @@
+/**
+ * The browser view logic (widgets/src/plotly-figure.ts, update-plan.ts): the
+ * figure description drawn as Plotly traces and layout, and how a redraw is
+ * planned, on states built by the real kernel-side widgets.
+ */
+import { LossPlot, SpectrumPlot, TrainingDashboard } from '../../../src/widgets';
+import { describeFigure } from '../../../src/widgets/figure';
+import type { PlotState } from '../../../src/widgets/state';
+import { plotlyFigure } from '../../../widgets/src/plotly-figure';
+import { drawnOf, planUpdate, progressText, stepRange } from '../../../widgets/src/update-plan';
+import { createFakeKernel } from '../fake-kernel';
+import { addStep, staircase } from '../histories';
+
+const opts = () => ({ kernel: createFakeKernel(false), staticFigure: false });
+const draw = (state: PlotState, zoom = {}) => plotlyFigure(describeFigure(state), zoom);
+type Axis = { type: string; range: number[]; tickvals?: number[]; ticktext?: string[]; matches?: string; domain: number[] };
+
+describe('plotlyFigure', () => {
+  test('every series a trace (legend, colour as described); fitted ranges and readable ticks on log axes; marks as shapes with one legend entry per role', () => {
+    const state = new LossPlot([staircase(400, 2), staircase(200, 2)], { ...opts(), markSteps: [50, 300] }).state;
+    const desc = describeFigure(state);
+    const fig = plotlyFigure(desc);
+    expect(fig.data.map((t) => [t.name, t.line.color, t.showlegend])).toEqual(desc.panels[0].series.map((s) => [s.name, s.color, true]));
+    const y = fig.layout.yaxis as Axis;
+    expect(y.type).toBe('log');
+    y.range.forEach((v, i) => expect(10 ** v).toBeCloseTo(desc.panels[0].y.range![i], 12));
+    expect(y.ticktext).toEqual(desc.panels[0].y.ticks.map((t) => t.label));
+    const shapes = fig.layout.shapes as Array<{ type: string; x0: number; name: string; showlegend: boolean; legendgroup: string; line?: { dash?: string } }>;
+    expect(shapes.filter((s) => s.line?.dash === 'dash').map((s) => s.x0)).toEqual(state.runs.flatMap((r) => r.escapes));
+    expect(shapes.filter((s) => s.line?.dash === 'dot').map((s) => s.x0)).toEqual([50, 300]);
+    // One legend entry per mark role, named as the description's legend.
+    expect(shapes.filter((s) => s.showlegend).map((s) => s.name)).toEqual(desc.legend.map((e) => e.label));
+    // Snapshot marks are labelled by step.
+    expect((fig.layout.annotations as Array<{ text: string }>).map((a) => a.text)).toEqual(['50', '300']);
+  });
+
+  test('dashboard: step axes matched to the loss axis (linked zoom), spectra on one value range; a user zoom is kept with ticks redone for it', () => {
+    const state = new TrainingDashboard(staircase(200, 4), opts()).state;
+    const fig = draw(state);
+    const axes = (n: number) => fig.layout[`xaxis${n === 1 ? '' : n}`] as Axis;
+    expect([2, 3, 4, 5].map((n) => axes(n).matches)).toEqual(['x', 'x', 'x', 'x']);
+    expect(axes(1).matches).toBeUndefined();
+    expect([3, 4, 5].map((n) => (fig.layout[`yaxis${n}`] as Axis).matches)).toEqual(['y2', 'y2', 'y2']);
+    // The loss panel spans the full width above three spectrum columns.
+    expect(axes(1).domain).toEqual([0, 1]);
+    const zoomed = draw(state, { 'link:step': [50, 60] });
+    for (const n of [1, 2, 3, 4, 5]) expect((zoomed.layout[`xaxis${n === 1 ? '' : n}`] as Axis).range).toEqual([50, 60]);
+    expect((zoomed.layout.xaxis as Axis).ticktext).toEqual(['50', '51', '52', '53', '54', '55', '56', '57', '58', '59', '60']);
+  });
+
+  test('Figure 1 snapshot view: panels share the value axis; lines named by step', () => {
+    const fig = draw(new SpectrumPlot(staircase(300, 3, 20), { ...opts(), mode: 'snapshot', steps: [0, 280] }).state);
+    expect(fig.data.map((t) => t.name)).toEqual(['step 0', 'step 280', 'step 0', 'step 280', 'step 0', 'step 280']);
+    expect(fig.data.filter((t) => t.showlegend).map((t) => t.name)).toEqual(['step 0', 'step 280']);
+    expect([(fig.layout.yaxis2 as Axis).matches, (fig.layout.yaxis3 as Axis).matches]).toEqual(['y', 'y']);
+  });
+});
+
+describe('update plan', () => {
+  test('new points: extendTraces with exactly them, ranges relaid out; a cursor: a relayout; a scale change or smoothing: react', () => {
+    const h = staircase(0, 2);
+    for (let t = 0; t < 30; t++) addStep(h, t, 300, 2, 1000);
+    const w = new LossPlot(h, opts());
+    const f0 = draw(w.state);
+    const drawn = drawnOf(f0);
+    expect(planUpdate(drawn, f0)).toEqual({ kind: 'none' });
+    for (let t = 30; t < 35; t++) addStep(h, t, 300, 2, 1000);
+    const s1 = w.state;
+    const plan = planUpdate(drawn, draw(s1));
+    expect(plan).toMatchObject({ kind: 'extend', x: [[30, 31, 32, 33, 34]], y: [Array.from(h.loss().slice(30))], indices: [0] });
+    expect(Object.keys((plan as { layout: object }).layout)).toContain('xaxis');
+    const f1 = draw(s1);
+    const moved = planUpdate(drawnOf(f1), draw({ ...s1, cursor: 3 }));
+    expect(moved).toMatchObject({ kind: 'extend', indices: [] });
+    expect((moved as { layout: { shapes: Array<{ x0: number }> } }).layout.shapes.map((s) => s.x0)).toContain(3);
+    expect(planUpdate(drawnOf(f1), draw({ ...s1, log_y: false })).kind).toBe('react');
+    expect(planUpdate(drawnOf(f1), draw({ ...s1, smoothing: 5 })).kind).toBe('react');
+    expect(planUpdate(undefined, f1).kind).toBe('react');
+  });
+
+  test('dashboard: a new record extends every spectrum trace by one point (no full redraw); wider k redraws', () => {
+    const h = staircase(0, 2);
+    for (let t = 0; t < 40; t++) addStep(h, t, 300, 2, 20);
+    const w = new TrainingDashboard(h, opts());
+    const f0 = draw(w.state);
+    addStep(h, 40, 300, 2, 20); // step 40 is a record step (every 20)
+    const f1 = draw(w.state);
+    const plan = planUpdate(drawnOf(f0), f1) as { kind: string; x: number[][]; y: number[][]; indices: number[] };
+    expect(plan.kind).toBe('extend');
+    const spectrumIdx = f1.data.map((t, i) => (/^s\d+$/.test(t.name) ? i : -1)).filter((i) => i >= 0);
+    expect(plan.indices).toEqual([0, ...spectrumIdx]);
+    for (let j = 1; j < plan.indices.length; j++) expect(plan.x[j]).toEqual([40]);
+    expect(plan.y[1]).toEqual([h.records[h.records.length - 1].weights[0][0]]);
+    h.addRecord({ step: 41, loss: 1, paramNorm: 1, weights: [Float64Array.of(3, 2, 1, 0.5), Float64Array.of(3, 2, 1, 0.5)] });
+    h.addStep({ step: 41, loss: 0.5, paramNorm: 1, lr: 0.1 });
+    expect(planUpdate(drawnOf(f1), draw(w.state)).kind).toBe('react');
+  });
+
+  test('the status line counts updates done and says the true state; the scrubber spans the run', () => {
+    const w = new TrainingDashboard(staircase(100, 2), { ...opts(), totalSteps: 1000 });
+    const state = w.state;
+    expect(stepRange(state)).toEqual([0, 99]);
+    expect(progressText({ ...state, progress: { step: 100, total: 1000, stepsPerSecond: 50, etaSeconds: 18, phase: 'running' } })).toBe('100 / 1000 updates · 50 steps/s · 18 s left · running');
+    expect(progressText({ ...state, paused: true, progress: { step: 99, total: null, stepsPerSecond: 0, etaSeconds: null, phase: 'running' } })).toBe('99 updates · pausing');
+    expect(progressText({ ...state, progress: { step: 0, total: 8000, stepsPerSecond: 0, etaSeconds: null, phase: 'idle' } })).toBe('0 / 8000 updates · not started');
+    expect(progressText({ ...state, progress: { step: 2300, total: 2300, stepsPerSecond: 0, etaSeconds: 0, phase: 'done' } })).toBe('2300 / 2300 updates · done');
+  });
+});
