@@ -75,7 +75,6 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['widgets.figureCsv', 'figureCsv: not a figure description', () => widgets.figureCsv({} as never), 'figure'],
   ['widgets.figureJson', 'figureJson: not a figure description', () => widgets.figureJson(5 as never), 'figure'],
   ['widgets.exportFileName', 'exportFileName: unknown format', () => widgets.exportFileName({ fileStem: 'a' }, 'gif' as never), 'ext'],
-  ['widgets.figureSpec', 'figureSpec: state not a plot state', () => widgets.figureSpec({} as never), 'state'],
   ['widgets.figureSvg', 'figureSvg: state not a plot state', () => widgets.figureSvg(5 as never), 'state'],
   ['widgets.installLabExtension', 'installLabExtension: dataDir not a string', () => widgets.installLabExtension(5 as never), 'dataDir'],
   ['widgets.prepareReport', 'prepareReport: not a notebook', () => widgets.prepareReport(5 as never), 'notebook'],
