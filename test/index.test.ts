@@ -96,6 +96,9 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['sweep.writeTable', 'sweep.writeTable: no prefix', () => sweep.writeTable('', []), 'prefix'],
   ['sweep.parseShard', 'sweep.parseShard: index past count', () => sweep.parseShard('2/2'), 'shard.index'],
   ['sweep.slurmScript', 'sweep.slurmScript: more shards than points', () => sweep.slurmScript({ spec: 's.json', out: 'o', shards: 5, points: 2 }), 'shards'],
+  ['sweep.wilson', 'sweep.wilson: more successes than trials', () => sweep.wilson(5, 3), 'k'],
+  ['sweep.aggregate', 'sweep.aggregate: neither y nor success', () => sweep.aggregate([], { x: 'width' }), 'options.y'],
+  ['sweep.powerLawFit', 'sweep.powerLawFit: lengths differ', () => sweep.powerLawFit([1, 2], [1]), 'y'],
   ['kernel.registerKernel', 'registerKernel: not a kernel API', () => kernel.registerKernel({ live: true } as never), 'api'],
   ['kernel.createCommManager', 'createCommManager: send not a function', () => kernel.createCommManager({} as never), 'send'],
 ];
