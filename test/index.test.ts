@@ -87,6 +87,7 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['backend.createNativeSvd', 'createNativeSvd: unknown option', () => backend.createNativeSvd({ bogus: 1 } as never), 'bogus'],
   ['backend.nativeGramSpectra', 'nativeGramSpectra: not tensors', () => backend.nativeGramSpectra([5] as never), 'tensors'],
   ['backend.createJs64Mlp', 'createJs64Mlp: dims missing', () => backend.createJs64Mlp({} as never), 'dims'],
+  ['widgets.SweepPlot', 'SweepPlot: no x', () => new widgets.SweepPlot([], { y: 'speed' } as never), 'options.x'],
   ['sweep.run', 'sweep.run: no out folder', () => sweep.run({ base: { model: { widths: [2] }, data: { circleToy: {} }, train: { steps: 1 } } }, {} as never), 'options.out'],
   ['sweep.readSpec', 'sweep.readSpec: no such file', () => sweep.readSpec('/no/such/sweep.json'), 'spec', /cannot read/],
   ['sweep.parseSpec', 'sweep.parseSpec: a grid field not a list', () => sweep.parseSpec({ base: {}, grid: { 'train.lr': 0.1 } }), 'spec.grid["train.lr"]'],

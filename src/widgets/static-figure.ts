@@ -215,6 +215,8 @@ export function figureSpec(state: PlotState): object {
       return { ...base, ...lawView(state) };
     case 'TrainingDashboard':
       return { ...base, vconcat: [lossLayers(state), spectrumSeriesView(state)], resolve: { scale: { color: 'independent' } } };
+    case 'SweepPlot':
+      return fail('state.kind', 'a kind this Vega-Lite figure draws (SweepPlot is drawn from its figure description)', state.kind);
   }
 }
 
