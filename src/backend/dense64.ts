@@ -73,6 +73,8 @@ export interface Backprop64 {
   forward(W: Float64Array[]): Float64Array;
   /** From `dOut` = ∂f/∂Z_L (n × d_L), writes ∂f/∂W_ℓ into `grad`, at the weights of the last `forward`. */
   backward(W: Float64Array[], dOut: Float64Array, grad: Float64Array[]): void;
+  /** To call after the contents of `x` change (a new mini-batch): refreshes what is kept of them. */
+  inputsChanged(): void;
 }
 
 /**
@@ -93,6 +95,9 @@ export function createBackprop64(dims: number[], x: Float64Array, n: number, rel
   const WT = dims.slice(1).map((d, l) => new Float64Array(d * dims[l]));
   transpose(x, AT[0], n, dims[0]);
   return {
+    inputsChanged() {
+      transpose(x, AT[0], n, dims[0]);
+    },
     forward(W) {
       for (let l = 1; l <= L; l++) {
         abt(A[l - 1], W[l - 1], Z[l], n, dims[l], dims[l - 1]);

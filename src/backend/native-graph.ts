@@ -1,6 +1,6 @@
 /**
  * A TensorFlow graph built in TypeScript and run as one session call through
- * tfjs-node's SavedModel binding (docs/native.md).
+ * tfjs-node's SavedModel binding (docs/native.md, "The training step on native TensorFlow").
  *
  * Op by op, every TensorFlow op costs ~20–35 µs of eager dispatch through the
  * binding, and eager kernels run one at a time. A session runs the whole graph
@@ -20,14 +20,25 @@ import { join } from 'node:path';
 import { nativeSearchPaths } from './backend';
 import type { TensorInfo, TfBinding } from './node-kernel';
 
-/** Builds the nodes of a float32 graph; each call returns the new node's name. */
+/** Element types a graph's inputs, constants and type attributes can have. */
+export type GraphDType = 'float32' | 'int32';
+
+/**
+ * Builds the nodes of a graph; each call returns the new node's name (`name:1` names an
+ * op's second output).
+ */
 export interface GraphBuilder {
-  /** A float32 input of a fixed shape, fed by {@link NativeGraph.run} in the order declared. */
-  input(name: string, shape: number[]): string;
+  /** An input of a fixed shape (float32 unless `dtype` says), fed by {@link NativeGraph.run} in the order declared. */
+  input(name: string, shape: number[], dtype?: GraphDType): string;
   /** A float32 scalar constant. */
   scalar(value: number): string;
-  /** An op on float32 tensors (`T` is set); other attributes are booleans or ints (`N`, `axis`). */
-  op(op: string, inputs: string[], attrs?: Record<string, boolean | number>): string;
+  /** A constant of the given shape and type, from its values in row-major order. */
+  constant(values: number[], shape: number[], dtype: GraphDType): string;
+  /**
+   * An op. Its `T` attribute is float32 unless `attrs.T` says otherwise (`null`: the op has
+   * no `T`); other attributes are booleans, ints, or element types (`'int32'`, `'float32'`).
+   */
+  op(op: string, inputs: string[], attrs?: Record<string, boolean | number | GraphDType | null>): string;
   /** Marks a node as an output of {@link NativeGraph.run}, in the order declared. */
   output(node: string): void;
 }
@@ -39,7 +50,8 @@ export interface NativeGraph {
   dispose(): void;
 }
 
-const DT_FLOAT = 1;
+/** TensorFlow's DataType enum (tensorflow/core/framework/types.proto). */
+const DT: Record<GraphDType, number> = { float32: 1, int32: 3 };
 /**
  * GraphDef producer version: TensorFlow 2.9's (the oldest libtensorflow
  * tfjs-node builds against); the ops used here have not changed since.
@@ -98,26 +110,35 @@ export function loadNativeGraph(binding: TfBinding, build: (g: GraphBuilder) => 
     return name;
   };
 
+  const typeAttr = (dtype: GraphDType): Proto => attr((a) => a.setType(DT[dtype]));
+  const tensorOf = (values: number[], shape: number[], dtype: GraphDType): Proto => {
+    const t = new pb.Tensor();
+    t.setDtype(DT[dtype]);
+    t.setTensorShape(shapeOf(shape));
+    for (const v of values) (dtype === 'int32' ? t.addIntVal(v) : t.addFloatVal(v));
+    return t;
+  };
+  const constant = (values: number[], shape: number[], dtype: GraphDType): string =>
+    node('const', 'Const', [], { dtype: typeAttr(dtype), value: attr((a) => a.setTensor(tensorOf(values, shape, dtype))) });
+
   build({
-    input(name, shape) {
-      const id = node(name, 'Placeholder', [], { dtype: attr((a) => a.setType(DT_FLOAT)), shape: attr((a) => a.setShape(shapeOf(shape))) });
+    input(name, shape, dtype = 'float32') {
+      const id = node(name, 'Placeholder', [], { dtype: typeAttr(dtype), shape: attr((a) => a.setShape(shapeOf(shape))) });
       inputs.push(`${id}:0`);
       return id;
     },
-    scalar(value) {
-      const t = new pb.Tensor();
-      t.setDtype(DT_FLOAT);
-      t.setTensorShape(shapeOf([]));
-      t.addFloatVal(value);
-      return node('const', 'Const', [], { dtype: attr((a) => a.setType(DT_FLOAT)), value: attr((a) => a.setTensor(t)) });
-    },
+    scalar: (value) => constant([value], [], 'float32'),
+    constant,
     op(op, ins, attrs = {}) {
-      const all: Record<string, Proto> = { T: attr((a) => a.setType(DT_FLOAT)) };
-      for (const [k, v] of Object.entries(attrs)) all[k] = attr((a) => (typeof v === 'boolean' ? a.setB(v) : a.setI(v)));
+      const all: Record<string, Proto> = attrs.T === null ? {} : { T: typeAttr('float32') };
+      for (const [k, v] of Object.entries(attrs)) {
+        if (v === null) continue;
+        all[k] = v === 'float32' || v === 'int32' ? typeAttr(v) : attr((a) => (typeof v === 'boolean' ? a.setB(v) : a.setI(v)));
+      }
       return node(op.toLowerCase(), op, ins, all);
     },
     output(n) {
-      outputs.push(`${n}:0`);
+      outputs.push(n.includes(':') ? n : `${n}:0`);
     },
   });
 

@@ -14,10 +14,11 @@ export type TensorInfo = { id: number; shape: number[]; dtype: number };
 
 export interface TfBinding {
   TF_FLOAT: number;
+  TF_INT32: number;
   TF_ATTR_TYPE: number;
   TF_ATTR_BOOL: number;
   TF_ATTR_INT: number;
-  createTensor(shape: number[], dtype: number, values: Float32Array): number;
+  createTensor(shape: number[], dtype: number, values: Float32Array | Int32Array): number;
   executeOp(name: string, attrs: OpAttr[], inputs: number[], numOutputs: number): TensorInfo[];
   tensorDataSync(id: number): Float32Array;
   deleteTensor(id: number): void;

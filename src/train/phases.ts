@@ -25,7 +25,7 @@ import { measurePace, median, type Pace } from './pace';
 export interface Plateau {
   /** First step of the plateau. */
   start: number;
-  /** Last step at its level (within half the drop) before the escape. */
+  /** Last step before the escape begins (before the loss falls within `contrast` of its fastest pace). */
   end: number;
   /** Its level: the median of the smoothed loss on it. */
   loss: number;
@@ -118,7 +118,7 @@ export function findPlateaus(allSteps: ArrayLike<number>, allLoss: ArrayLike<num
       a++;
       continue;
     }
-    const found = judge(p, steps, a, m, prev, first, out.length === 0, minPoints);
+    const found = judge(p, steps, a, m, prev, first, out.length === 0, minPoints, contrast);
     if (typeof found === 'number') {
       a = found;
       continue;
@@ -171,7 +171,7 @@ function deepen(p: Pace, m: number, memo: Map<number, number>): number {
  * level and so a smaller drop against a larger fall before it (skip to the
  * bottom); past a spike, start after the spike; else the next point.
  */
-function judge(p: Pace, steps: Float64Array, a: number, m: number, prev: number, first: number, isFirst: boolean, minPoints: number): Omit<Plateau, 'contrast'> | number {
+function judge(p: Pace, steps: Float64Array, a: number, m: number, prev: number, first: number, isFirst: boolean, minPoints: number, contrast: number): Omit<Plateau, 'contrast'> | number {
   const { smooth, resolved, envelope, pace, logDrop } = p;
   // The whole escape: while the loss keeps falling SETTLED times faster than on the plateau.
   let z = m;
@@ -180,9 +180,14 @@ function judge(p: Pace, steps: Float64Array, a: number, m: number, prev: number,
   if (fell < CONTEXT * (envelope[first] - envelope[a])) return m + 1;
   let st = a;
   while (st - 1 >= prev && (!resolved[st - 1] || smooth[st - 1] <= envelope[a] + logDrop)) st--;
+  // It holds its level while within half the drop of it...
   let en = a;
   while (en + 1 <= m && smooth[en + 1] >= envelope[a] - logDrop / 2) en++;
   if (en - st + 1 < minPoints) return a + 1;
+  // ...and, for a plateau that creeps down, lasts until the escape begins: the last point before the pace
+  // comes within `contrast` of the escape's fastest.
+  let end = en;
+  while (end + 1 <= m && !(Number.isFinite(pace[end + 1]) && pace[end + 1] <= contrast * pace[m])) end++;
   // A first plateau that the loss reached by falling for longer than it then stays is a pause.
   if (isFirst && steps[st] - steps[0] > steps[en] - steps[st]) return a + 1;
   // Catapult: a point far above the lowest the loss had been (a median of 5, which no single
@@ -199,7 +204,7 @@ function judge(p: Pace, steps: Float64Array, a: number, m: number, prev: number,
   // The escape step: where the first fall by `drop` at that pace is complete. The smoothing
   // spreads a sharp drop over its window, so the drop itself is half a window later.
   e = Math.min(p.n - 1, Math.max(p.fallsAt[e], e) + p.half[e]);
-  return { start: steps[st], end: steps[en], loss: Math.exp(median(level.length ? level : [smooth[a]])), escapeStep: steps[e] };
+  return { start: steps[st], end: steps[end], loss: Math.exp(median(level.length ? level : [smooth[a]])), escapeStep: steps[e] };
 }
 
 function median5(lam: Float64Array, i: number): number {

@@ -54,12 +54,12 @@ export interface TrainerOptions {
   /** Pause/resume/stop shared with a dashboard (default: the trainer's own, `trainer.control`). */
   control?: RunControl;
   /**
-   * How the step runs. `auto` (default): `native` when the active backend is native
-   * TensorFlow on the CPU and the run is full-batch `mse`, else `tfjs`. `tfjs`: tfjs ops and
-   * autodiff on the active backend. `native`: the step as one TensorFlow graph run in one
-   * session call (src/train/engines/native.ts). `js64`: a float64 pure-JS step
-   * (src/train/engines/js64.ts), free of float32 underflow in the step. `native` and
-   * `js64`: full batch and `mse` only. Speeds: `npm run bench`, docs/native.md.
+   * How the step runs (each runs every option). `auto` (default): `native` when the active
+   * backend is native TensorFlow on the CPU, else `tfjs`. `tfjs`: tfjs ops and autodiff on
+   * the active backend. `native`: the step as one TensorFlow graph run in one session call
+   * (src/train/engines/native.ts), on native TensorFlow only. `js64`: a float64 pure-JS step
+   * (src/train/engines/js64.ts), free of float32 underflow in the step; fast on small
+   * networks only. Speeds: `npm run bench`, docs/native.md.
    */
   engine?: Engine;
 }
@@ -122,7 +122,7 @@ function resolve(options: TrainerOptions, n: number, extraKeys: readonly string[
   const steps = options.steps === undefined ? undefined : requirePositiveInt('steps', options.steps);
   const record = options.record ?? {};
   if (record !== false) checkRecordOptions(record);
-  const engine = checkEngine(options.engine, { miniBatch: batchSize < n, loss, batchSize: options.batchSize });
+  const engine = checkEngine(options.engine);
   if (options.control !== undefined) {
     const c = requireObject('control', options.control);
     if (typeof c.pause !== 'function' || typeof c.whenRunnable !== 'function') fail('control', 'a RunControl from train.createRunControl()', options.control);

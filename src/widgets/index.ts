@@ -27,7 +27,7 @@ export { PlotWidget } from './widget';
 export type { WidgetOptions, UpdateStats } from './widget';
 export { describeFigure, figureCsv, figureJson, exportFileName } from './figure';
 export type { FigureDescription, PanelDescription, SeriesDescription, MarkDescription, AxisDescription } from './figure';
-export { figureSpec, figureSvg, staticFigure } from './static-figure';
+export { figureSvg, staticFigure } from './static-figure';
 export type { StaticFigure } from './static-figure';
 export { FIGURE_MIME } from './figure-data';
 export { installLabExtension, labExtensionSource } from './labextension';

@@ -19,10 +19,29 @@ function problem(dims: number[], n: number, seed: number) {
   return { dims, n, weights, x, y };
 }
 
-describe.each(['relu', 'linear'] as const)('js64 %s', (activation) => {
+/** Soft targets (rows of positive numbers summing to 1), for cross-entropy. */
+function soft(y: Float64Array, dOut: number): Float64Array {
+  const out = Float64Array.from(y, (v) => Math.exp(2 * v));
+  for (let i = 0; i < out.length; i += dOut) {
+    let s = 0;
+    for (let k = 0; k < dOut; k++) s += out[i + k];
+    for (let k = 0; k < dOut; k++) out[i + k] /= s;
+  }
+  return out;
+}
+
+describe.each([
+  ['relu', 'mse', undefined],
+  ['linear', 'mse', undefined],
+  ['relu', 'cross-entropy', undefined],
+  ['relu', 'mse', [4, 0, 6]],
+  ['linear', 'cross-entropy', [2, 2, 5]],
+] as const)('js64 %s, %s, batch %j', (activation, loss, batch) => {
   test('gradients equal central finite differences (float64; odd n and widths)', () => {
-    const p = problem([3, 4, 5, 2], 7, 7);
-    const { grads } = createJs64Mlp({ ...p, activation }).gradients();
+    const base = problem([3, 4, 5, 2], 7, 7);
+    const p = { ...base, y: loss === 'cross-entropy' ? soft(base.y, 2) : base.y, activation, loss, batchSize: batch?.length };
+    const b = batch ? [...batch] : undefined;
+    const { grads } = createJs64Mlp(p).gradients(b);
     const h = 1e-6;
     let worst = 0;
     p.weights.forEach((w, l) => {
@@ -31,12 +50,17 @@ describe.each(['relu', 'linear'] as const)('js64 %s', (activation) => {
         const minus = p.weights.map((v) => v.slice());
         plus[l][i] += h;
         minus[l][i] -= h;
-        const fd = (createJs64Mlp({ ...p, weights: plus, activation }).gradients().loss - createJs64Mlp({ ...p, weights: minus, activation }).gradients().loss) / (2 * h);
+        const fd = (createJs64Mlp({ ...p, weights: plus }).gradients(b).loss - createJs64Mlp({ ...p, weights: minus }).gradients(b).loss) / (2 * h);
         worst = Math.max(worst, Math.abs(fd - grads[l][i]));
       }
     });
     expect(worst).toBeLessThan(1e-8);
+    // Not zero: the batch and the loss reach every layer.
+    expect(grads.every((g) => g.some((v) => v !== 0))).toBe(true);
   });
+});
+
+describe.each(['relu', 'linear'] as const)('js64 %s', (activation) => {
 
   test('gradients equal tfjs autodiff on the cpu backend (float32)', async () => {
     await useBackend('cpu');
@@ -94,4 +118,9 @@ test('bad input is a [saddlelab] error naming the field', () => {
   expect(() => createJs64Mlp({ ...p, y: [1, 2, NaN, 4] })).toThrow(/^\[saddlelab\] y\[2\] must be a finite number/);
   expect(() => createJs64Mlp({ ...p, activation: 'tanh' as 'relu' })).toThrow(/^\[saddlelab\] activation must be one of 'relu', 'linear'/);
   expect(() => createJs64Mlp(p).step(-1)).toThrow(/^\[saddlelab\] lr must be a finite number > 0/);
+  expect(() => createJs64Mlp({ ...p, loss: 'hinge' as never })).toThrow(/^\[saddlelab\] loss must be one of 'mse', 'cross-entropy'/);
+  expect(() => createJs64Mlp({ ...p, batchSize: 9 })).toThrow(/^\[saddlelab\] batchSize must be at most n = 4/);
+  expect(() => createJs64Mlp({ ...p, batchSize: 2 }).gradients([0])).toThrow(/^\[saddlelab\] batch must be 2 row indices/);
+  expect(() => createJs64Mlp({ ...p, batchSize: 2 }).gradients([0, 4])).toThrow(/^\[saddlelab\] batch\[1\] must be a row index in \[0, 4\)/);
+  expect(() => createJs64Mlp(p).gradients([0])).toThrow(/^\[saddlelab\] batch must be no batch without batchSize/);
 });

@@ -92,4 +92,29 @@ describeNative('native graph', () => {
     expect(made).toHaveLength(1);
     expect(fs.existsSync(made[0])).toBe(false);
   });
+
+  it('takes int32 inputs and constants, ops without T, and a second output by name:1', () => {
+    const graph = loadNativeGraph(binding, (g) => {
+      const m = g.input('m', [4, 3]);
+      const idx = g.input('idx', [2], 'int32');
+      const rows = g.op('GatherV2', [m, idx, g.constant([0], [], 'int32')], { T: null, Tparams: 'float32', Tindices: 'int32', Taxis: 'int32', batch_dims: 0 });
+      g.output(rows);
+      g.output(g.op('Sum', [rows, g.constant([0], [1], 'int32')], { Tidx: 'int32', keep_dims: false }));
+      // Its second output: the gradient of the cross-entropy in the logits, softmax(rows) − labels.
+      g.output(`${g.op('SoftmaxCrossEntropyWithLogits', [rows, g.op('ZerosLike', [rows])])}:1`);
+    });
+    const m = values([4, 3], 4);
+    const ids = [binding.createTensor([2], binding.TF_INT32, new Int32Array([3, 1]))];
+    const outs = graph.run([...activeNodeBackend()!.getInputTensorIds([m]), ...ids]);
+    const got = outs.map((o) => Array.from(binding.tensorDataSync(o.id)));
+    const mv = Array.from(m.dataSync());
+    const want = [...mv.slice(9, 12), ...mv.slice(3, 6)];
+    got[0].forEach((v, i) => expect(v).toBe(want[i]));
+    got[1].forEach((v, j) => expect(v).toBeCloseTo(want[j] + want[3 + j], 5));
+    const softmax = (r: number[]) => r.map((v) => Math.exp(v) / r.reduce((s, u) => s + Math.exp(u), 0));
+    got[2].forEach((v, i) => expect(v).toBeCloseTo([...softmax(want.slice(0, 3)), ...softmax(want.slice(3))][i], 5));
+    for (const id of [...ids, ...outs.map((o) => o.id)]) binding.deleteTensor(id);
+    graph.dispose();
+    m.dispose();
+  });
 });

@@ -33,7 +33,7 @@ const k = kernel.getKernel();
 console.log('live', k.live);
 k.display({ 'text/plain': 'plain', 'text/html': '<b>rich</b>' });
 try { k.openComm('jupyter.widget'); } catch (e) { console.log((e as Error).message); }
-""")
+""", spec=False)
         assert status == "ok", text(out)
         assert "live false" in text(out)
         displays = [c["data"] for t, c, _ in out if t == "display_data"]

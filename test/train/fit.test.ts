@@ -198,11 +198,9 @@ describe("engine 'js64'", () => {
     model.dispose();
   });
 
-  it('rejects what it does not do, naming the field', () => {
+  it('an unknown engine is a [saddlelab] error naming engine', () => {
     const model = net();
-    expect(() => createTrainer(model, toy(), { engine: 'js64', batchSize: 4 })).toThrow(/\[saddlelab\] batchSize/);
-    expect(() => createTrainer(model, toy(), { engine: 'js64', loss: 'cross-entropy' })).toThrow(/\[saddlelab\] loss/);
-    expect(() => createTrainer(model, toy(), { engine: 'gpu' as never })).toThrow(/\[saddlelab\] engine/);
+    expect(() => createTrainer(model, toy(), { engine: 'gpu' as never })).toThrow(/^\[saddlelab\] engine must be one of 'auto', 'tfjs', 'native', 'js64'/);
     model.dispose();
   });
 });

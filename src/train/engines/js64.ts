@@ -5,8 +5,9 @@
  * spectrum records and widgets see them as with the other engines. Its point is
  * float64: no underflow of tiny initializations in the step (docs/precision.md).
  * On the paper's toy sizes it is the fastest engine; from about 10⁵ multiply-adds
- * per sample pass dense BLAS wins (`npm run bench`, docs/native.md). Full batch,
- * MSE only (the trainer checks).
+ * per sample pass dense BLAS wins (`npm run bench`, docs/native.md). It runs every
+ * option (mini-batches from the trainer's sampler, MSE or cross-entropy), so it is
+ * also the float64 reference the float32 engines are tested against.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createJs64Mlp } from '../../backend/js64';
@@ -14,10 +15,19 @@ import { stepSizeAt } from '../step-size';
 import type { StepEngine } from '../types';
 import type { EngineContext } from './context';
 
-export function createJs64Engine({ model, data, lr: lrOption }: EngineContext): StepEngine {
+export function createJs64Engine({ model, data, lr: lrOption, loss: lossName, batches }: EngineContext): StepEngine {
   const dims = model.dims;
   const L = model.depth;
-  const net = createJs64Mlp({ dims: [...dims], weights: model.getWeights(), x: data.x, y: data.y, n: data.n, activation: model.activation });
+  const net = createJs64Mlp({
+    dims: [...dims],
+    weights: model.getWeights(),
+    x: data.x,
+    y: data.y,
+    n: data.n,
+    activation: model.activation,
+    loss: lossName,
+    batchSize: batches?.batchSize,
+  });
   const W = net.weights;
   const writeBack = () =>
     tf.tidy(() => model.weights.forEach((w, l) => w.assign(tf.tensor2d(Float32Array.from(W[l]), [dims[l + 1], dims[l]]))));
@@ -27,7 +37,7 @@ export function createJs64Engine({ model, data, lr: lrOption }: EngineContext): 
       let normSq = 0;
       for (const w of W) for (let i = 0; i < w.length; i++) normSq += w[i] * w[i];
       const lr = stepSizeAt(lrOption, normSq, L);
-      const { loss, grads } = net.gradients();
+      const { loss, grads } = net.gradients(batches?.next());
       if (!Number.isFinite(loss) || !Number.isFinite(lr)) return undefined;
       for (let l = 0; l < L; l++) {
         const [w, g] = [W[l], grads[l]];
