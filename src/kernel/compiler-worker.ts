@@ -7,6 +7,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { Converter, TslabCompiler } from './tslab';
 import { forwardPackage, loadTslabCompiler, packageHome, resilientConverter } from './tslab';
+import { requireCached } from './code-cache';
 import { hasOwnCopy } from './self-import';
 import type { CompilerRequest, CompilerResponse } from './compiler';
 
@@ -22,13 +23,18 @@ const converters: { node?: Converter; browser?: Converter } = {};
 let useOwn = true;
 
 const t0 = Date.now();
+const cached = requireCached('@tslab/typescript-for-tslab', 'compiler');
 try {
   tslab = loadTslabCompiler();
   useOwn = !hasOwnCopy(cwd);
   forwardPackage(tslab.sys, cwd, 'saddlelab', packageHome(), () => useOwn);
   converters.node = make('node');
+  // The first cell compiles much of what a cell needs; the cache keeps it for the next start.
+  converters.node.convert('', 'const __saddlelab_warm__: number = 1;');
+  cached.save();
 } catch (e) {
   startError = e;
+  log(`[saddlelab] ${(e as Error).message}`);
 }
 const warmMs = Date.now() - t0;
 

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { requireCached } from './code-cache';
 import { startCompiler } from './compiler';
 import type { KernelInfoReply } from './messages';
 import { registerKernel } from './registry';
@@ -51,7 +52,14 @@ export function startKernel(configPath: string): KernelServer {
   if (found !== SUPPORTED_TSLAB) log(`[saddlelab] tslab ${found} found; this kernel supports tslab ${SUPPORTED_TSLAB}`);
   installSelfImport(packageHome());
   let tslab: TslabRuntime | undefined;
-  const runtime = () => (tslab ??= loadTslab());
+  const runtime = () => {
+    if (tslab) return tslab;
+    const cached = requireCached('@tslab/typescript-for-tslab', 'runtime');
+    tslab = loadTslab();
+    if (tslab.warning) log(tslab.warning);
+    setImmediate(() => cached.save());
+    return tslab;
+  };
   const server = createKernelServer({
     connection,
     info: kernelInfo(),
