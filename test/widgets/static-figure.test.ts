@@ -46,7 +46,7 @@ describe('static figure: the figure description drawn as SVG', () => {
     expect(p.marks('snapshot')).toBe(1);
     // Every run and every kind of mark has its legend entry.
     expect(legend(svg)).toEqual([...lossSeries.filter((s) => s.legend).map((s) => s.name), ...desc.legend.map((e) => e.label)]);
-    expect(legend(svg)).toEqual(expect.arrayContaining(['escape', 'snapshot step', 'plateau (shaded)']));
+    expect(legend(svg)).toEqual(expect.arrayContaining(['escape', 'snapshot step', 'plateau']));
     // The ticks are the description's, the caption is there.
     expect(p.yTicks).toEqual(desc.panels[0].y.ticks.map((t) => t.label));
     expect(svg).toContain('Dashed vertical lines: escapes');

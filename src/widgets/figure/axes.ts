@@ -46,40 +46,42 @@ export function fitRange(values: Iterable<number>, type: 'linear' | 'log', pad =
 
 const HEADROOM = [1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8, 10];
 
+/** The 1-2-5 number nearest above `v` (> 0). */
+function nice(v: number): number {
+  const k = Math.floor(Math.log10(v));
+  const m = [1, 2, 5, 10].find((g) => g * 10 ** k >= v * (1 - 1e-12)) ?? 10;
+  return m * 10 ** k;
+}
+
 /**
  * A range with room to grow, for a run still in progress: a step axis ends at
- * the next of 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8 × 10^k (at most 20 % empty);
- * a value axis is widened outward to the same steps on a log axis, to 1-2-5
- * multiples on a linear one.
- * So a live plot's axes change now and then, not at every update (each change
- * is a relayout of every panel).
+ * the next of 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 5, 6, 7, 8 × 10^k (at
+ * most 20 % empty); a value axis is widened outward to a grid of about a
+ * twentieth of its span (in decades on a log axis). So a live plot's axes
+ * change now and then, not at every update (each change is a relayout of
+ * every panel).
  *
  * @example
  * ```ts
  * import { roomy } from './axes';
- * console.log(roomy([0, 1030], 'linear', true), roomy([0.0031, 0.87], 'log', false)); // [0, 1250] [0.003, 1]
+ * console.log(roomy([0, 1030], 'linear', true), roomy([0.33, 0.87], 'linear', false)); // [0, 1250] [0.3, 0.9]
  * ```
  */
 export function roomy(range: [number, number] | null, type: 'linear' | 'log', stepAxis: boolean): [number, number] | null {
   if (!range) return range;
   const [lo, hi] = range;
-  const up = (v: number, grid: number[]) => {
-    if (!(v > 0)) return v;
-    const k = Math.floor(Math.log10(v));
-    const m = grid.find((g) => g * 10 ** k >= v * (1 - 1e-12)) ?? 10;
-    return Number((m * 10 ** k).toPrecision(12));
-  };
-  const down = (v: number, grid: number[]) => {
-    if (!(v > 0)) return v;
-    const k = Math.floor(Math.log10(v));
-    const m = [...grid].reverse().find((g) => g * 10 ** k <= v * (1 + 1e-12)) ?? 1;
-    return Number((m * 10 ** k).toPrecision(12));
-  };
-  if (stepAxis) return [lo, up(hi, HEADROOM)];
-  if (type === 'log') return [down(lo, HEADROOM), up(hi, HEADROOM)];
-  const g = 10 ** Math.floor(Math.log10(hi - lo || Math.abs(hi) || 1)) / 2;
   const round = (v: number) => Number(v.toPrecision(12));
-  return [round(Math.floor(lo / g) * g), round(Math.ceil(hi / g) * g)];
+  if (stepAxis) {
+    if (!(hi > 0)) return range;
+    const k = Math.floor(Math.log10(hi));
+    const m = HEADROOM.find((g) => g * 10 ** k >= hi * (1 - 1e-12)) ?? 10;
+    return [lo, round(m * 10 ** k)];
+  }
+  const [a, b] = type === 'log' ? [Math.log10(lo), Math.log10(hi)] : [lo, hi];
+  if (!(b > a)) return range;
+  const g = nice((b - a) / 20);
+  const out: [number, number] = [Math.floor(a / g + 1e-9) * g, Math.ceil(b / g - 1e-9) * g];
+  return type === 'log' ? [round(10 ** out[0]), round(10 ** out[1])] : [round(out[0]), round(out[1])];
 }
 
 /** The union of ranges (null ones ignored). */

@@ -53,13 +53,16 @@ describe('ranges', () => {
     expect(unionRange([[1, 2], null, [0, 1.5]])).toEqual([0, 2]);
   });
 
-  test('room to grow: at most 25 % past the last step; value axes out to the same steps (log) or 1-2-5 multiples (linear)', () => {
+  test('room to grow: at most 25 % past the last step; value axes out to a grid of a twentieth of their span', () => {
     expect(roomy([0, 1030], 'linear', true)).toEqual([0, 1250]);
     expect(roomy([0, 1250], 'linear', true)).toEqual([0, 1250]);
     expect(roomy([1, 8001], 'log', true)).toEqual([1, 10000]);
     for (let hi = 1; hi < 1e5; hi *= 1.07) expect(roomy([0, hi], 'linear', true)![1] / hi).toBeLessThanOrEqual(1.25 + 1e-9);
-    expect(roomy([0.0031, 0.87], 'log', false)).toEqual([0.003, 1]);
     expect(roomy([0.33, 0.87], 'linear', false)).toEqual([0.3, 0.9]);
+    // On a log axis the grid is a twentieth of the span in decades: a narrow range stays narrow.
+    const [lo, hi] = roomy([0.45, 0.6], 'log', false)!;
+    expect([Math.log10(lo), Math.log10(hi)].map((v) => Math.round(v * 1000) / 1000)).toEqual([-0.35, -0.22]);
+    expect(Math.log10(0.6 / 0.45) / Math.log10(hi / lo)).toBeGreaterThan(0.9);
   });
 });
 
