@@ -1,8 +1,9 @@
 /**
- * Bad input everywhere in the public API (issue 2, "Bad input"): every case
- * throws a SaddlelabError whose message starts with `[saddlelab]`, names the
- * field, and says what was given. Every function and class the barrel exports has a case
- * here or is listed in NO_INPUT with the reason (issue 7): a new export fails the last test.
+ * Bad input everywhere in the public API: every case throws a SaddlelabError
+ * whose `field` is the offending field, whose message starts with `[saddlelab]`,
+ * names that field and says what was given. Every function and class the barrel
+ * exports has a case here or is listed in NO_INPUT with the reason: a new export
+ * fails the last test.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as api from '../src';
@@ -32,7 +33,7 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['train.start', 'fit: negative yieldEveryMs', () => train.start(net(), ds(), { steps: 1, yieldEveryMs: -1 }), 'yieldEveryMs'],
   ['train.schedule', 'schedule: every 0', () => train.schedule({ every: 0 }), 'record.every'],
   ['train.loadHistory', 'history: wrong format', () => train.loadHistory({ format: 'x' }), 'history.format'],
-  ['train.detectPhases', 'phases: negative window', () => train.detectPhases(train.createHistory({ name: 'x', activation: 'relu', dims: [1, 1], depth: 1, config: {} }), { rankThreshold: -1 }), 'rankThreshold'],
+  ['train.detectPhases', 'phases: negative rankThreshold', () => train.detectPhases(train.createHistory({ name: 'x', activation: 'relu', dims: [1, 1], depth: 1, config: {} }), { rankThreshold: -1 }), 'rankThreshold'],
   ['data.linearTeacher', 'linearTeacher: negative singular value', () => data.linearTeacher({ singularValues: [1, -2], n: 3 }), 'linearTeacher.singularValues[1]'],
   ['data.linearTeacher', 'linearTeacher: n 0', () => data.linearTeacher({ singularValues: [1], n: 0 }), 'linearTeacher.n'],
   ['data.reluTeacher', 'reluTeacher: rank 0', () => data.reluTeacher({ dIn: 3, dOut: 2, rank: 0, hidden: 4, n: 5 } as never), 'reluTeacher.rank'],
@@ -41,7 +42,7 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['spectrum.escape', 'escape: zero G', () => spectrum.escape([[1, 0]], [[0]]), 'G'],
   ['spectrum.escape', 'escape: depth 0', () => spectrum.escape([[1, 0]], [[1]], { depth: 0 }), 'depth'],
   ['spectrum.escape', 'escape: rows of G and X differ', () => spectrum.escape([[1, 0], [0, 1]], [[1]]), 'G'],
-  // Issue 7: one case (at least) for every other function the barrel exports.
+  // One case (at least) for every other function the barrel exports.
   ['train.initStd', 'initStd: negative scale', () => train.initStd({ scale: -1 }, [2, 3]), 'init.scale'],
   ['train.lossOf', 'lossOf: unknown loss', () => train.lossOf('hinge' as never, tf.zeros([1, 1]), tf.zeros([1, 1])), 'loss'],
   ['train.fit', 'fit: negative steps', () => train.fit(net(), ds(), { steps: -1 }), 'steps', /got -1/],
@@ -50,18 +51,18 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['train.History', 'History: maxPoints not an integer', () => new train.History({ name: 'x', activation: 'relu', dims: [2, 1], depth: 1, config: {} }, { maxPoints: 0.5 }), 'history.maxPoints'],
   ['train.lossOf', "lossOf: target shape differs from pred's", () => train.lossOf('mse', tf.zeros([2, 1]), tf.zeros([3, 1])), 'target'],
   ['train.createTrainer', 'createTrainer: unknown engine', () => train.createTrainer(net(), ds(), { engine: 'gpu' as never }), 'engine', /'auto', 'tfjs', 'native', 'js64'; got "gpu"/],
-  ['train.createHistory', 'createHistory: dims not an array', () => train.createHistory({ name: 'x', activation: 'relu', dims: 3 as never, depth: 1, config: {} }), 'dims'],
+  ['train.createHistory', 'createHistory: dims not an array', () => train.createHistory({ name: 'x', activation: 'relu', dims: 3 as never, depth: 1, config: {} }), 'meta.dims'],
   ['train.checkPrecision', 'checkPrecision: negative lr', () => train.checkPrecision(net(), tf.zeros([1, 2]) as tf.Tensor2D, tf.zeros([1, 1]) as tf.Tensor2D, 'mse', -1), 'lr'],
-  ['spectrum.energyOutsideTop1', 'energyOutsideTop1: not numbers', () => spectrum.energyOutsideTop1(['a'] as never), 's'],
-  ['spectrum.ratio12', 'ratio12: a NaN', () => spectrum.ratio12([1, NaN]), 's'],
+  ['spectrum.energyOutsideTop1', 'energyOutsideTop1: not numbers', () => spectrum.energyOutsideTop1(['a'] as never), 's[0]'],
+  ['spectrum.ratio12', 'ratio12: a NaN', () => spectrum.ratio12([1, NaN]), 's[1]'],
   ['spectrum.reluCutRatio', 'reluCutRatio: not a typed array', () => spectrum.reluCutRatio([1, 2] as never), 'z'],
   ['spectrum.gramSingularValues', 'gramSingularValues: length mismatch', () => spectrum.gramSingularValues(new Float64Array(5), 2, 3), 'm'],
   ['spectrum.localizedLoss', 'localizedLoss: unknown activation', () => spectrum.localizedLoss([[[1]]], [[1]], [[1]], { activation: 'tanh' as never }), 'activation'],
-  ['spectrum.localizedLossGradient', 'localizedLossGradient: non-finite weight', () => spectrum.localizedLossGradient([[[NaN]]], [[1]], [[1]]), 'weights'],
+  ['spectrum.localizedLossGradient', 'localizedLossGradient: non-finite weight', () => spectrum.localizedLossGradient([[[NaN]]], [[1]], [[1]]), 'weights[0][0][0]'],
   ['spectrum.deepen', 'deepen: direction not nested arrays', () => spectrum.deepen('w' as never, [[1]]), 'direction'],
   ['spectrum.escapeResidual', 'escapeResidual: X not a matrix', () => spectrum.escapeResidual([[[1]]], 'X' as never, [[1]]), 'X'],
-  ['data.parseIdx', 'parseIdx: bad magic number', () => data.parseIdx(new Uint8Array([1, 2, 3, 4])), 'magic'],
-  ['data.readIdxFile', 'readIdxFile: no such file', () => data.readIdxFile('/no/such/file.idx'), '/no/such/file.idx'],
+  ['data.parseIdx', 'parseIdx: bad magic number', () => data.parseIdx(new Uint8Array([1, 2, 3, 4])), 'buffer magic number'],
+  ['data.readIdxFile', 'readIdxFile: no such file', () => data.readIdxFile('/no/such/file.idx'), 'path', /\/no\/such\/file\.idx/],
   ['data.createRng', 'createRng: seed an object', () => data.createRng({} as never), 'seed'],
   ['data.mnistFiles', 'mnistFiles: dir not a string', () => data.mnistFiles(5 as never), 'dir'],
   ['data.circleToy', 'circleToy: unknown option', () => data.circleToy({ n: 3 } as never), 'circleToy.n'],
@@ -74,7 +75,6 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['widgets.figureCsv', 'figureCsv: not a figure description', () => widgets.figureCsv({} as never), 'figure'],
   ['widgets.figureJson', 'figureJson: not a figure description', () => widgets.figureJson(5 as never), 'figure'],
   ['widgets.exportFileName', 'exportFileName: unknown format', () => widgets.exportFileName({ fileStem: 'a' }, 'gif' as never), 'ext'],
-  ['widgets.figureSpec', 'figureSpec: state not a plot state', () => widgets.figureSpec({} as never), 'state'],
   ['widgets.figureSvg', 'figureSvg: state not a plot state', () => widgets.figureSvg(5 as never), 'state'],
   ['widgets.installLabExtension', 'installLabExtension: dataDir not a string', () => widgets.installLabExtension(5 as never), 'dataDir'],
   ['widgets.prepareReport', 'prepareReport: not a notebook', () => widgets.prepareReport(5 as never), 'notebook'],
@@ -84,9 +84,10 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['backend.useBackend', 'backend.useBackend: not a name', () => backend.useBackend(5 as never), 'backend'],
   ['backend.describeBackend', 'backend.describeBackend: not a backend info', () => backend.describeBackend(null as never), 'info'],
   ['backend.nativeSingularValues', 'nativeSingularValues: length mismatch', () => backend.nativeSingularValues(new Float64Array(5), 2, 3), 'm'],
-  ['backend.createNativeSvd', 'createNativeSvd: unknown option', () => backend.createNativeSvd({ bogus: 1 } as never), 'bogus'],
+  ['backend.createNativeSvd', 'createNativeSvd: unknown option', () => backend.createNativeSvd({ bogus: 1 } as never), 'options.bogus'],
   ['backend.nativeGramSpectra', 'nativeGramSpectra: not tensors', () => backend.nativeGramSpectra([5] as never), 'tensors'],
   ['backend.createJs64Mlp', 'createJs64Mlp: dims missing', () => backend.createJs64Mlp({} as never), 'dims'],
+  ['widgets.SweepPlot', 'SweepPlot: no x', () => new widgets.SweepPlot([], { y: 'speed' } as never), 'options.x'],
   ['sweep.run', 'sweep.run: no out folder', () => sweep.run({ base: { model: { widths: [2] }, data: { circleToy: {} }, train: { steps: 1 } } }, {} as never), 'options.out'],
   ['sweep.readSpec', 'sweep.readSpec: no such file', () => sweep.readSpec('/no/such/sweep.json'), 'spec', /cannot read/],
   ['sweep.parseSpec', 'sweep.parseSpec: a grid field not a list', () => sweep.parseSpec({ base: {}, grid: { 'train.lr': 0.1 } }), 'spec.grid["train.lr"]'],
@@ -96,16 +97,24 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['sweep.writeTable', 'sweep.writeTable: no prefix', () => sweep.writeTable('', []), 'prefix'],
   ['sweep.parseShard', 'sweep.parseShard: index past count', () => sweep.parseShard('2/2'), 'shard.index'],
   ['sweep.slurmScript', 'sweep.slurmScript: more shards than points', () => sweep.slurmScript({ spec: 's.json', out: 'o', shards: 5, points: 2 }), 'shards'],
-  ['kernel.registerKernel', 'registerKernel: not a kernel API', () => kernel.registerKernel({ live: true } as never), 'api'],
+  ['sweep.wilson', 'sweep.wilson: more successes than trials', () => sweep.wilson(5, 3), 'k'],
+  ['sweep.aggregate', 'sweep.aggregate: neither y nor success', () => sweep.aggregate([], { x: 'width' }), 'options.y'],
+  ['sweep.powerLawFit', 'sweep.powerLawFit: lengths differ', () => sweep.powerLawFit([1, 2], [1]), 'y'],
+  ['kernel.registerKernel', 'registerKernel: not a kernel API', () => kernel.registerKernel({ live: true } as never), 'api.openComm'],
   ['kernel.createCommManager', 'createCommManager: send not a function', () => kernel.createCommManager({} as never), 'send'],
 ];
 
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 function expectSaddlelabError(error: unknown, field: string, extra?: RegExp) {
   expect(error).toBeInstanceOf(SaddlelabError);
-  const message = (error as Error).message;
-  expect(message.startsWith('[saddlelab] ')).toBe(true);
-  expect(message).toContain(field);
-  if (extra) expect(message).toMatch(extra);
+  const e = error as SaddlelabError;
+  expect(e.message.startsWith('[saddlelab] ')).toBe(true);
+  // The field the error blames, exactly; and the message names it as a word of its own (a one-letter
+  // field such as `m` must not be found inside another word).
+  expect(e.field).toBe(field);
+  expect(e.message).toMatch(new RegExp(`(^|[^\\w.\\[])${escape(field)}($|[^\\w])`));
+  if (extra) expect(e.message).toMatch(extra);
 }
 
 async function outcome(call: () => unknown): Promise<unknown> {

@@ -1,78 +1,101 @@
 /**
- * `node dist/kernel/launcher.js <connection_file>`: the saddlelab Jupyter kernel.
- * It starts tslab's executor and converters exactly as tslab's `startKernel`
- * does, with CommServer in place of tslab's ZmqServer. tslab is resolved from
- * saddlelab's own dependencies (no switch to a copy in the notebook's folder).
+ * `node dist/kernel/launcher.js <connection_file>`: the saddlelab Jupyter kernel, run by the
+ * kernelspec `saddlelab` that `npx saddlelab install` writes. tslab compiles and runs the cells
+ * (through the adapter in tslab.ts); this package's server speaks the Jupyter protocol.
+ *
+ * Start-up does only what the first `kernel_info_reply` needs (zeromq, the sockets); the
+ * TypeScript compiler warms up in its own thread meanwhile, and tslab's executor loads at the
+ * first cell (docs/kernel.md, "Start-up").
  */
-import { createConverter } from 'tslab/dist/converter';
-import { createExecutor } from 'tslab/dist/executor';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireCached } from './code-cache';
+import { startCompiler } from './compiler';
+import type { KernelInfoReply } from './messages';
 import { registerKernel } from './registry';
-import { CommHandler, CommServer } from './server';
+import { installSelfImport } from './self-import';
+import { createKernelServer, type ConnectionInfo, type KernelServer } from './server';
+import { createShell } from './shell';
+import { loadTslab, packageHome, SUPPORTED_TSLAB, tslabVersion, typescriptVersion, type TslabRuntime } from './tslab';
 
-type Converter = ReturnType<typeof createConverter>;
+const kernelStderr = process.stderr.write.bind(process.stderr);
+const log = (line: string) => void kernelStderr(line + '\n');
 
-/** tslab's ConverterSet (not exported by tslab): converters made on first use. */
-function converterSet() {
-  let node: Converter | undefined;
-  let browser: Converter | undefined;
+/** The kernel_info_reply content (no code loaded to make it). */
+export function kernelInfo(): Omit<KernelInfoReply, 'status'> {
+  const home = packageHome();
+  const version = String((JSON.parse(readFileSync(join(home, 'package.json'), 'utf8')) as { version?: string }).version);
+  const ts = typescriptVersion();
   return {
-    get node() {
-      return (node ??= createConverter({ isJS: false, isBrowser: false }));
+    protocol_version: '5.3',
+    implementation: 'saddlelab',
+    implementation_version: version,
+    language_info: {
+      name: 'typescript',
+      version: ts,
+      mimetype: 'text/typescript',
+      file_extension: '.ts',
+      pygments_lexer: 'typescript',
+      // As tslab: `mode` for JupyterLab, `name` + `typescript` for the classic notebook's CodeMirror.
+      codemirror_mode: { mode: 'typescript', name: 'javascript', typescript: true },
     },
-    get browser() {
-      return (browser ??= createConverter({ isJS: false, isBrowser: true }));
-    },
-    close() {
-      node?.close();
-      browser?.close();
-    },
+    banner: `TypeScript ${ts} on tslab ${tslabVersion()} with saddlelab ${version} (Jupyter comms, live widgets)`,
   };
 }
 
-const DISPLAY = Symbol.for('Jupyter.display');
-
-export function startKernel(configPath: string): CommServer {
-  watchParent(); // first: warming the TypeScript converter below takes seconds
-  const convs = converterSet();
-  void convs.node; // warm the TypeScript converter, as tslab does
-  let server: CommServer | undefined;
-  // tslab prints a cell's last expression with console.log; an object with a
-  // Jupyter.display method is shown as its rich bundle instead.
-  const richLog = (...args: unknown[]) => {
-    const value = args[0] as Record<symbol, unknown> | undefined;
-    if (args.length === 1 && value != null && typeof value[DISPLAY] === 'function' && server) {
-      try {
-        const bundle = (value[DISPLAY] as () => Record<string, unknown>).call(value);
-        // An empty bundle means the object displayed itself (a widget keeps its display id for updates).
-        if (bundle && typeof bundle === 'object') {
-          if (Object.keys(bundle).length) server.api().display(bundle);
-          return;
-        }
-      } catch (e) {
-        console.error(`[saddlelab] display of the last expression failed: ${(e as Error).message}`);
-      }
-    }
-    console.log(...args);
+export function startKernel(configPath: string): KernelServer {
+  watchParent();
+  const connection = JSON.parse(readFileSync(configPath, 'utf8')) as ConnectionInfo;
+  // First: TypeScript takes seconds to load and build its program; its thread starts now.
+  const compiler = startCompiler();
+  const found = tslabVersion();
+  if (found !== SUPPORTED_TSLAB) log(`[saddlelab] tslab ${found} found; this kernel supports tslab ${SUPPORTED_TSLAB}`);
+  installSelfImport(packageHome());
+  let tslab: TslabRuntime | undefined;
+  const runtime = () => {
+    if (tslab) return tslab;
+    const cached = requireCached('@tslab/typescript-for-tslab', 'runtime');
+    tslab = loadTslab();
+    if (tslab.warning) log(tslab.warning);
+    setImmediate(() => cached.save());
+    return tslab;
   };
-  const executor = createExecutor(process.cwd(), convs as never, { log: richLog, error: console.error });
-  const handler = new CommHandler(executor);
-  server = new CommServer(handler, configPath);
-  server.onInterruptRequest = () => executor.interrupt();
-  registerKernel(server.api());
-  process.on('SIGINT', () => {
-    server?.interrupt();
-    executor.interrupt();
+  const server = createKernelServer({
+    connection,
+    info: kernelInfo(),
+    log,
+    makeShell: (publish) =>
+      createShell({
+        publish,
+        createExecutor: (console) => runtime().createExecutor(process.cwd(), compiler, console),
+        isCompleteCode: (code) => compiler.isCompleteCode(code),
+        printQuickInfo: (info) => runtime().printQuickInfo(info),
+        setDisplayHook: (hook) => {
+          try {
+            runtime().setDisplayHook(hook);
+          } catch {
+            // tslab failed its check: the cell's run reports why (createExecutor throws the same error).
+          }
+        },
+      }),
   });
-  process.on('uncaughtException', (err) => console.error('UncaughtException:', err));
-  process.on('unhandledRejection', (reason) => console.error('UnhandledPromiseRejection:', reason));
-  void server.init();
+  registerKernel(server.api());
+  // interrupt_mode "signal": tslab runs cells with breakOnSigint (a synchronous loop breaks);
+  // this also rejects an awaiting cell and aborts trainings (docs/kernel.md, "Interrupts").
+  process.on('SIGINT', () => server.interrupt());
+  process.on('uncaughtException', (err) => log(`[saddlelab] UncaughtException: ${err.stack ?? err}`));
+  process.on('unhandledRejection', (reason) => log(`[saddlelab] UnhandledPromiseRejection: ${(reason as Error)?.stack ?? reason}`));
+  server.start().catch((e) => {
+    log(`[saddlelab] could not bind the kernel's sockets: ${(e as Error).message}`);
+    process.exit(1);
+  });
   return server;
 }
 
 /**
- * Exits when the process that started the kernel dies (issue 7: no orphan kernels). jupyter_client
- * sets JPY_PARENT_PID; ipykernel polls the same way. Without this, a notebook server killed with
- * SIGKILL left a live kernel (and its ZMQ ports) behind.
+ * Exits when the process that started the kernel dies (no orphan kernels). jupyter_client
+ * sets JPY_PARENT_PID; ipykernel polls the same way. Without this, a notebook server killed
+ * with SIGKILL left a live kernel (and its ZMQ ports) behind.
  */
 function watchParent(): void {
   const parent = Number(process.env.JPY_PARENT_PID);
@@ -88,7 +111,7 @@ function watchParent(): void {
   };
   const timer = setInterval(() => {
     if (gone()) {
-      console.error(`[saddlelab] the kernel's parent process ${parent} is gone; exiting`);
+      log(`[saddlelab] the kernel's parent process ${parent} is gone; exiting`);
       process.exit(0);
     }
   }, 1000);
@@ -98,7 +121,7 @@ function watchParent(): void {
 if (require.main === module) {
   const configPath = process.argv[2];
   if (!configPath) {
-    console.error('[saddlelab] usage: node launcher.js <connection_file>');
+    log('[saddlelab] usage: node launcher.js <connection_file>');
     process.exit(2);
   }
   startKernel(configPath);

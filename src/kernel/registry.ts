@@ -3,7 +3,8 @@
  * so two copies of saddlelab loaded in one kernel (say the notebook folder's and
  * the kernel's own) share the same comms and widgets.
  */
-import { fail, requireObject } from '../errors';
+import { fail, requireObject, SaddlelabError } from '../errors';
+import { stockTslabDisplay } from './tslab';
 import type { KernelApi, MimeBundle } from './types';
 
 export const REGISTRY_KEY = Symbol.for('saddlelab.kernel');
@@ -19,46 +20,26 @@ export function registerKernel(api: KernelApi): void {
   (globalThis as unknown as Global)[REGISTRY_KEY] = api;
 }
 
-type DisplayHook = (data: unknown, update: boolean) => void;
-
-/**
- * Stock tslab's display hook, when this process is a tslab kernel running a cell.
- * The kernel's tslab may be another copy than saddlelab's dependency (a global
- * tslab), so every loaded tslab/dist/jupyter.js is asked, saddlelab's own first.
- */
-function tslabDisplay(): DisplayHook | undefined {
-  const candidates: Array<{ lastWriteDisplayData?: DisplayHook | null }> = [];
-  try {
-    candidates.push(require('tslab/dist/jupyter'));
-  } catch {
-    // saddlelab's own tslab is not installed: only the loaded copies can help.
-  }
-  for (const [file, mod] of Object.entries(require.cache)) {
-    if (mod && /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) candidates.push(mod.exports);
-  }
-  return candidates.find((c) => typeof c?.lastWriteDisplayData === 'function')?.lastWriteDisplayData ?? undefined;
-}
-
 const NO_COMMS = '[saddlelab] Jupyter comms need the saddlelab kernel: run `npx saddlelab install` and pick "TypeScript (saddlelab)"';
 
 /** The stand-in outside the saddlelab kernel: rich output through stock tslab if there, text otherwise; no comms. */
 const staticKernel: KernelApi = {
   live: false,
   openComm() {
-    throw new Error(NO_COMMS);
+    throw new SaddlelabError(NO_COMMS, 'kernel');
   },
   registerTarget() {
-    throw new Error(NO_COMMS);
+    throw new SaddlelabError(NO_COMMS, 'kernel');
   },
   registerWidget: () => () => {},
   display(bundle: MimeBundle, options) {
-    const write = tslabDisplay();
+    const write = stockTslabDisplay();
     const transient = options?.displayId ? { display_id: options.displayId } : {};
     if (write) write({ data: bundle, metadata: options?.metadata ?? {}, transient }, false);
     else if (typeof bundle['text/plain'] === 'string') console.log(bundle['text/plain']);
   },
   updateDisplay(displayId, bundle, options) {
-    const write = tslabDisplay();
+    const write = stockTslabDisplay();
     if (write) write({ data: bundle, metadata: options?.metadata ?? {}, transient: { display_id: displayId } }, true);
   },
   currentSignal: () => undefined,

@@ -1,195 +1,269 @@
 /**
- * tslab's kernel with comms: subclasses of tslab's own `ZmqServer` and
- * `JupyterHandlerImpl` (node_modules/tslab/dist/jupyter.js). tslab keeps
- * execution, type-checking, completion and inspection; this adds what it lacks:
- * correct signing with raw buffer frames, comm_open/msg/close, comm_info_reply,
- * parent headers that follow the running cell, rich display, and interrupts
- * that reach a running training (docs/kernel.md).
+ * The kernel's Jupyter server: its five ZMQ sockets (messaging spec 5.3, "The Wire Protocol"),
+ * `status` busy/idle around every request, and one typed handler per request; each reply is
+ * made in `reply()` from its handler's content. Cells run in the shell (shell.ts), comms in
+ * the comm manager (comms.ts). Every message that leaves goes through `publish` or `reply`.
  */
-import { JupyterHandlerImpl, ZmqServer } from 'tslab/dist/jupyter';
+import { Publisher, Reply, Router } from 'zeromq';
 import { createCommManager, type CommManager } from './comms';
-import { newHeader, parseFrames, toFrame, WireError, WireMessage } from './wire';
+import {
+  errorContent,
+  replyTypeOf,
+  REQUEST_TYPES,
+  type CompleteRequest,
+  type ExecuteRequest,
+  type HistoryRequest,
+  type InspectRequest,
+  type IopubContents,
+  type IopubType,
+  type IsCompleteRequest,
+  type KernelInfoReply,
+  type Replies,
+  type RequestType,
+} from './messages';
+import type { Shell } from './shell';
 import type { KernelApi, MimeBundle } from './types';
+import { newHeader, parseFrames, toFrame, WireError, WireMessage } from './wire';
 
-type Socket = { send(frames: Buffer[]): unknown };
-
-// tslab points process.stderr.write at the running cell's output while a cell runs;
-// the kernel's own log (dropped messages, failing comm handlers) belongs in the kernel's
-// real stderr, not in whichever cell happens to be running.
-const kernelStderr = process.stderr.write.bind(process.stderr);
-const kernelLog = (line: string) => void kernelStderr(line + '\n');
-type Executor = ConstructorParameters<typeof JupyterHandlerImpl>[0];
-
-/** tslab's handler, telling the server when a queued execution actually starts. */
-export class CommHandler extends JupyterHandlerImpl {
-  onExecutionStart: (req: unknown) => void = () => {};
-  constructor(executor: Executor) {
-    super(executor, false);
-    // handleExecuteImpl (private in tslab's typings) runs when the execution queue reaches
-    // the cell, not when the request arrives: that is when the cell's output parent changes.
-    const self = this as unknown as { handleExecuteImpl: (req: unknown, ...rest: unknown[]) => Promise<unknown> };
-    const run = self.handleExecuteImpl.bind(this);
-    self.handleExecuteImpl = (req, ...rest) => {
-      this.onExecutionStart(req);
-      return run(req, ...rest);
-    };
-  }
+/** The connection file's fields (jupyter_client writes it). */
+export interface ConnectionInfo {
+  transport: string;
+  ip: string;
+  key: string;
+  signature_scheme?: string;
+  shell_port: number;
+  iopub_port: number;
+  stdin_port: number;
+  control_port: number;
+  hb_port: number;
 }
 
-export class CommServer extends ZmqServer {
+type Header = Record<string, unknown>;
+type Socket = { send(frames: Buffer[]): unknown };
+export type PublishFn = <T extends IopubType>(type: T, content: IopubContents[T], parent: Header, extra?: { metadata?: Record<string, unknown>; buffers?: ArrayBufferView[] }) => void;
+
+export interface KernelServerOptions {
+  connection: ConnectionInfo;
+  /** The kernel_info_reply content (without `status`). */
+  info: Omit<KernelInfoReply, 'status'>;
+  /** Makes the shell that runs cells, given the server's iopub seam. */
+  makeShell: (publish: PublishFn) => Shell;
+  /** The kernel's log (default: the process's real stderr, never a cell's output). */
+  log?: (line: string) => void;
+  /** Called after a shutdown_request is answered and the sockets are closed (default: exit the process). */
+  onShutdown?: () => void;
+}
+
+export interface KernelServer {
   readonly comms: CommManager;
-  /** The comm message being handled (its replies are parented to it), if any. */
-  private handling?: WireMessage;
-  /** The execute_request of the cell running now (or last run). */
-  private executing?: WireMessage;
-  private readonly pendingExecutes = new WeakMap<object, WireMessage>();
-  private interruptController = new AbortController();
-  /** Also run on an `interrupt_request` (interrupt_mode "message"); the launcher makes it interrupt tslab's executor. */
-  onInterruptRequest: () => void = () => {};
-  /** Counts of dropped messages, by reason (for logs and the fuzz report). */
-  readonly dropped: Record<string, number> = {};
+  readonly shell: Shell;
+  /** Counts of dropped messages by reason (the fuzz test reads the log instead). */
+  readonly dropped: Record<string, number>;
+  /** Binds the sockets and publishes `status: starting`. */
+  start(): Promise<void>;
+  /** Interrupts the running cell and aborts trainings listening to `currentSignal()`. */
+  interrupt(): void;
+  /** The kernel API this server backs (`kernel.getKernel()` in cells). */
+  api(): KernelApi;
+  close(): void;
+}
 
-  constructor(handler: CommHandler, configPath: string, private readonly log: (line: string) => void = kernelLog) {
-    super(handler, configPath);
-    handler.onExecutionStart = (req) => {
-      this.executing = this.pendingExecutes.get(req as object) ?? this.executing;
-    };
-    this.comms = createCommManager({ send: (type, content, o) => this.sendIopub(type, content, o?.metadata, o?.buffers), log });
+// tslab's shell points process.stderr.write at the running cell's output; the kernel's own log
+// (dropped messages, failing handlers) belongs in the kernel's real stderr.
+const kernelStderr = process.stderr.write.bind(process.stderr);
+const kernelLog = (line: string) => void kernelStderr(line + '\n');
+
+/** Why a request's content cannot be handled, or undefined when it can. */
+function badRequest(type: RequestType, c: Record<string, unknown>): string | undefined {
+  const code = typeof c.code === 'string' ? c.code : undefined;
+  const needsCode = type === 'execute_request' || type === 'complete_request' || type === 'inspect_request' || type === 'is_complete_request';
+  if (needsCode && code === undefined) return `${type} content.code must be a string`;
+  if ((type === 'complete_request' || type === 'inspect_request') && code !== undefined) {
+    const pos = c.cursor_pos;
+    const max = Array.from(code).length;
+    if (typeof pos !== 'number' || !Number.isInteger(pos) || pos < 0 || pos > max) return `${type} content.cursor_pos must be an integer from 0 to ${max} (code points); got ${JSON.stringify(pos)}`;
   }
+  return undefined;
+}
 
-  private get key(): string {
-    return (this as unknown as { connInfo: { key: string } }).connInfo.key;
-  }
+/**
+ * Creates the server; `start()` binds it.
+ *
+ * @example
+ * ```ts
+ * const server = createKernelServer({ connection, info, makeShell: (publish) => createShell({ publish, … }) });
+ * await server.start();
+ * ```
+ */
+export function createKernelServer(options: KernelServerOptions): KernelServer {
+  const { connection } = options;
+  const key = connection.key;
+  const log = options.log ?? kernelLog;
+  const dropped: Record<string, number> = {};
+  const sockets = { iopub: new Publisher(), shell: new Router(), control: new Router(), stdin: new Router(), hb: new Reply() };
+  /** The comm message being handled: what the kernel sends meanwhile is parented to it. */
+  let handling: WireMessage | undefined;
+  let interruptController = new AbortController();
+  let closed = false;
 
-  /** The one outgoing seam of the kernel API: an iopub message parented to the current context. */
-  sendIopub(msgType: string, content: Record<string, unknown>, metadata: Record<string, unknown> = {}, buffers: ArrayBufferView[] = []): void {
-    const parent = this.handling ?? this.executing;
+  const publish: PublishFn = (type, content, parent, extra = {}) => {
+    if (closed) return;
     const msg = new WireMessage();
-    msg.header = newHeader(msgType, parent?.header);
-    msg.parent = parent?.header ?? {};
-    msg.metadata = metadata;
-    msg.content = content;
-    msg.extra = buffers.map(toFrame);
-    msg.signAndSend(this.key, (this as unknown as { iopub: Socket }).iopub);
-  }
+    msg.header = newHeader(type);
+    msg.parent = parent ?? {};
+    msg.metadata = extra.metadata ?? {};
+    msg.content = content as Record<string, unknown>;
+    msg.extra = (extra.buffers ?? []).map(toFrame);
+    void msg.signAndSend(key, sockets.iopub);
+  };
+  const shell = options.makeShell(publish);
+  /** The parent of what the kernel API sends: the comm message being handled, else the current cell. */
+  const context = (): Header => handling?.header ?? shell.currentCell ?? {};
+  const comms = createCommManager({
+    send: (type, content, o) => publish(type as IopubType, content as never, context(), { metadata: o?.metadata, buffers: o?.buffers }),
+    log,
+  });
 
-  /** Aborts trainings listening to `currentSignal()` and interrupts the running cell. */
-  interrupt(): void {
-    this.interruptController.abort();
-    this.interruptController = new AbortController();
-  }
+  const reply = <R extends RequestType>(sock: Socket, request: WireMessage, type: R, content: Replies[R] | ReturnType<typeof errorContent>) => {
+    const rep = request.createReply();
+    rep.header.msg_type = replyTypeOf(type);
+    rep.content = content as unknown as Record<string, unknown>;
+    return rep.signAndSend(key, sock);
+  };
 
-  currentSignal(): AbortSignal {
-    return this.interruptController.signal;
-  }
+  const interrupt = () => {
+    interruptController.abort();
+    interruptController = new AbortController();
+    shell.interrupt();
+  };
 
-  async handleShellMessage(sock: Socket, ...frames: Buffer[]): Promise<void> {
+  const shutdown = async (sock: Socket, msg: WireMessage) => {
+    await reply(sock, msg, 'shutdown_request', { status: 'ok', restart: msg.content.restart === true });
+    publish('status', { execution_state: 'idle' }, msg.header);
+    close();
+    (options.onShutdown ?? (() => setTimeout(() => process.exit(0), 50)))();
+  };
+
+  /** Each request's content; `undefined` for shutdown (answered by `shutdown`). */
+  const handlers: { [R in RequestType]: (msg: WireMessage, sock: Socket) => Replies[R] | Promise<Replies[R]> | undefined } = {
+    kernel_info_request: () => ({ status: 'ok', ...options.info }),
+    execute_request: (msg) => shell.execute(msg.content as unknown as ExecuteRequest, msg.header),
+    complete_request: (msg) => shell.complete(msg.content as unknown as CompleteRequest),
+    inspect_request: (msg) => shell.inspect(msg.content as unknown as InspectRequest),
+    is_complete_request: (msg) => shell.isComplete(msg.content as unknown as IsCompleteRequest),
+    history_request: (msg) => shell.history(msg.content as HistoryRequest),
+    comm_info_request: (msg) => comms.commInfo(typeof msg.content.target_name === 'string' ? msg.content.target_name : undefined),
+    interrupt_request: () => {
+      interrupt();
+      return { status: 'ok' };
+    },
+    shutdown_request: (msg, sock) => {
+      void shutdown(sock, msg);
+      return undefined;
+    },
+  };
+  const isRequest = (t: string): t is RequestType => (REQUEST_TYPES as readonly string[]).includes(t);
+
+  const handle = async (sock: Socket, frames: Buffer[]): Promise<void> => {
     let msg: WireMessage;
     try {
-      msg = parseFrames(this.key, frames);
+      msg = parseFrames(key, frames);
     } catch (e) {
       const why = e instanceof WireError ? e.message : `unreadable message: ${(e as Error).message}`;
-      this.dropped[why] = (this.dropped[why] ?? 0) + 1;
-      this.log(`[saddlelab] dropped a message: ${why}`);
+      dropped[why] = (dropped[why] ?? 0) + 1;
+      log(`[saddlelab] dropped a message: ${why}`);
       return;
     }
-    const self = this as unknown as Record<string, (sock: Socket, msg: WireMessage) => unknown> & { publishStatus(s: string, m: WireMessage): void };
-    self.publishStatus('busy', msg);
+    const type = String(msg.header.msg_type);
+    publish('status', { execution_state: 'busy' }, msg.header);
+    let idle = true;
     try {
-      const type = String(msg.header.msg_type);
-      switch (type) {
-        case 'comm_open':
-        case 'comm_msg':
-        case 'comm_close':
-          this.handling = msg;
-          try {
-            this.comms.handle(type, msg.content, msg.extra.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)), msg.header, msg.metadata);
-          } finally {
-            this.handling = undefined;
-          }
-          break;
-        case 'comm_info_request': {
-          const target = typeof msg.content.target_name === 'string' ? msg.content.target_name : undefined;
-          this.reply(sock, msg, 'comm_info_reply', this.comms.commInfo(target));
-          break;
+      if (type === 'comm_open' || type === 'comm_msg' || type === 'comm_close') {
+        handling = msg;
+        try {
+          comms.handle(type, msg.content, msg.extra.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)), msg.header, msg.metadata);
+        } finally {
+          handling = undefined;
         }
-        case 'history_request':
-          // JupyterLab asks on every connect; tslab keeps no input history, so the answer is
-          // an empty one rather than silence.
-          this.reply(sock, msg, 'history_reply', { status: 'ok', history: [] });
-          break;
-        case 'interrupt_request':
-          this.interrupt();
-          this.onInterruptRequest();
-          this.reply(sock, msg, 'interrupt_reply', { status: 'ok' });
-          break;
-        case 'execute_request':
-          if (typeof msg.content.code !== 'string') {
-            this.reply(sock, msg, 'execute_reply', { status: 'error', ename: 'BadRequest', evalue: '[saddlelab] execute_request content.code must be a string', traceback: [] });
-            break;
-          }
-          this.pendingExecutes.set(msg.content, msg);
-          await self.handleExecute(sock, msg);
-          break;
-        case 'kernel_info_request': {
-          // tslab's reply lacks the `status` the spec requires.
-          const info = (this as unknown as { handler: { handleKernel(): Record<string, unknown> } }).handler.handleKernel();
-          this.reply(sock, msg, 'kernel_info_reply', { status: 'ok', ...info });
-          break;
+      } else if (isRequest(type)) {
+        const bad = badRequest(type, msg.content);
+        if (bad) {
+          const content = errorContent('BadRequest', `[saddlelab] ${bad}`);
+          void reply(sock, msg, type, (type === 'execute_request' ? { ...content, execution_count: shell.executionCount } : content) as never);
+        } else {
+          const content = await handlers[type](msg, sock);
+          if (content === undefined) idle = false; // shutdown publishes its own idle
+          else void reply(sock, msg, type, content as never);
         }
-        case 'is_complete_request':
-        case 'inspect_request':
-        case 'complete_request': {
-          if (typeof msg.content.code !== 'string' || (type !== 'is_complete_request' && typeof msg.content.cursor_pos !== 'number')) {
-            this.reply(sock, msg, type.replace('_request', '_reply'), { status: 'error', ename: 'BadRequest', evalue: `[saddlelab] ${type} needs code (string) and cursor_pos (number)`, traceback: [] });
-            break;
-          }
-          const method = { is_complete_request: 'handleIsComplete', inspect_request: 'handleInspect', complete_request: 'handleComplete' }[type];
-          self[method](sock, msg);
-          break;
-        }
-        case 'shutdown_request':
-          self.handleShutdown(sock, msg);
-          (this as unknown as { close(): void }).close();
-          break;
-        default:
-          this.log(`[saddlelab] unknown msg_type '${type}'; ignored`);
+      } else {
+        log(`[saddlelab] unknown msg_type '${type}'; ignored`);
       }
     } catch (e) {
-      const type = String(msg.header.msg_type);
-      this.log(`[saddlelab] error handling ${type}: ${(e as Error).stack ?? e}`);
+      log(`[saddlelab] error handling ${type}: ${(e as Error).stack ?? e}`);
       // A request still gets its reply (an error), so a frontend never waits forever on it.
-      if (type.endsWith('_request')) {
-        try {
-          this.reply(sock, msg, type.replace(/_request$/, '_reply'), { status: 'error', ename: 'KernelError', evalue: `[saddlelab] ${type} failed: ${(e as Error).message}`, traceback: [] });
-        } catch {
-          // the reply itself failed; already logged above
-        }
+      if (isRequest(type)) {
+        const err = e as Error;
+        const content = errorContent(err?.name === 'SaddlelabError' ? 'SaddlelabError' : 'KernelError', `[saddlelab] ${type} failed: ${err?.message ?? e}`);
+        void reply(sock, msg, type, (type === 'execute_request' ? { ...content, execution_count: shell.executionCount } : content) as never);
       }
     } finally {
-      self.publishStatus('idle', msg);
+      if (idle) publish('status', { execution_state: 'idle' }, msg.header);
     }
+  };
+
+  const serve = async (sock: Router) => {
+    try {
+      for await (const frames of sock) void handle(sock, frames);
+    } catch (e) {
+      if (!closed) log(`[saddlelab] socket loop ended: ${(e as Error).message}`);
+    }
+  };
+  const heartbeat = async () => {
+    try {
+      for await (const frames of sockets.hb) await sockets.hb.send(frames);
+    } catch (e) {
+      if (!closed) log(`[saddlelab] heartbeat ended: ${(e as Error).message}`);
+    }
+  };
+
+  function close(): void {
+    if (closed) return;
+    closed = true;
+    for (const s of Object.values(sockets)) s.close();
   }
 
-  private reply(sock: Socket, parent: WireMessage, msgType: string, content: Record<string, unknown>): void {
-    const rep = parent.createReply();
-    rep.header.msg_type = msgType;
-    rep.content = content;
-    rep.signAndSend(this.key, sock);
-  }
-
-  /** The kernel API this server backs (registered on globalThis by the launcher). */
-  api(): KernelApi {
-    const display = (type: string, bundle: MimeBundle, metadata: Record<string, unknown> = {}, displayId?: string) =>
-      this.sendIopub(type, { data: bundle, metadata, transient: displayId ? { display_id: displayId } : {} });
-    return {
-      live: true,
-      openComm: (target, data, metadata, buffers) => this.comms.open(target, data, metadata, buffers),
-      registerTarget: (target, onOpen) => this.comms.registerTarget(target, onOpen),
-      registerWidget: (widget) => this.comms.registerWidget(widget),
-      display: (bundle, o) => display('display_data', bundle, o?.metadata, o?.displayId),
-      updateDisplay: (id, bundle, o) => display('update_display_data', bundle, o?.metadata, id),
-      currentSignal: () => this.currentSignal(),
-    };
-  }
+  return {
+    comms,
+    shell,
+    dropped,
+    async start() {
+      const url = (port: number) => `${connection.transport}://${connection.ip}:${port}`;
+      await Promise.all([
+        sockets.iopub.bind(url(connection.iopub_port)),
+        sockets.shell.bind(url(connection.shell_port)),
+        sockets.control.bind(url(connection.control_port)),
+        sockets.stdin.bind(url(connection.stdin_port)),
+        sockets.hb.bind(url(connection.hb_port)),
+      ]);
+      void serve(sockets.shell);
+      void serve(sockets.control);
+      void heartbeat();
+      publish('status', { execution_state: 'starting' }, {});
+    },
+    interrupt,
+    api(): KernelApi {
+      const display = (type: 'display_data' | 'update_display_data', data: MimeBundle, metadata: Record<string, unknown> = {}, displayId?: string) =>
+        publish(type, { data, metadata, transient: displayId ? { display_id: displayId } : ({} as { display_id: string }) }, context());
+      return {
+        live: true,
+        openComm: (target, data, metadata, buffers) => comms.open(target, data, metadata, buffers),
+        registerTarget: (target, onOpen) => comms.registerTarget(target, onOpen),
+        registerWidget: (widget) => comms.registerWidget(widget),
+        display: (bundle, o) => display('display_data', bundle, o?.metadata, o?.displayId),
+        updateDisplay: (id, bundle, o) => display('update_display_data', bundle, o?.metadata, id),
+        currentSignal: () => interruptController.signal,
+      };
+    },
+    close,
+  };
 }

@@ -2,7 +2,7 @@
  * The Jupyter wire protocol (messaging spec 5.3): frames
  * `[ids…, <IDS|MSG>, hmac, header, parent, metadata, content, buffers…]`.
  * The HMAC covers the four JSON frames only; buffers travel as raw frames.
- * (tslab 1.0.22 signs the buffers too and JSON-encodes them: both wrong.)
+ * (tslab 1.0.22's own server signs the buffers too and JSON-encodes them: both wrong.)
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -25,14 +25,14 @@ export class WireMessage {
   createReply(): WireMessage {
     const rep = new WireMessage();
     rep.identity = this.identity;
-    rep.header = newHeader(String(this.header.msg_type ?? ''), this.header);
+    rep.header = newHeader(String(this.header.msg_type ?? ''));
     rep.parent = this.header;
     return rep;
   }
 
   /** Serializes, signs and sends on `sock` (anything with `send(frames)`), after the sends queued before it. */
-  signAndSend(key: string, sock: { send(frames: Buffer[]): unknown }): void {
-    queueSend(sock, this.frames(key));
+  signAndSend(key: string, sock: { send(frames: Buffer[]): unknown }): Promise<void> {
+    return queueSend(sock, this.frames(key));
   }
 
   frames(key: string): Buffer[] {
@@ -47,7 +47,7 @@ const queues = new WeakMap<Sendable, Promise<void>>();
 /**
  * Sends `frames` on `sock` once every earlier send on it has finished. zeromq.js 6 allows one
  * send in flight per socket: after 512 synchronous operations it delays a send, and a second
- * send while that one is pending throws EBUSY, so under a burst of messages (issue 7's fuzzing)
+ * send while that one is pending throws EBUSY, so under a burst of messages (the fuzzing of test/kernel/test_fuzz.py)
  * replies and status messages were lost. A failed send is logged (unless the socket was closed,
  * at shutdown), and later sends still go.
  */
@@ -73,19 +73,23 @@ export function queueSend(sock: Sendable, frames: Buffer[], log: (line: string) 
 const realStderr = process.stderr.write.bind(process.stderr);
 const sendLog = (line: string) => void realStderr(line + '\n');
 
-/** A header for a new message; `session`/`username` from `like` (the parent) when given. */
-export function newHeader(msgType: string, like?: Json): Json {
+/**
+ * A header for a new message from the kernel. Its `session` identifies this kernel process
+ * (messaging spec, "Message Header": a restarted kernel has a new one), not the client's.
+ */
+export function newHeader(msgType: string): Json {
   return {
     msg_id: randomBytes(16).toString('hex'),
     msg_type: msgType,
-    username: like?.username ?? 'kernel',
-    session: like?.session ?? SESSION,
+    username: 'kernel',
+    session: KERNEL_SESSION,
     date: new Date().toISOString(),
     version: '5.3',
   };
 }
 
-const SESSION = randomBytes(16).toString('hex');
+/** This kernel process's session id. */
+export const KERNEL_SESSION = randomBytes(16).toString('hex');
 
 export function sign(key: string, bodies: Buffer[]): string {
   if (!key) return '';

@@ -10,6 +10,7 @@ import { getKernel } from '../kernel/registry';
 import { runRegistry } from '../kernel/runs';
 import type { History } from './history';
 import type { Mlp } from './mlp';
+import { createProgressDisplay } from './progress';
 import { createTrainer, type Trainer, type TrainerOptions } from './trainer';
 import type { StopReason, TrainCallbacks, TrainingRun } from './types';
 
@@ -22,7 +23,11 @@ export interface FitOptions extends TrainerOptions, TrainCallbacks {
   signal?: AbortSignal;
   /** Longest stretch without yielding to the event loop, in ms (default 10). */
   yieldEveryMs?: number;
-  /** Where the one-line backend report and warnings go (default console.log; `false` for silence). */
+  /**
+   * Where the backend report, warnings and how the run ended go. Default: in the saddlelab kernel,
+   * a progress bar in the cell (steps/s, time left, loss; updated in place) and warnings as lines;
+   * elsewhere, short lines on stderr. A function gets the lines instead; `false`: silence.
+   */
   log?: ((line: string) => void) | false;
 }
 
@@ -47,21 +52,27 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
   requireObject('options', options);
   const steps = requirePositiveInt('steps', options.steps);
   const yieldEveryMs = options.yieldEveryMs === undefined ? 10 : requirePositive('yieldEveryMs', options.yieldEveryMs);
-  const log = options.log === false ? () => {} : options.log ?? ((line: string) => console.log(line));
+  const kernel = getKernel();
+  const bar = options.log === undefined && kernel.live;
+  const log = options.log === false ? () => {} : options.log ?? (bar ? (line: string) => console.log(line) : (line: string) => void process.stderr.write(line + '\n'));
   const trainer = createTrainer(model, data, options, FIT_KEYS);
   const { history, control } = trainer;
   // Inside the saddlelab kernel a kernel interrupt aborts the run (docs/kernel.md, "Interrupts").
-  const signal = options.signal ?? getKernel().currentSignal();
-  const unsubscribe = history.subscribe({ onStep: options.onStep, onRecord: options.onRecord, onEnd: options.onEnd });
+  const signal = options.signal ?? kernel.currentSignal();
+  const progress = bar ? createProgressDisplay(kernel, { name: trainer.name, total: steps }) : undefined;
+  const unsubscribe = history.subscribe({
+    onStep: progress ? (info) => (progress.step(info.step, info.loss), options.onStep?.(info)) : options.onStep,
+    onRecord: options.onRecord,
+    onEnd: options.onEnd,
+  });
 
   let cancelled = false;
   const loop = async (): Promise<StopReason | undefined> => {
     const info = await useBackend(options.backend);
     history.meta.backend = trainer.engine === 'js64' ? 'js64' : info.name;
-    log(
-      `[saddlelab] ${history.meta.name}: ` +
-        (trainer.engine === 'js64' ? `engine js64 (float64 JS step; records on ${describeBackend(info)})` : `${describeBackend(info)}, engine ${trainer.engine}`),
-    );
+    const where = trainer.engine === 'js64' ? `engine js64 (float64 JS step; records on ${describeBackend(info)})` : `${describeBackend(info)}, engine ${trainer.engine}`;
+    if (progress) progress.detail(where);
+    else log(`[saddlelab] ${history.meta.name}: ${where}`);
     if (cancelled) {
       trainer.finish('stopped', '[saddlelab] training stopped before its first step: onStart failed');
       return undefined;
@@ -96,13 +107,15 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
     (reason) => {
       for (const w of history.warnings) log(w);
       trainer.finish(reason);
-      if (history.end?.message) log(history.end.message);
+      if (progress) progress.finish(history.end);
+      else if (history.end?.message) log(history.end.message);
       unsubscribe();
       trainer.dispose();
       return history;
     },
     (err) => {
       trainer.finish('stopped', `[saddlelab] training stopped by an error: ${err instanceof Error ? err.message : String(err)}`);
+      progress?.finish(history.end);
       unsubscribe();
       trainer.dispose();
       throw err;

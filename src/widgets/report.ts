@@ -3,7 +3,8 @@
  * from disk with no network: no request leaves it and its console stays
  * clean. nbconvert's own template loads require.js and MathJax from a CDN and,
  * when the notebook saved widget state, draws each widget with the widget
- * manager from a CDN (a blank box offline). Here every saddlelab output
+ * manager from a CDN (a blank box offline). Here the Markdown's maths is
+ * typeset to MathML when the report is written, and every saddlelab output
  * becomes its static image plus its figure data (figure-data.ts), and the
  * report inlines one script, Plotly with the widgets' figure code, that
  * redraws each figure interactively (hover, zoom); without JavaScript the
@@ -11,6 +12,7 @@
  */
 import { SaddlelabError, fail } from '../errors';
 import { FIGURE_MIME, stateOfFigureData } from './figure-data';
+import { typesetMarkdown } from './report-math';
 
 const VIEW = 'application/vnd.jupyter.widget-view+json';
 const STATIC = ['image/svg+xml', 'image/png'];
@@ -75,6 +77,8 @@ function staticImg(data: Record<string, unknown>, metadata: Record<string, unkno
  * `text/html` block, `<div class="saddlelab-figure">` holding the static image
  * and, when the output has it, the figure's data for the interactive redraw.
  * `figures` counts those outputs, `interactive` the ones with figure data.
+ * The maths of Markdown cells is typeset to MathML (`maths` spans; report-math.ts),
+ * each span left as a token in the Markdown, its MathML in `mathml` by token.
  *
  * @example
  * ```ts
@@ -82,11 +86,24 @@ function staticImg(data: Record<string, unknown>, metadata: Record<string, unkno
  * // const { notebook, figures, interactive } = reportNotebook(JSON.parse(fs.readFileSync('run.ipynb', 'utf8')));
  * ```
  */
-export function reportNotebook<T extends object>(notebook: T): { notebook: T; figures: number; interactive: number } {
+export function reportNotebook<T extends object>(notebook: T): { notebook: T; figures: number; interactive: number; maths: number; mathml: Record<string, string> } {
   const nb = parsed(notebook);
   let figures = 0;
   let interactive = 0;
+  let maths = 0;
+  // Typeset here: the report loads no MathJax (report-math.ts). Tokens stand in the Markdown; the HTML gets the MathML.
+  const mathml: Record<string, string> = {};
+  const place = (html: string, display: boolean) => {
+    const token = `SADDLELABMATH${Object.keys(mathml).length}X`;
+    mathml[token] = html;
+    return display ? `\n\n${token}\n\n` : token;
+  };
   for (const cell of nb.cells) {
+    if (cell.cell_type === 'markdown' && cell.source !== undefined) {
+      const { markdown, count } = typesetMarkdown(Array.isArray(cell.source) ? cell.source.join('') : cell.source, place);
+      if (count) cell.source = markdown;
+      maths += count;
+    }
     for (const out of cell.outputs ?? []) {
       if (!out.data) continue;
       // On disk, nbformat may store a text mime type as a list of lines.
@@ -106,7 +123,7 @@ export function reportNotebook<T extends object>(notebook: T): { notebook: T; fi
     }
   }
   dropUnusedState(nb);
-  return { notebook: nb as unknown as T, figures, interactive };
+  return { notebook: nb as unknown as T, figures, interactive, maths, mathml };
 }
 
 /**
@@ -145,6 +162,8 @@ export interface ReportResult {
   /** Saddlelab figures in the report, and how many of them are interactive. */
   figures: number;
   interactive: number;
+  /** TeX spans of the Markdown typeset as MathML. */
+  maths: number;
   bytes: number;
 }
 
@@ -177,7 +196,7 @@ export function writeReport(notebookPath: string, htmlPath: string, options: Rep
   } catch (e) {
     fail('notebookPath', 'a readable .ipynb (JSON) file', `${notebookPath} (${(e as Error).message})`);
   }
-  const { notebook, figures, interactive } = reportNotebook(nbJson as object);
+  const { notebook, figures, interactive, maths, mathml } = reportNotebook(nbJson as object);
   const pageScript = path.join(root, 'dist', 'report-page.js');
   if (interactive && !fs.existsSync(pageScript)) throw new SaddlelabError(`[saddlelab] the report script ${pageScript} is missing; build saddlelab first (npm run build)`, 'report-page');
 
@@ -197,6 +216,8 @@ export function writeReport(notebookPath: string, htmlPath: string, options: Rep
       throw new SaddlelabError(`[saddlelab] jupyter nbconvert failed on ${notebookPath}: ${stderr || (e as Error).message}`, 'notebookPath');
     }
     let html = fs.readFileSync(converted, 'utf8');
+    // A display formula's token is a paragraph of its own; an inline one sits in its text.
+    for (const [token, math] of Object.entries(mathml)) html = html.split(`<p>${token}</p>`).join(math).split(token).join(math);
     if (interactive) {
       // One copy of the script per report, after the content; `<\/script` keeps the HTML parser out of it.
       const script = fs.readFileSync(pageScript, 'utf8').replace(/<\/script/gi, '<\\/script');
@@ -209,7 +230,7 @@ export function writeReport(notebookPath: string, htmlPath: string, options: Rep
     const out = path.resolve(htmlPath);
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, html);
-    return { html: out, figures, interactive, bytes: Buffer.byteLength(html) };
+    return { html: out, figures, interactive, maths, bytes: Buffer.byteLength(html) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,10 +1,13 @@
 """Fixtures: a real saddlelab kernel (dist/kernel/launcher.js through the kernelspec
-that `saddlelab install --prefix .venv` wrote), driven by jupyter_client."""
+that `saddlelab install --prefix .venv` wrote), driven by jupyter_client. Every message
+`run` sees is checked against the messaging spec's schemas (msgspec.py)."""
 import os
 import pathlib
 
 import pytest
 from jupyter_client.manager import start_new_kernel
+
+import msgspec
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 os.environ["JUPYTER_PATH"] = str(ROOT / ".venv" / "share" / "jupyter")
@@ -18,13 +21,31 @@ def kernel():
     km.shutdown_kernel(now=True)
 
 
-def run(kc, code, timeout=120):
-    """Executes code; returns (status, [(msg_type, content, parent_msg_id)])."""
+def run(kc, code, timeout=120, spec=True):
+    """Executes code; returns (status, [(msg_type, content, parent_msg_id)]). Every message
+    of the cell (its reply and iopub messages) must satisfy the messaging spec (unless `spec`
+    is false: stock tslab's kernel does not)."""
     out = []
-    reply = kc.execute_interactive(
-        code, timeout=timeout, output_hook=lambda m: out.append((m["msg_type"], m["content"], m["parent_header"].get("msg_id")))
-    )
+
+    def hook(m):
+        if spec:
+            msgspec.validate(m)
+        out.append((m["msg_type"], m["content"], m["parent_header"].get("msg_id")))
+
+    reply = kc.execute_interactive(code, timeout=timeout, output_hook=hook)
+    if spec:
+        msgspec.validate(reply)
     return reply["content"]["status"], out
+
+
+def result(out):
+    """The text/plain of the cell's execute_result (its last expression's value), or None."""
+    return next((c["data"]["text/plain"] for t, c, _ in out if t == "execute_result"), None)
+
+
+def error(out):
+    """The cell's error message content (ename, evalue, traceback), or None."""
+    return next((c for t, c, _ in out if t == "error"), None)
 
 
 def text(out, name=None):

@@ -1,6 +1,7 @@
 """Shared helpers of the tutorial tests: every notebook runs once per test session
-(fast variant, SADDLELAB_FAST=1) into a temporary reports folder; each test file
-checks the claims of its notebooks from `figures(reports, NAME)`."""
+at the `fast` scale (`npm run tutorials -- --scale fast`: the same code on smaller
+sizes) into a temporary reports folder; each test file checks the claims of its
+notebooks from `figures(reports, NAME)`."""
 import json
 import subprocess
 import sys
@@ -10,8 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 RUNNER = ROOT / "scripts" / "tutorials.py"
 
 
-def run_notebooks(out: Path, *names: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(RUNNER), "--fast", "--out", str(out), *names], cwd=ROOT, capture_output=True, text=True, timeout=900)
+def run_notebooks(out: Path, *args: str, scale: str = "fast") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(RUNNER), "--scale", scale, "--out", str(out), *args], cwd=ROOT, capture_output=True, text=True, timeout=900)
 
 
 def figures(out: Path, name: str) -> dict:

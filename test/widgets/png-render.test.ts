@@ -1,6 +1,7 @@
 import { PNG } from 'pngjs';
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard } from '../../src/widgets';
 import { svgToPng } from '../../src/widgets/png-render';
+import { describeFigure } from '../../src/widgets/figure';
 import { staticFigure } from '../../src/widgets/static-figure';
 import { createFakeKernel } from './fake-kernel';
 import { staircase } from './histories';
@@ -62,7 +63,7 @@ describe('every widget kind carries a PNG beside its SVG', () => {
     };
   };
 
-  test('the display bundle has image/png that decodes to the figure, drawn in the runs’ colour', () => {
+  test('the display bundle has image/png that decodes to the figure, drawn in its series’ colour', () => {
     const { kernel, all } = widgets();
     for (const w of all) w.display();
     expect(kernel.displays).toHaveLength(all.length);
@@ -75,8 +76,8 @@ describe('every widget kind carries a PNG beside its SVG', () => {
       expect(img.width).toBe(2 * metadata['image/png'].width);
       expect(img.height).toBe(2 * metadata['image/png'].height);
       expect(metadata['image/png'].width).toBeGreaterThan(200);
-      // The first series' colour (the palette's first entry) is drawn, and labels are.
-      expect(ofColour(img, '#1f77b4')).toBeGreaterThan(100);
+      // The first series' colour is drawn, and labels are.
+      expect(ofColour(img, describeFigure(all[i].state).panels[0].series[0].color)).toBeGreaterThan(100);
       expect(dark(img)).toBeGreaterThan(500);
     });
   });

@@ -1,6 +1,7 @@
 import { LossPlot, TrainingDashboard } from '../../src/widgets';
 import { FIGURE_MIME, figureData, stateOfFigureData, thinIndices, thinState } from '../../src/widgets/figure-data';
 import { outsideRequests, prepareReport, reportNotebook } from '../../src/widgets/report';
+import { typesetMarkdown } from '../../src/widgets/report-math';
 import { createFakeKernel } from './fake-kernel';
 import { staircase } from './histories';
 
@@ -110,4 +111,43 @@ test('outsideRequests finds what a page would fetch, not hyperlinks or data URIs
   <a href="https://arxiv.org/abs/2505.21722">paper</a><img src="data:image/png;base64,AA"><style>@import url("https://x.example/a.css"); .a{background:url(data:image/png;base64,AA)}</style>`;
   expect(outsideRequests(html)).toEqual(['https://cdn.example/require.js', '//fonts.example/f.css', 'https://x.example/a.css']);
   expect(outsideRequests('<p>offline</p>')).toEqual([]);
+});
+
+describe('maths in the Markdown, typeset when the report is written (MathML, no MathJax)', () => {
+  test('inline and display maths become MathML; code, prices and escaped dollars stay text', () => {
+    const src = [
+      'The norm $\\|\\theta\\|^2$ and \\(s_1/s_2\\) grow.',
+      '',
+      '$$L(\\theta) = \\frac{1}{2N}\\sum_i \\|f_\\theta(x_i) - y_i\\|^2$$',
+      '',
+      'A price: it costs $5 and $6, or \\$7. Code: `$x$` stays.',
+      '```ts',
+      'const s = `${a}$ and $b$`;',
+      '```',
+      'After the fence: \\[ \\ell^{1/4} \\]',
+    ].join('\n');
+    const { markdown, count } = typesetMarkdown(src);
+    expect(count).toBe(4);
+    expect(markdown.match(/<math /g)).toHaveLength(4);
+    expect(markdown.match(/<math [^>]*display="block"/g)).toHaveLength(2);
+    expect(markdown).toContain('<annotation encoding="application/x-tex">\\|\\theta\\|^2</annotation>');
+    expect(markdown).toContain('it costs $5 and $6, or \\$7. Code: `$x$` stays.');
+    expect(markdown).toContain('const s = `${a}$ and $b$`;');
+    expect(typesetMarkdown('no maths here, $ 5 $ either').count).toBe(0);
+  });
+
+  test('a TeX error is shown in place, not thrown', () => {
+    const { markdown, count } = typesetMarkdown('bad: $\\frac{1}{$');
+    expect(count).toBe(1);
+    expect(markdown).toMatch(/katex-error|merror|color/);
+  });
+
+  test('reportNotebook typesets Markdown cells only and counts the spans', () => {
+    const { notebook, maths, mathml } = reportNotebook({ cells: [{ cell_type: 'markdown', source: ['Speed $s^*$\n', 'of GD'] }, { cell_type: 'code', source: 'const x = `$y$`;', outputs: [] }] });
+    expect(maths).toBe(1);
+    // A plain token in the Markdown (no Markdown rule can touch it), the MathML beside.
+    expect(notebook.cells[0].source).toBe('Speed SADDLELABMATH0X\nof GD');
+    expect(mathml.SADDLELABMATH0X).toMatch(/^<span class="katex"><math/);
+    expect(notebook.cells[1].source).toBe('const x = `$y$`;');
+  });
 });

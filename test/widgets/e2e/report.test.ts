@@ -25,7 +25,7 @@ if (why) console.warn(`[saddlelab] skipping report e2e tests: ${why}`);
 
 const IMPORT = `import { train, data, widgets } from ${JSON.stringify(join(ROOT, 'dist', 'index'))};`;
 const CELLS: Array<['markdown' | 'code', string]> = [
-  ['markdown', '# A shared report\nA short run of the [deep linear warm-up](https://arxiv.org/abs/2505.21722), then one figure of each kind.'],
+  ['markdown', '# A shared report\nA short run of the [deep linear warm-up](https://arxiv.org/abs/2505.21722), then one figure of each kind: the loss $L(\\theta)$ falls while $\\|\\theta\\|$ grows,\n\n$$\\frac{s_1}{s_2} \\sim \\ell^{1/4}.$$'],
   ['code', IMPORT],
   [
     'code',
@@ -85,7 +85,7 @@ maybe('shared reports', () => {
   test('HTML report from disk, network blocked: no request tried, no console error, every figure interactive, hover shows a value', async () => {
     const html = join(root, 'out', 'run.html');
     const result = writeReport(nbPath, html);
-    expect([result.figures, result.interactive]).toEqual([FIGURES, FIGURES]);
+    expect([result.figures, result.interactive, result.maths]).toEqual([FIGURES, FIGURES, 3]);
     const page = await browser.newPage({ viewport: { width: 1200, height: 1200 } });
     const outside: string[] = [];
     const errors: string[] = [];
@@ -101,6 +101,15 @@ maybe('shared reports', () => {
     await page.goto(`file://${html}`);
     await page.waitForFunction((n) => document.querySelectorAll('.saddlelab-figure[data-interactive="true"]').length >= n, FIGURES, { timeout: 60000 });
     expect(await visible(page, '.saddlelab-report-plot')).toBe(FIGURES);
+    // The maths is typeset (MathML, drawn by the browser), no TeX left in the text.
+    expect(await page.$$eval('.jp-RenderedMarkdown math', (els) => els.filter((e) => e.getBoundingClientRect().width > 5).length)).toBe(3);
+    const prose = await page.$eval('.jp-RenderedMarkdown', (e) => {
+      const copy = e.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('math').forEach((m) => m.remove());
+      return copy.textContent ?? '';
+    });
+    expect(prose).toMatch(/the loss\s+falls while\s+grows/);
+    expect(prose).not.toMatch(/\\theta|\$|SADDLELABMATH/);
     // Hover the middle point of the dashboard's loss curve: Plotly shows its value.
     const at = await page.evaluate(() => {
       const gd = document.querySelector('.saddlelab-report-plot') as HTMLElement & { data: Array<{ x: number[]; y: number[] }>; _fullLayout: Record<string, { _offset: number; d2p(v: number): number }> };
