@@ -1,5 +1,5 @@
 /**
- * The benchmark configurations of issue 6: full-batch gradient descent on a
+ * The benchmark configurations: full-batch gradient descent on a
  * bias-free ReLU MLP, MSE, float32. `depth` is the number of weight matrices L
  * (depth − 1 hidden layers of `width`), so C1 is a two-layer network.
  * `cpuOk`: the pure-JS cpu backend is run there (it takes seconds per step beyond C2).

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench` (issue 6): full-batch GD steps per second of a bias-free ReLU
+ * `npm run bench`: full-batch GD steps per second of a bias-free ReLU
  * MLP (MSE, float32) for every saddlelab backend that loads and for PyTorch
  * CPU, on C1–C5, interleaved (each round runs every contestant once, in a
  * rotating order, so drifts in machine speed hit all of them alike); medians

@@ -14,7 +14,7 @@
  *   raw      the bare tfjs maths of one GD step with saddlelab's relu (reference for the trainer's overhead)
  *   js64     the trainer with engine 'js64' (createTrainer(..., { engine: 'js64' }).next())
  *   js64 raw saddlelab's float64 pure-JS engine (src/backend/js64.ts) alone: one fused forward,
- *            backward and update pass, no tfjs at all (issue 6, "Small networks")
+ *            backward and update pass, no tfjs at all
  */
 const path = require('node:path');
 const fs = require('node:fs');

@@ -114,7 +114,7 @@ it.each([
 });
 
 /**
- * Issue 7: the sweep enumerates the CLI's flag table (src/cli/flags.ts). For every command:
+ * The sweep enumerates the CLI's flag table (src/cli/flags.ts). For every command:
  * an unknown flag and a stray argument are errors listing what is accepted; every valued flag
  * without a value is an error naming it; every valued flag has a bad-value case below (a new
  * flag without one fails the coverage test).

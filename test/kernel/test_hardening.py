@@ -1,4 +1,4 @@
-"""Hardening of the saddlelab kernel (issue 7): where it listens, signatures on the control
+"""Hardening of the saddlelab kernel: where it listens, signatures on the control
 channel, widget/comm messages that look like code, interrupt latency, divergence shown in the
 cell, and no process left behind by a restart, a shutdown, or a dead parent."""
 import json
