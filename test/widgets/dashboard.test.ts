@@ -4,7 +4,7 @@
  * on the cpu backend (under jest the native backend's arrays come from
  * another realm).
  */
-import { data, train, widgets } from '../../src';
+import { backend, data, train, widgets } from '../../src';
 import { TrainingDashboard } from '../../src/widgets';
 import { HISTORY_ONLY_REASON } from '../../src/widgets/dashboard';
 import type { PlotState } from '../../src/widgets/state';
@@ -67,6 +67,40 @@ describe('widgets.live() on train.start', () => {
     expect(h.end!.reason).toBe('completed');
     expect(shown(kernel).progress).toMatchObject({ step: 60, phase: 'done' });
     expect(shown(kernel).progress!.total === null || shown(kernel).progress!.total === 60).toBe(true);
+  });
+});
+
+describe('a dashboard over a hand-written trainer.next() loop', () => {
+  test('Pause holds the loop and Stop ends it, delivered as comm messages arrive: between steps, from the event loop', async () => {
+    const { ds, net } = setup();
+    await backend.useBackend('cpu');
+    const trainer = train.createTrainer(net, ds, { lr: 0.01, record: false });
+    const kernel = createFakeKernel();
+    const dash = new TrainingDashboard(trainer, { kernel, interval: 0, staticFigure: false, totalSteps: 20000 });
+    dash.display();
+    const comm = kernel.comms[0];
+    expect(shown(kernel).progress).toMatchObject({ step: 0, total: 20000, phase: 'idle' });
+    expect(shown(kernel).controls!.enabled).toBe(true);
+    // Messages from the browser are I/O: they reach the kernel only when the loop yields to the event loop.
+    const at = (ms: number, data: Record<string, unknown>) => setTimeout(() => comm.receive(data), ms);
+    at(40, { method: 'update', state: { paused: true }, buffer_paths: [] });
+    let held = -1;
+    setTimeout(() => (held = trainer.history.latestStep), 150);
+    at(300, { method: 'update', state: { paused: false }, buffer_paths: [] });
+    at(450, { method: 'custom', content: { type: 'control', action: 'stop' } });
+    let steps = 0;
+    const heldAt: number[] = [];
+    for (let t = 0; t < 20000; t++) {
+      if (!(await trainer.next())) break;
+      steps++;
+      if (held >= 0 && heldAt.length === 0) heldAt.push(trainer.history.latestStep);
+    }
+    trainer.finish();
+    // Stopped well before the loop's end, and no step was taken while paused (150 ms into the pause).
+    expect(steps).toBeLessThan(20000);
+    expect(heldAt[0]).toBe(held + 1);
+    expect(trainer.history.end!.reason).toBe('stopped');
+    expect(shown(kernel).progress).toMatchObject({ step: steps, total: 20000, phase: 'stopped' });
   });
 });
 
