@@ -10,7 +10,9 @@
  *   tfjsengine  the same with engine 'tfjs' (tfjs ops and autodiff)
  *   rec10    the same, taking a spectrum record (top-10 singular values of every
  *            W_l) every 10 steps with the recorder's default route (rec10svd: TensorFlow's
- *            Svd op, rec10ml: ml-matrix)
+ *            Svd op, rec10ml: ml-matrix); recpaper: the same at C6, where a record also
+ *            computes the loss on all n samples (mini-batch steps do not), reported at
+ *            the paper's cadence by run.mjs
  *   raw      the bare tfjs maths of one GD step with saddlelab's relu (reference for the trainer's overhead)
  *   js64     the trainer with engine 'js64' (createTrainer(..., { engine: 'js64' }).next())
  *   js64 raw saddlelab's float64 pure-JS engine (src/backend/js64.ts) alone: one fused forward,
@@ -132,7 +134,7 @@ function makeTrainer(cfg, lr, mode, backendName) {
   // Gram matrix inside TensorFlow). rec10svd: TensorFlow's Svd op instead. rec10ml: ml-matrix's
   // SVD on any backend, for comparison.
   const svd = mode === 'rec10svd' ? backendApi.nativeSingularValues : mode === 'rec10ml' ? backendApi.singularValues : undefined;
-  const recording = mode === 'rec10' || mode === 'rec10ml' || mode === 'rec10svd';
+  const recording = mode === 'rec10' || mode === 'rec10ml' || mode === 'rec10svd' || mode === 'recpaper';
   const record = recording ? { topK: 10, ...(svd ? { svd } : {}) } : false;
   const engine = mode === 'js64' ? 'js64' : mode === 'tfjsengine' ? 'tfjs' : undefined;
   const trainer = trainApi.createTrainer(model, dataset(cfg), { lr, record, batchSize: cfg.batch, ...(engine ? { engine } : {}) });
