@@ -1,4 +1,4 @@
-"""Long run in the real saddlelab kernel (issue 7): 10^6 training steps with recording and a live
+"""Long run in the real saddlelab kernel: 10^6 training steps with recording and a live
 LossPlot widget, while this script samples the kernel process's memory from /proc.
 
     .venv/bin/python bench/long-run.py [--steps 1000000] [--every 100] [--engine js64] [--out FILE]

@@ -1,7 +1,10 @@
 """PyTorch CPU side of `npm run bench` (bench/run.mjs): the same step as the
 saddlelab workers (bias-free ReLU MLP, Z_l = W_l relu(Z_{l-1}), MSE
-C = ||Y - Y*||^2 / (2N), plain full-batch GD, loss read back every step, as a
-training loop that records the loss does). JSON lines on stdin/stdout.
+C = ||Y - Y*||^2 / (2m), plain gradient descent on the full batch or, with
+`batch` in the config, on mini-batches of that size drawn as epochs of a
+random permutation; loss read back every step, as a training loop that
+records the loss does). Eager PyTorch, as a user writes it. JSON lines on
+stdin/stdout.
 """
 import json
 import math
@@ -40,12 +43,24 @@ class Net:
         ]
         self.lr = lr
         self.n = cfg["n"]
+        self.batch = cfg.get("batch")
+        self.order = None
+        self.cursor = 0
+
+    def next_batch(self):
+        if self.order is None or self.cursor + self.batch > self.n:
+            self.order = torch.randperm(self.n)
+            self.cursor = 0
+        idx = self.order[self.cursor:self.cursor + self.batch]
+        self.cursor += self.batch
+        return self.x[idx], self.y[idx]
 
     def step(self):
-        z = self.x @ self.ws[0].T
+        x, y = self.next_batch() if self.batch else (self.x, self.y)
+        z = x @ self.ws[0].T
         for w in self.ws[1:]:
             z = torch.relu(z) @ w.T
-        loss = (z - self.y).square().sum() / (2 * self.n)
+        loss = (z - y).square().sum() / (2 * x.shape[0])
         loss.backward()
         with torch.no_grad():
             for w in self.ws:
@@ -66,13 +81,14 @@ def main():
         elif op == "run":
             steps = 0
             t0 = time.perf_counter()
+            c0 = time.process_time()
             while True:
                 loss = net.step()
                 steps += 1
                 dt = time.perf_counter() - t0
                 if steps >= msg["minSteps"] and dt >= msg["minSeconds"]:
                     break
-            out = {"ok": True, "steps": steps, "seconds": dt, "loss": loss}
+            out = {"ok": True, "steps": steps, "seconds": dt, "cpuSeconds": time.process_time() - c0, "loss": loss}
         elif op == "peak":
             out = {"ok": True, "peakRssKb": peak_rss_kb()}
         elif op == "quit":

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Builds the native TensorFlow backend (@tensorflow/tfjs-node) offline (issue 6).
+ * Builds the native TensorFlow backend (@tensorflow/tfjs-node) offline.
  *
  * Stock tfjs-node's install script downloads libtensorflow 2.9.1 from the web,
  * which fails here. Instead: fetch the package without running scripts, take

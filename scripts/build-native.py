@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Extracts what the tfjs-node addon needs from a TensorFlow wheel (issue 6).
+"""Extracts what the tfjs-node addon needs from a TensorFlow wheel.
 
 Called by scripts/build-native.mjs. Python is used because the wheel is a zip
 and python3 is needed by node-gyp anyway, so it adds no requirement.

@@ -87,6 +87,7 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['backend.createNativeSvd', 'createNativeSvd: unknown option', () => backend.createNativeSvd({ bogus: 1 } as never), 'options.bogus'],
   ['backend.nativeGramSpectra', 'nativeGramSpectra: not tensors', () => backend.nativeGramSpectra([5] as never), 'tensors'],
   ['backend.createJs64Mlp', 'createJs64Mlp: dims missing', () => backend.createJs64Mlp({} as never), 'dims'],
+  ['widgets.SweepPlot', 'SweepPlot: no x', () => new widgets.SweepPlot([], { y: 'speed' } as never), 'options.x'],
   ['sweep.run', 'sweep.run: no out folder', () => sweep.run({ base: { model: { widths: [2] }, data: { circleToy: {} }, train: { steps: 1 } } }, {} as never), 'options.out'],
   ['sweep.readSpec', 'sweep.readSpec: no such file', () => sweep.readSpec('/no/such/sweep.json'), 'spec', /cannot read/],
   ['sweep.parseSpec', 'sweep.parseSpec: a grid field not a list', () => sweep.parseSpec({ base: {}, grid: { 'train.lr': 0.1 } }), 'spec.grid["train.lr"]'],
@@ -96,6 +97,9 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['sweep.writeTable', 'sweep.writeTable: no prefix', () => sweep.writeTable('', []), 'prefix'],
   ['sweep.parseShard', 'sweep.parseShard: index past count', () => sweep.parseShard('2/2'), 'shard.index'],
   ['sweep.slurmScript', 'sweep.slurmScript: more shards than points', () => sweep.slurmScript({ spec: 's.json', out: 'o', shards: 5, points: 2 }), 'shards'],
+  ['sweep.wilson', 'sweep.wilson: more successes than trials', () => sweep.wilson(5, 3), 'k'],
+  ['sweep.aggregate', 'sweep.aggregate: neither y nor success', () => sweep.aggregate([], { x: 'width' }), 'options.y'],
+  ['sweep.powerLawFit', 'sweep.powerLawFit: lengths differ', () => sweep.powerLawFit([1, 2], [1]), 'y'],
   ['kernel.registerKernel', 'registerKernel: not a kernel API', () => kernel.registerKernel({ live: true } as never), 'api.openComm'],
   ['kernel.createCommManager', 'createCommManager: send not a function', () => kernel.createCommManager({} as never), 'send'],
 ];

@@ -1,5 +1,5 @@
 /**
- * `saddlelab demo`: the deep linear warm-up at the reference scale (PAPER.md):
+ * `saddlelab demo`: the deep linear warm-up at the reference scale (docs/paper.md, "The linear warm-up"):
  * 10·diag(1..5) teacher, three hidden layers of width 50, γ = 1.5, 2500 steps.
  * Prints the backend, the plateaus and escapes, and the learned singular values.
  */

@@ -9,7 +9,7 @@
  * ```
  */
 export const FLAGS = {
-  train: { valued: ['config', 'out'], switches: ['quiet'] },
+  train: { valued: ['config', 'out', 'checkpoint', 'checkpoint-every'], switches: ['quiet', 'resume'] },
   escape: { valued: ['input'], switches: ['direction'] },
   demo: { valued: ['steps', 'backend'], switches: [] },
   sweep: { valued: ['spec', 'out', 'workers', 'threads', 'shard', 'emit', 'shards', 'cpus'], switches: ['merge', 'list', 'quiet'] },

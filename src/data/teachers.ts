@@ -1,6 +1,6 @@
 /**
  * Synthetic teachers for the linear warm-up and the ReLU experiments
- * (PAPER.md, "The linear warm-up"; issue 2, "Data").
+ * (docs/paper.md, "The linear warm-up").
  */
 import { EigenvalueDecomposition, Matrix, QrDecomposition } from 'ml-matrix';
 import { SaddlelabError, fail, requireKnownKeys, requireObject, requirePositiveInt } from '../errors';

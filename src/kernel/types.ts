@@ -1,5 +1,5 @@
 /**
- * The kernel-side API of saddlelab's Jupyter kernel extension (issue 3), type-only.
+ * The kernel-side API of saddlelab's Jupyter kernel extension, type-only.
  * `getKernel()` (src/kernel/index.ts) returns a `KernelApi`.
  */
 

@@ -47,7 +47,7 @@ const queues = new WeakMap<Sendable, Promise<void>>();
 /**
  * Sends `frames` on `sock` once every earlier send on it has finished. zeromq.js 6 allows one
  * send in flight per socket: after 512 synchronous operations it delays a send, and a second
- * send while that one is pending throws EBUSY, so under a burst of messages (issue 7's fuzzing)
+ * send while that one is pending throws EBUSY, so under a burst of messages (the fuzzing of test/kernel/test_fuzz.py)
  * replies and status messages were lost. A failed send is logged (unless the socket was closed,
  * at shutdown), and later sends still go.
  */

@@ -33,3 +33,5 @@ export type { SweepRow as Row, PointSummary } from './point';
 export type { Metric } from './kind';
 export type { TrainSummaryOptions } from './train-kind';
 export type { EscapeSummaryOptions } from './escape-kind';
+export { wilson, aggregate, powerLawFit } from './stats';
+export type { Interval, AggregateOptions, Aggregate, AggregateGroup, AggregatePoint } from './stats';

@@ -40,7 +40,10 @@ export interface SweepOptions {
   shard?: string | Shard;
   /** Where relative `data.file` paths resolve (default: the spec file's folder, else the working directory). */
   baseDir?: string;
-  /** Called with every row as its point finishes (a live plot subscribes here). */
+  /**
+   * Called with every row as its point finishes (a live plot subscribes here); first, at the start,
+   * with the row of every point done before (`progress.finished` is 0 then).
+   */
   onPoint?: (row: SweepRow, progress: SweepProgress) => void;
   /** Progress lines (default console.log; `false` for silence). */
   log?: ((line: string) => void) | false;
@@ -146,6 +149,7 @@ export async function sweep(spec: SweepSpec | string, options: SweepOptions): Pr
   const used = Math.min(workers, todo.length);
   const where = !todo.length ? '' : workers === 0 ? ' in this process' : ` on ${used} worker${used === 1 ? '' : 's'} × ${threads} thread${threads === 1 ? '' : 's'}`;
   log(`[saddlelab] ${label}: ${points.length} points${shard ? ` of ${all.length}` : ''}, ${progress.skipped} done before, ${todo.length} to run${where} → ${out}`);
+  if (options.onPoint) for (const row of [...rows.values()].sort((a, b) => a.index - b.index)) options.onPoint(row, { ...progress });
 
   const finish = (row: SweepRow) => {
     rows.set(row.index, row);

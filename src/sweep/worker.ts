@@ -30,4 +30,8 @@ process.on('message', (message: ParentMessage) => {
 
 // The parent went away (killed, or done): nothing more will come.
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C in a terminal and a Jupyter interrupt signal the whole process group: the coordinator
+// decides (it stops the pool, and the points in flight run again on resume). A worker that died of
+// the same SIGINT first would be recorded as a failed point.
+process.on('SIGINT', () => {});
 send({ type: 'ready' });

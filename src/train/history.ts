@@ -255,8 +255,21 @@ export class History {
     };
   }
 
-  /** Rebuilds a history from `toJSON()` output (or its parsed file). */
-  static fromJSON(json: unknown): History {
+  /**
+   * A history continued from a checkpoint (src/train/checkpoint.ts): `json` as `toJSON()`
+   * gave it, the bounds it was made with, and its last step seen (kept or thinned away).
+   * Its end is dropped: the run goes on. @internal
+   */
+  static restore(json: HistoryJSON, options: HistoryOptions, latest: { step: number; loss: number }): History {
+    const h = History.fromJSON(json, options);
+    h.lastStep = latest.step;
+    h.lastLoss = latest.loss;
+    h.end = undefined;
+    return h;
+  }
+
+  /** Rebuilds a history from `toJSON()` output (or its parsed file); `options` are the bounds for what it keeps from then on. */
+  static fromJSON(json: unknown, options?: HistoryOptions): History {
     const j = requireObject('history', json) as unknown as HistoryJSON;
     if (j.format !== HISTORY_FORMAT) fail('history.format', `'${HISTORY_FORMAT}'`, j.format);
     if (j.version !== HISTORY_VERSION) fail('history.version', `${HISTORY_VERSION} (this saddlelab reads version ${HISTORY_VERSION})`, j.version);
@@ -266,7 +279,7 @@ export class History {
     if (j.loss.length !== j.steps.length || j.paramNorm.length !== j.steps.length) {
       throw new SaddlelabError(`[saddlelab] history.loss, history.paramNorm and history.steps must have equal lengths; got ${j.loss.length}, ${j.paramNorm.length}, ${j.steps.length}`, 'history.loss');
     }
-    const h = new History(requireObject('history.meta', j.meta) as unknown as HistoryMeta, { maxPoints: Math.max(1 << 18, j.steps.length) });
+    const h = new History(requireObject('history.meta', j.meta) as unknown as HistoryMeta, options ?? { maxPoints: Math.max(1 << 18, j.steps.length) });
     h.stride = j.stride ?? 1;
     j.steps.forEach((s, i) => {
       h.stepSeries.push(s);

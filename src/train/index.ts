@@ -7,6 +7,7 @@ export type { LossName } from './loss';
 export { fit, start, runs, lastRun } from './fit';
 export type { FitOptions, RunEntry } from './fit';
 export { createRunControl } from './run-control';
+export type { CheckpointOptions } from './checkpoint';
 export { History, createHistory, loadHistory, HISTORY_FORMAT, HISTORY_VERSION } from './history';
 export type { HistoryMeta, HistoryJSON, HistoryEnd, HistoryOptions } from './history';
 export { schedule } from './schedule';

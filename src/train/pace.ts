@@ -23,9 +23,9 @@ export function blockNoise(lam: Float64Array): Float64Array {
   for (let b = 0; b < blocks; b++) {
     const from = Math.max(0, b * BLOCK - 2);
     const to = Math.min(n - 3, b * BLOCK + BLOCK);
-    const d3: number[] = [];
-    for (let i = from; i < to; i++) d3.push(lam[i + 3] - 3 * lam[i + 2] + 3 * lam[i + 1] - lam[i]);
-    if (d3.length >= 4) {
+    if (to - from >= 4) {
+      const d3 = new Float64Array(to - from);
+      for (let i = from; i < to; i++) d3[i - from] = lam[i + 3] - 3 * lam[i + 2] + 3 * lam[i + 1] - lam[i];
       const m = median(d3);
       out[b] = (1.4826 * median(d3.map((v) => Math.abs(v - m)))) / Math.sqrt(20);
     }
@@ -34,7 +34,7 @@ export function blockNoise(lam: Float64Array): Float64Array {
 }
 
 export function median(values: ArrayLike<number>): number {
-  const s = Array.from(values).sort((a, b) => a - b);
+  const s = Float64Array.from(values).sort();
   if (s.length === 0) return NaN;
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }

@@ -107,18 +107,19 @@ export function findPlateaus(allSteps: ArrayLike<number>, allLoss: ArrayLike<num
   const lam = Float64Array.from(keep, (i) => Math.log(allLoss[i]));
   const p = measurePace(steps, lam, { drop, resolution: RESOLUTION, reach: REACH });
   const bottom = bottoms(p);
-  const deepest = new Map<number, number>();
+  const deepest = deepen(p, bottom);
+  const med5 = medians5(lam);
   const first = p.resolved.indexOf(1);
   const out: Plateau[] = [];
   let prev = 0;
   let a = 0;
   while (a < n - 1) {
-    const m = deepen(p, bottom[a], deepest);
+    const m = deepest[bottom[a]];
     if (!Number.isFinite(p.pace[a]) || p.pace[a] < contrast * Math.max(p.pace[m], 1e-12)) {
       a++;
       continue;
     }
-    const found = judge(p, steps, a, m, prev, first, out.length === 0, minPoints, contrast);
+    const found = judge(p, med5, steps, a, m, prev, first, out.length === 0, minPoints, contrast);
     if (typeof found === 'number') {
       a = found;
       continue;
@@ -146,23 +147,69 @@ function bottoms(p: Pace): Int32Array {
 }
 
 /**
- * From a local bottom of the pace, on through noise: the fastest pace of the whole descent,
- * which ends once the pace is slower than its fastest so far by more than a factor 1 + DESCENT.
+ * For every local bottom of the pace, on through noise: the fastest pace of the whole descent,
+ * which ends once the pace is slower than its fastest so far by more than a factor 1 + DESCENT
+ * (or at a trusted point whose pace is unknown). Bottoms are done last to first, so a descent
+ * that reaches a later, faster bottom takes that one's answer (the walk from there is the same).
+ *
+ * The walk goes from one strictly faster point to the next (`faster`, a next-smaller chain) and
+ * asks a max-tree whether the pace broke the factor before it: O(n log n) whatever the curve.
+ * Scanning point by point was quadratic on a power law, where every point is a bottom and each
+ * walk runs until the pace doubles (a 2¹⁸-point history took most of a minute).
  */
-function deepen(p: Pace, m: number, memo: Map<number, number>): number {
-  const known = memo.get(m);
-  if (known !== undefined) return known;
-  let best = m;
-  for (let j = m + 1; j < p.n; j++) {
-    if (!Number.isFinite(p.pace[j])) {
-      if (p.resolved[j]) break;
-      continue;
-    }
-    if (p.pace[j] > (1 + DESCENT) * p.pace[best]) break;
-    if (p.pace[j] < p.pace[best]) best = j;
+function deepen(p: Pace, bottom: Int32Array): Int32Array {
+  const n = p.n;
+  const deepest = Int32Array.from(bottom);
+  const isBottom = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (Number.isFinite(p.pace[i])) isBottom[bottom[i]] = 1;
+  // faster[i]: the next point with a finite pace below pace[i] (n if none).
+  const faster = new Int32Array(n).fill(n);
+  const stack: number[] = [];
+  for (let i = n - 1; i >= 0; i--) {
+    if (!Number.isFinite(p.pace[i])) continue;
+    while (stack.length && p.pace[stack[stack.length - 1]] >= p.pace[i]) stack.pop();
+    if (stack.length) faster[i] = stack[stack.length - 1];
+    stack.push(i);
   }
-  memo.set(m, best);
-  return best;
+  // stopAt[i]: the first trusted point at or after i whose pace is unknown (n if none).
+  const stopAt = new Int32Array(n + 1).fill(n);
+  for (let i = n - 1; i >= 0; i--) stopAt[i] = p.resolved[i] && !Number.isFinite(p.pace[i]) ? i : stopAt[i + 1];
+  const slower = firstAbove(Float64Array.from(p.pace, (v) => (Number.isFinite(v) ? v : -Infinity)));
+  for (let m = n - 1; m >= 0; m--) {
+    if (!isBottom[m]) continue;
+    let best = m;
+    for (;;) {
+      const k = faster[best];
+      if (k >= n) break;
+      const end = Math.min(stopAt[best + 1], slower(best + 1, (1 + DESCENT) * p.pace[best]));
+      if (end < k) break;
+      if (isBottom[k]) {
+        best = deepest[k];
+        break;
+      }
+      best = k;
+    }
+    deepest[m] = best;
+  }
+  return deepest;
+}
+
+/** A max-tree over `values`: the returned query gives the first index ≥ from whose value exceeds x (or length). */
+function firstAbove(values: Float64Array): (from: number, x: number) => number {
+  const n = values.length;
+  let size = 1;
+  while (size < n) size *= 2;
+  const tree = new Float64Array(2 * size).fill(-Infinity);
+  tree.set(values, size);
+  for (let i = size - 1; i >= 1; i--) tree[i] = Math.max(tree[2 * i], tree[2 * i + 1]);
+  const search = (node: number, lo: number, hi: number, from: number, x: number): number => {
+    if (hi <= from || tree[node] <= x) return n;
+    if (node >= size) return lo;
+    const mid = (lo + hi) >> 1;
+    const left = search(2 * node, lo, mid, from, x);
+    return left < n ? left : search(2 * node + 1, mid, hi, from, x);
+  };
+  return (from, x) => Math.min(n, search(1, 0, size, from, x));
 }
 
 /**
@@ -171,7 +218,7 @@ function deepen(p: Pace, m: number, memo: Map<number, number>): number {
  * level and so a smaller drop against a larger fall before it (skip to the
  * bottom); past a spike, start after the spike; else the next point.
  */
-function judge(p: Pace, steps: Float64Array, a: number, m: number, prev: number, first: number, isFirst: boolean, minPoints: number, contrast: number): Omit<Plateau, 'contrast'> | number {
+function judge(p: Pace, med5: Float64Array, steps: Float64Array, a: number, m: number, prev: number, first: number, isFirst: boolean, minPoints: number, contrast: number): Omit<Plateau, 'contrast'> | number {
   const { smooth, resolved, envelope, pace, logDrop } = p;
   // The whole escape: while the loss keeps falling SETTLED times faster than on the plateau.
   let z = m;
@@ -194,7 +241,7 @@ function judge(p: Pace, steps: Float64Array, a: number, m: number, prev: number,
   // spike moves and which, unlike the smoothed curve, does not see the drop coming).
   let low = Infinity;
   for (let i = st; i <= m; i++) {
-    low = Math.min(low, median5(p.lam, i));
+    low = Math.min(low, med5[i]);
     if (p.lam[i] - low > logDrop + SPIKE * p.noise[i]) return Math.max(a, i) + 1;
   }
   const level: number[] = [];
@@ -207,10 +254,16 @@ function judge(p: Pace, steps: Float64Array, a: number, m: number, prev: number,
   return { start: steps[st], end: steps[end], loss: Math.exp(median(level.length ? level : [smooth[a]])), escapeStep: steps[e] };
 }
 
-function median5(lam: Float64Array, i: number): number {
-  const w: number[] = [];
-  for (let k = i - 2; k <= i + 2; k++) w.push(lam[Math.min(lam.length - 1, Math.max(0, k))]);
-  return w.sort((x, y) => x - y)[2];
+/** Median of 5 around each point (clamped at the ends), without allocating per point. */
+function medians5(lam: Float64Array): Float64Array {
+  const out = new Float64Array(lam.length);
+  const w = new Float64Array(5);
+  for (let i = 0; i < lam.length; i++) {
+    for (let k = 0; k < 5; k++) w[k] = lam[Math.min(lam.length - 1, Math.max(0, i + k - 2))];
+    w.sort();
+    out[i] = w[2];
+  }
+  return out;
 }
 
 /**

@@ -7,19 +7,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import { ensureBackend } from '../backend/backend';
-import {
-  SaddlelabError,
-  fail,
-  requireKnownKeys,
-  requireNonNegativeInt,
-  requireObject,
-  requireOneOf,
-  requirePositiveInt,
-} from '../errors';
+import { SaddlelabError, fail, requireKnownKeys, requireNonNegativeInt, requireObject, requireOneOf, requirePositiveInt } from '../errors';
 import { runRegistry } from '../kernel/runs';
 import { createBatchSampler } from './batches';
+import { checkCheckpointOptions, dataDigest, openCheckpoint, writeCheckpoint, type CheckpointOptions, type RunFingerprint } from './checkpoint';
 import { checkEngine, createStepEngine } from './engines';
-import { createHistory, type History, type HistoryOptions } from './history';
+import { History, createHistory, type HistoryOptions } from './history';
 import type { Mlp } from './mlp';
 import { lossOf, type LossName } from './loss';
 import { checkPrecision } from './precision';
@@ -53,6 +46,12 @@ export interface TrainerOptions {
   config?: Record<string, unknown>;
   /** Pause/resume/stop shared with a dashboard (default: the trainer's own, `trainer.control`). */
   control?: RunControl;
+  /**
+   * Checkpoints in a folder: written every `everySeconds` (default 120) while training and when
+   * the run ends (`finish()`, so also when it is stopped, aborted or interrupted); with
+   * `resume: true` the trainer continues the run checkpointed there, exactly (docs/checkpoints.md).
+   */
+  checkpoint?: CheckpointOptions;
   /**
    * How the step runs (each runs every option). `auto` (default): `native` when the active
    * backend is native TensorFlow on the CPU, else `tfjs`. `tfjs`: tfjs ops and autodiff on
@@ -88,6 +87,8 @@ export interface Trainer {
   isRecordStep(step: number): boolean;
   /** Takes a spectrum record of the current weights (labelled with the current step). */
   record(): SpectrumRecord;
+  /** Writes a checkpoint now (the trainer needs the `checkpoint` option); returns its folder. */
+  checkpoint(): string;
   /**
    * Ends the run: writes `history.end` (`reason` defaults to 'stopped' when the control
    * was stopped, else 'completed'; a `[saddlelab]` message says where a stopped or
@@ -99,7 +100,7 @@ export interface Trainer {
   dispose(): void;
 }
 
-const TRAINER_KEYS = ['lr', 'loss', 'batchSize', 'seed', 'record', 'steps', 'name', 'history', 'config', 'control', 'engine'] as const;
+const TRAINER_KEYS = ['lr', 'loss', 'batchSize', 'seed', 'record', 'steps', 'name', 'history', 'config', 'control', 'checkpoint', 'engine'] as const;
 
 interface Resolved {
   lr: StepSize;
@@ -110,6 +111,7 @@ interface Resolved {
   steps?: number;
   name: string;
   engine: Engine;
+  checkpoint?: Required<CheckpointOptions>;
 }
 
 function resolve(options: TrainerOptions, n: number, extraKeys: readonly string[]): Resolved {
@@ -127,7 +129,8 @@ function resolve(options: TrainerOptions, n: number, extraKeys: readonly string[
     const c = requireObject('control', options.control);
     if (typeof c.pause !== 'function' || typeof c.whenRunnable !== 'function') fail('control', 'a RunControl from train.createRunControl()', options.control);
   }
-  return { lr, loss, batchSize, seed, record, steps, name: options.name ?? 'run', engine };
+  const checkpoint = options.checkpoint === undefined ? undefined : checkCheckpointOptions(options.checkpoint);
+  return { lr, loss, batchSize, seed, record, steps, name: options.name ?? 'run', engine, checkpoint };
 }
 
 function checkData(model: Mlp, data: Dataset): void {
@@ -157,24 +160,64 @@ function checkData(model: Mlp, data: Dataset): void {
 export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions = {}, extraKeys: readonly string[] = []): Trainer {
   checkData(model, data);
   const opts = resolve(options, data.n, extraKeys);
-  const history = createHistory(
-    { name: opts.name, activation: model.activation, dims: model.dims, depth: model.depth, seed: opts.seed, config: options.config ?? {} },
-    options.history,
-  );
+  const ckpt = opts.checkpoint;
+  const fingerprint: RunFingerprint | undefined = ckpt && {
+    dims: model.dims,
+    activation: model.activation,
+    loss: opts.loss,
+    lr: opts.lr,
+    batchSize: opts.batchSize >= data.n ? null : opts.batchSize,
+    seed: opts.seed,
+    engine: opts.engine,
+    data: dataDigest(data),
+  };
+  const saved = ckpt && fingerprint ? openCheckpoint(ckpt, fingerprint) : undefined;
+  const history = saved
+    ? History.restore(saved.json.history.json, saved.json.history.options, saved.json.history.latest)
+    : createHistory(
+        { name: opts.name, activation: model.activation, dims: model.dims, depth: model.depth, seed: opts.seed, config: options.config ?? {} },
+        options.history,
+      );
   const control = options.control ?? createRunControl();
   ensureBackend();
+  if (saved) {
+    // The checkpoint's weights into the model (float32; a js64 run continues from its float64 ones).
+    const w = saved.weights;
+    tf.tidy(() => model.weights.forEach((v, l) => v.assign(tf.tensor2d(Float32Array.from(w[l]), v.shape as [number, number]))));
+  }
   const x = tf.tensor2d(data.x, [data.n, data.dIn]);
   const y = tf.tensor2d(data.y, [data.n, data.dOut]);
   const fullBatch = opts.batchSize >= data.n;
-  const batches = fullBatch ? undefined : createBatchSampler(data.n, opts.batchSize, opts.seed);
-  const engine = createStepEngine(opts.engine, { model, data, x, y, loss: opts.loss, lr: opts.lr, batches });
+  const batches = fullBatch ? undefined : createBatchSampler(data.n, opts.batchSize, opts.seed, saved?.json.batches);
+  const weights64 = saved?.weights[0] instanceof Float64Array ? (saved.weights as Float64Array[]) : undefined;
+  const engine = createStepEngine(opts.engine, { model, data, x, y, loss: opts.loss, lr: opts.lr, batches, weights64 });
   const last = opts.steps ?? Infinity;
   const recordAt = opts.record === false ? () => false : schedule(pickSchedule(opts.record));
   const recorder = opts.record === false ? undefined : createRecorder(model, x, y, (p, t) => lossOf(opts.loss, p, t), opts.record);
-  let step = 0;
+  let step = saved?.json.step ?? 0;
   let finished = false;
-  // float32 checks are for the float32 steps; the js64 step computes in float64.
-  let precisionChecked = opts.engine === 'js64';
+  let lastLr: number | null = saved?.json.stepSize.last ?? null;
+  let lastSave = Date.now();
+  // float32 checks are for the float32 steps, at the start of a run; the js64 step computes in float64.
+  let precisionChecked = opts.engine === 'js64' || saved !== undefined;
+
+  const save = (): string => {
+    if (!ckpt || !fingerprint) throw new SaddlelabError('[saddlelab] checkpoint: this trainer has no checkpoint option; pass checkpoint: { dir } to write checkpoints', 'checkpoint');
+    writeCheckpoint(
+      ckpt.dir,
+      {
+        step,
+        savedAt: new Date().toISOString(),
+        fingerprint,
+        ...(batches ? { batches: batches.state() } : {}),
+        stepSize: { lr: opts.lr, last: lastLr },
+        history: { json: history.toJSON(), options: options.history ?? {}, latest: { step: history.latestStep, loss: history.latestLoss } },
+      },
+      engine.exportWeights?.() ?? model.getWeights(),
+    );
+    lastSave = Date.now();
+    return ckpt.dir;
+  };
 
   // Named by the last step done, as history.end.step is.
   const where = () => (step === 0 ? 'before its first step' : `after step ${step - 1}`);
@@ -201,6 +244,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       if (!recorder) throw new SaddlelabError('[saddlelab] record is false for this trainer; pass record: {} to take spectrum records', 'record');
       return keep(recorder.take(step));
     },
+    checkpoint: save,
     async next(recordNow) {
       if (control.state === 'paused') await control.whenRunnable();
       if (finished || control.state === 'stopped') return undefined;
@@ -230,6 +274,8 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       if (pending) keep({ ...pending, loss, paramNorm: info.paramNorm });
       history.addStep(info);
       step++;
+      lastLr = lr;
+      if (ckpt && Date.now() - lastSave >= ckpt.everySeconds * 1000) save();
       return info;
     },
     finish(reason, message) {
@@ -239,6 +285,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       const text = message ?? (why === 'stopped' || why === 'aborted' ? `[saddlelab] training ${why} ${where()}` : undefined);
       control.setState(why === 'completed' ? 'done' : 'stopped');
       history.finish(why, text);
+      if (ckpt) save();
       return history;
     },
     dispose() {

@@ -48,6 +48,11 @@ export interface StepEngine {
   step(): Promise<StepResult | undefined>;
   /** Frees what the engine holds (sessions, tensors), not the model. */
   dispose(): void;
+  /**
+   * The weights the engine steps, where they are not the model's float32 variables (the
+   * js64 engine's float64 copies): what a checkpoint must keep to continue exactly.
+   */
+  exportWeights?(): Float64Array[];
 }
 
 /** Run state as seen by controls (a dashboard's pause/resume/stop). */

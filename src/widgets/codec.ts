@@ -1,7 +1,7 @@
 /**
  * Splits typed arrays out of a JSON-like value into binary buffers, as the
  * ipywidgets protocol wants them (`buffer_paths` + raw buffers), so numeric
- * series never travel as JSON arrays (CONVENTIONS.md, "Protocols and numbers").
+ * series never travel as JSON arrays.
  */
 
 export type BufferPath = Array<string | number>;

@@ -14,13 +14,13 @@
  * @example
  * ```ts
  * import { KINDS, MODEL_NAMES, defaultState } from './contract';
- * console.log(KINDS.length, MODEL_NAMES.LossPlot, defaultState('LossPlot').log_y); // 4 LossPlotModel true
+ * console.log(KINDS.length, MODEL_NAMES.LossPlot, defaultState('LossPlot').log_y); // 5 LossPlotModel true
  * ```
  */
 import type { BrowserKey, LivePlan, PlotState, WidgetKind } from './state';
 
 /** Every widget kind, in a fixed order. */
-export const KINDS = ['LossPlot', 'SpectrumPlot', 'LayerLawPlot', 'TrainingDashboard'] as const satisfies readonly WidgetKind[];
+export const KINDS = ['LossPlot', 'SpectrumPlot', 'LayerLawPlot', 'TrainingDashboard', 'SweepPlot'] as const satisfies readonly WidgetKind[];
 
 /** Browser model class name of each kind (`<Kind>Model`). */
 export const MODEL_NAMES = Object.fromEntries(KINDS.map((k) => [k, `${k}Model`])) as { readonly [K in WidgetKind]: `${K}Model` };
@@ -30,7 +30,7 @@ export const VIEW_NAMES = Object.fromEntries(KINDS.map((k) => [k, `${k}View`])) 
 /** Every PlotState key, in the order the browser model reads them. */
 export const STATE_KEYS = [
   'kind', 'title', 'log_y', 'log_x', 'smoothing', 'relative', 'runs', 'spectrum', 'source', 'mode', 'snapshot_steps',
-  'law', 'cursor', 'selected_layers', 'paused', 'progress', 'ends', 'controls',
+  'law', 'cursor', 'selected_layers', 'paused', 'progress', 'ends', 'controls', 'sweep',
 ] as const satisfies ReadonlyArray<keyof PlotState>;
 
 /** The keys the browser may set (state.ts BrowserKey). */
@@ -55,7 +55,8 @@ export function defaultState(kind: WidgetKind): PlotState {
   return {
     kind,
     title: '',
-    log_y: true,
+    // A SweepPlot's default is a rate or a mean on a linear axis; times and scales opt into log.
+    log_y: kind !== 'SweepPlot',
     // The layer law is read on log–log axes (Theorem 3.1's slopes are powers of ℓ).
     log_x: kind === 'LayerLawPlot',
     smoothing: 0,
@@ -72,6 +73,7 @@ export function defaultState(kind: WidgetKind): PlotState {
     progress: null,
     ends: [],
     controls: null,
+    sweep: null,
   };
 }
 
@@ -85,6 +87,8 @@ export const LIVE: { readonly [K in WidgetKind]: LivePlan } = {
   SpectrumPlot: { points: false, phases: true, records: true, progress: false },
   LayerLawPlot: { points: false, phases: false, records: true, progress: false },
   TrainingDashboard: { points: true, phases: true, records: true, progress: true },
+  // A sweep's rows are few (one per finished run): every change goes out as a full `update` of `sweep`.
+  SweepPlot: { points: false, phases: false, records: false, progress: false },
 };
 
 /** Run colours (Matplotlib's tab10): run j of a widget is `RUN_COLORS[j % 10]`, its loss, plateaus and escapes alike. */

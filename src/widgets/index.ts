@@ -19,6 +19,8 @@ export { LayerLawPlot } from './layer-law-plot';
 export type { LayerLawPlotOptions } from './layer-law-plot';
 export { TrainingDashboard } from './dashboard';
 export type { DashboardControl, DashboardOptions, DashboardSource } from './dashboard';
+export { SweepPlot } from './sweep-plot';
+export type { SweepPlotOptions } from './sweep-plot';
 export { live } from './live';
 export type { LiveCallbacks } from './live';
 export { PlotWidget } from './widget';

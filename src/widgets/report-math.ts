@@ -10,7 +10,9 @@
  * "costs $5 and $6" stays text; `\$` is a dollar sign. Code (fenced blocks,
  * inline code spans) is left alone.
  */
-import katex from 'katex';
+import type katexModule from 'katex';
+
+let katex: typeof katexModule | undefined;
 
 /** Stands in for one typeset span in the Markdown (its MathML as `html`); returns the text to put there. */
 export type MathPlaceholder = (html: string, display: boolean) => string;
@@ -18,6 +20,8 @@ export type MathPlaceholder = (html: string, display: boolean) => string;
 const inPlace: MathPlaceholder = (html, display) => (display ? `\n\n${html}\n\n` : html);
 
 function typeset(tex: string, display: boolean, place: MathPlaceholder): string {
+  // Loaded on first use: a kernel that writes no report never loads KaTeX.
+  katex ??= require('katex') as typeof katexModule;
   // throwOnError false: a TeX error is shown in red in place, not a failed report.
   const mathml = katex.renderToString(tex, { output: 'mathml', displayMode: display, throwOnError: false, strict: 'ignore' });
   return place(display ? `<div class="saddlelab-math">${mathml}</div>` : mathml, display);

@@ -71,6 +71,8 @@ interface CachedPhases {
   ended: boolean;
   /** Date.now() when computed. */
   at: number;
+  /** How long that took (ms). */
+  cost: number;
   plateaus: Array<{ start: number; end: number }>;
   escapes: number[];
 }
@@ -81,19 +83,20 @@ export const PHASES_EVERY_MS = 1000;
 
 /**
  * The plateaus and escapes of a history. detectPhases reads the whole series
- * (8 ms for 1500 points on this machine), and a live widget asks at every
- * update, so during a run they are recomputed only when the series has grown
- * by 1/64 and `PHASES_EVERY_MS` has passed since the last time (at most ~1 %
- * of a core, and amortized O(64) per point on long runs); always when the
- * history ends. The marks are decoration: a second's lag while running is
- * invisible, and the final figure is exact.
+ * (tens of ms for a few thousand points, seconds for the 2¹⁸ a long run keeps),
+ * and a live widget asks at every update, so during a run they are recomputed
+ * only when the series has grown by 1/64 and both `PHASES_EVERY_MS` and 50 times
+ * the last detection's own time have passed since it ended (at most ~2 % of a
+ * core, however long the history); always when the history ends. The marks are
+ * decoration: a lag while running is invisible, and the final figure is exact.
  */
 export function phasesOf(history: History): Pick<CachedPhases, 'plateaus' | 'escapes'> {
   const n = history.length;
   const ended = history.end !== undefined;
   const c = phaseCache.get(history);
   const now = Date.now();
-  if (c && c.ended === ended && (c.length === n || (!ended && (n < c.length + Math.ceil(c.length / 64) || now - c.at < PHASES_EVERY_MS)))) return c;
+  const wait = c ? Math.max(PHASES_EVERY_MS, 50 * c.cost) : 0;
+  if (c && c.ended === ended && (c.length === n || (!ended && (n < c.length + Math.ceil(c.length / 64) || now - c.at < wait)))) return c;
   let found: Pick<CachedPhases, 'plateaus' | 'escapes'> = { plateaus: [], escapes: [] };
   if (n >= 4) {
     try {
@@ -102,7 +105,8 @@ export function phasesOf(history: History): Pick<CachedPhases, 'plateaus' | 'esc
       // Marks are decoration: a failure in phase detection must not stop the plot.
     }
   }
-  const entry = { length: n, ended, at: now, plateaus: found.plateaus, escapes: found.escapes };
+  const at = Date.now();
+  const entry = { length: n, ended, at, cost: at - now, plateaus: found.plateaus, escapes: found.escapes };
   phaseCache.set(history, entry);
   return entry;
 }

@@ -82,8 +82,34 @@ export interface ControlsState {
   reason: string;
 }
 
+/**
+ * What a SweepPlot shows: a field of a sweep's rows against a swept parameter, grouped by another,
+ * averaged over the rows of each point (seeds) with error bars, or a success rate pooled over them
+ * with Wilson intervals (src/sweep/stats.ts `aggregate`; docs/sweeps.md).
+ */
+export interface SweepState {
+  /** The sweep's name (titles, file names). */
+  name: string;
+  /** The field on the x axis: a swept parameter (`model.init.scale`) or a metric. */
+  x: string;
+  /** The metric averaged on the y axis; null for a success rate. */
+  y: string | null;
+  /** A success rate instead: the metrics holding each row's successes and trials. */
+  success: { hits: string; trials: string } | null;
+  /** The field whose values make the groups (one line each); null: one line. */
+  group: string | null;
+  average: 'arithmetic' | 'geometric';
+  bars: 'sem' | 'sd';
+  /** The rows so far, reduced to the fields the plot reads. */
+  rows: Array<{ id: string; status: 'done' | 'failed'; params: Record<string, unknown>; metrics: Record<string, unknown> }>;
+  /** Reference power laws `y ∝ x^slope`, drawn through the first point of `group` (of every group when null). */
+  references: Array<{ slope: number; group: string | null; label: string }>;
+  /** Points the sweep has in all, when known (the plot says how many are done). */
+  total: number | null;
+}
+
 /** Which widget a model is; picks the view and which fields below are used (contract.ts KINDS). */
-export type WidgetKind = 'LossPlot' | 'SpectrumPlot' | 'LayerLawPlot' | 'TrainingDashboard';
+export type WidgetKind = 'LossPlot' | 'SpectrumPlot' | 'LayerLawPlot' | 'TrainingDashboard' | 'SweepPlot';
 
 /** The synced state of every saddlelab widget (each kind uses a subset; defaults in contract.ts). */
 export interface PlotState {
@@ -121,6 +147,8 @@ export interface PlotState {
   ends: Array<RunEndState | null>;
   /** Whether the dashboard's buttons can act (null for kinds without buttons). */
   controls: ControlsState | null;
+  /** A SweepPlot's rows and what it plots of them (null for the other kinds). */
+  sweep: SweepState | null;
 }
 
 /** Keys the browser may change (contract.ts BROWSER_KEYS); the kernel ignores updates to any other key. */

@@ -77,8 +77,9 @@ export abstract class PlotWidget implements StatefulWidget {
   private readonly listeners = new Set<(key: BrowserKey, value: unknown) => void>();
   readonly stats: UpdateStats = { updates: 0, bytes: 0, busyMs: 0 };
 
+  /** `runs`: the histories the widget follows; empty only for a kind drawn from other data (a SweepPlot's rows). */
   protected constructor(kind: WidgetKind, runs: History[], options: WidgetOptions = {}) {
-    if (!runs.length) throw new SaddlelabError('[saddlelab] history must be a History or a non-empty array of them; got an empty array', 'history');
+    if (!runs.length && kind !== 'SweepPlot') throw new SaddlelabError('[saddlelab] history must be a History or a non-empty array of them; got an empty array', 'history');
     // Duck-typed, not instanceof: a History from another loaded copy of saddlelab is fine.
     runs.forEach((h, i) => {
       const ok = typeof h === 'object' && h !== null && typeof h.subscribe === 'function' && typeof h.steps === 'function' && typeof h.meta === 'object';
@@ -319,6 +320,11 @@ export abstract class PlotWidget implements StatefulWidget {
     this.flush();
     // Where and why the run stopped goes to the browser even when no point was added since the last update.
     this.sendUpdate({ ends: this.ends(), ...this.endState() });
+    this.refreshDisplay();
+  }
+
+  /** Replaces the figure in the cell's output (update_display_data) by the current one, once shown. */
+  protected refreshDisplay(): void {
     if (this.displayed) {
       const { data, metadata } = this.output();
       this.kernel.updateDisplay(this.displayId, data, { metadata });

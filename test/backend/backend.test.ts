@@ -1,5 +1,5 @@
 /**
- * Backend choice (issue 2, "Compute backend"; issue 6): every backend that
+ * Backend choice: every backend that
  * loads computes the same gradients as the pure-JS cpu backend; asking for one
  * that cannot load is a `[saddlelab]` error naming the field;
  * SADDLELAB_BACKEND overrides the default order.

@@ -1,5 +1,5 @@
 /**
- * The default order (issue 2): native TensorFlow when it is built and loads,
+ * The default order: native TensorFlow when it is built and loads,
  * else wasm. A file of its own, so that nothing chose a backend before it.
  */
 import * as tf from '@tensorflow/tfjs';

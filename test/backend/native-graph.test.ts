@@ -1,5 +1,5 @@
 /**
- * A graph built in TypeScript and run in one TensorFlow session (issue 6): its
+ * A graph built in TypeScript and run in one TensorFlow session: its
  * outputs equal the same ops run eagerly through tfjs, its inputs and outputs
  * keep their declared order, the SavedModel folder is removed, the session is
  * freed, and misuse gives clear errors.

@@ -1,5 +1,5 @@
 /**
- * The ReLU whose gradient is TensorFlow's `ReluGrad` op (issue 6): same values
+ * The ReLU whose gradient is TensorFlow's `ReluGrad` op: same values
  * and gradients as tfjs's own `relu`, the fast op really runs on the native
  * backend, and other backends get plain `tf.relu`.
  */

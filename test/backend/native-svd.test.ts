@@ -1,5 +1,5 @@
 /**
- * TensorFlow's Svd op through the native backend (issue 6) against ml-matrix,
+ * TensorFlow's Svd op through the native backend against ml-matrix,
  * an independent float64 implementation, on random and known matrices.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -87,7 +87,7 @@ it('escape: prints the best speed, per-layer singular values and how many starts
 it.each([
   [['train'], /--config is required/],
   [['train', '--config'], /--config needs a value/],
-  [['train', '--bogus', '1'], /unknown option --bogus; accepted: --config, --out, --quiet/],
+  [['train', '--bogus', '1'], /unknown option --bogus; accepted: --config, --out, --checkpoint, --checkpoint-every, --quiet, --resume/],
   [['train', '--config', '/nonexistent.json', '--out', '/tmp/x.json'], /config: cannot read \/nonexistent.json/],
   [['escape'], /--input is required/],
   [['frobnicate'], /unknown command 'frobnicate'/],
@@ -114,7 +114,7 @@ it.each([
 });
 
 /**
- * Issue 7: the sweep enumerates the CLI's flag table (src/cli/flags.ts). For every command:
+ * The sweep enumerates the CLI's flag table (src/cli/flags.ts). For every command:
  * an unknown flag and a stray argument are errors listing what is accepted; every valued flag
  * without a value is an error naming it; every valued flag has a bad-value case below (a new
  * flag without one fails the coverage test).
@@ -125,6 +125,14 @@ const SWEEP = { base: { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, tr
 const BAD_VALUES: Record<string, { argv: () => string[]; message: RegExp; built?: true }> = {
   'train --config': { argv: () => ['train', '--config', file('notjson.json', '{ nope'), '--out', join(dir, 'n.json')], message: /config: .* is not valid JSON/ },
   'train --out': { argv: () => ['train', '--config', file('ok.json', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1 } }), '--out', '/no/such/folder/h.json'], message: /--out: the folder \/no\/such\/folder does not exist/ },
+  'train --checkpoint': {
+    argv: () => ['train', '--config', file('ok.json', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1 } }), '--out', join(dir, 'n.json'), '--checkpoint', mkdtempSync(join(dir, 'empty-')), '--resume'],
+    message: /checkpoint.resume: .* holds no checkpoint/,
+  },
+  'train --checkpoint-every': {
+    argv: () => ['train', '--config', file('ok.json', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1 } }), '--out', join(dir, 'n.json'), '--checkpoint', join(dir, 'ck'), '--checkpoint-every', '0'],
+    message: /--checkpoint-every must be a finite number > 0; got 0/,
+  },
   'escape --input': { argv: () => ['escape', '--input', file('arr.json', [1, 2])], message: /^\[saddlelab\] input must be/ },
   'demo --steps': { argv: () => ['demo', '--steps', 'many'], message: /--steps must be a positive integer; got "many"/ },
   'demo --backend': { argv: () => ['demo', '--backend', 'tpu', '--steps', '1'], message: /backend must be one of .*got "tpu"/ },

@@ -1,4 +1,4 @@
-"""A seeded generator of random and malformed Jupyter wire messages (issue 7).
+"""A seeded generator of random and malformed Jupyter wire messages.
 
 Each category yields raw frame lists (what a DEALER socket sends; ZMQ prepends the
 identity on the kernel's ROUTER side) plus what the kernel must do with them:

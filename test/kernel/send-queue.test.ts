@@ -1,5 +1,5 @@
 /**
- * Replies under a burst (issue 7, found by test/kernel/test_fuzz.py): zeromq.js 6 allows one
+ * Replies under a burst (found by test/kernel/test_fuzz.py): zeromq.js 6 allows one
  * send in flight per socket and, after 512 synchronous operations, delays a send; a send while
  * that one is pending throws EBUSY. `queueSend` sends in order, one at a time, so none is lost.
  * Real zeromq sockets over inproc, no stand-ins.

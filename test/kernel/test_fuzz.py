@@ -1,4 +1,4 @@
-"""Fuzzing the running saddlelab kernel over its real ZMQ sockets (issue 7).
+"""Fuzzing the running saddlelab kernel over its real ZMQ sockets.
 
 10,000 seeded random and malformed messages go to the shell and control ROUTER sockets
 (plus a few huge ones and heartbeat junk): bad or missing HMAC, no delimiter, too few

@@ -1,4 +1,4 @@
-"""Hardening of the saddlelab kernel (issue 7): where it listens, signatures on the control
+"""Hardening of the saddlelab kernel: where it listens, signatures on the control
 channel, widget/comm messages that look like code, interrupt latency, divergence shown in the
 cell, and no process left behind by a restart, a shutdown, or a dead parent."""
 import json
@@ -199,7 +199,10 @@ console.log(JSON.stringify([dh.end?.reason, dh.length, dh.end?.step, Array.from(
 """)
     assert status == "ok", text(out)
     stdout = text(out, "stdout")
-    assert "[saddlelab] the loss became non-finite at step" in stdout and "Lower lr" in stdout, stdout
+    # The cell shows the reason in its progress display: the last update of that display.
+    shown = [c["data"]["text/plain"] for t, c, _ in out if t in ("display_data", "update_display_data")]
+    assert shown, out
+    assert "diverged: the loss became non-finite at step" in shown[-1] and "Lower lr" in shown[-1], shown[-1]
     reason, n, end_step, finite = json.loads(stdout.strip().splitlines()[-1])
     assert reason == "diverged" and 0 < n < 500 and end_step == n - 1 and finite
 

@@ -1,5 +1,5 @@
 """`saddlelab install --prefix DIR` writes a kernelspec jupyter_client finds and can
-start; `saddlelab uninstall --prefix DIR` removes it (issue 3)."""
+start; `saddlelab uninstall --prefix DIR` removes it."""
 import json
 import pathlib
 import subprocess

@@ -1,5 +1,5 @@
 """nbclient runs notebooks through the saddlelab kernel: widget state is saved in
-the notebook, and under Run All each widget lands in its own cell (issue 3)."""
+the notebook, and under Run All each widget lands in its own cell."""
 import pathlib
 
 import nbformat

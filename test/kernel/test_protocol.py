@@ -1,4 +1,4 @@
-"""The saddlelab kernel speaks Jupyter messaging 5.3 with comms (issue 3)."""
+"""The saddlelab kernel speaks Jupyter messaging 5.3 with comms."""
 import time
 import uuid
 

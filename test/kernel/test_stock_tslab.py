@@ -1,6 +1,6 @@
 """Imported into a stock tslab kernel (no comms), saddlelab's kernel API is a static
 stand-in: live is false, display goes through tslab's own display, comms throw a
-[saddlelab] error saying how to get the saddlelab kernel (issue 3)."""
+[saddlelab] error saying how to get the saddlelab kernel."""
 import json
 import pathlib
 import shutil

@@ -1,5 +1,5 @@
 """A cell that imports saddlelab is type-checked against its .d.ts files by
-tslab's own TypeScript (issue 2): correct uses compile, wrong ones are errors."""
+tslab's own TypeScript: correct uses compile, wrong ones are errors."""
 from conftest import error, run, text
 
 

@@ -5,7 +5,7 @@
  * worker is given.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeSearchPaths } from '../../src/backend/backend';
@@ -94,6 +94,38 @@ it('resume after a kill: the sweep killed mid-way skips what was done and ends w
   expect(resumed.progress).toMatchObject({ total: 6, skipped: done, finished: 6 - done, failed: 0 });
   const fresh = await sweep(slow, { out: tmp(), workers: 0, log: false });
   expect(resumed.rows.map(content)).toEqual(fresh.rows.map(content));
+});
+
+it('a SIGINT that reaches the workers does not end them: the coordinator decides, and every point completes', async () => {
+  const out = tmp();
+  const running = sweep(spec, { out, workers: 2, threads: 1, log: false, ...fromSources });
+  while (summaries(out).length < 1) await new Promise((r) => setTimeout(r, 50));
+  const pids = workerPids();
+  expect(pids.length).toBeGreaterThan(0);
+  for (const pid of pids) process.kill(pid, 'SIGINT');
+  const r = await running;
+  expect(r.rows.map((x) => x.status)).toEqual(r.rows.map(() => 'done'));
+  expect(r.rows.map(content)).toEqual(inProcess.map(content));
+});
+
+// The built command line (as a user runs it): it finds its own worker in dist/.
+const built = existsSync(join(root, 'dist', 'sweep', 'worker.js'));
+(built ? it : it.skip)('Ctrl-C (SIGINT to the process group) stops `saddlelab sweep` with status 130, records no failure, and a rerun finishes it', async () => {
+  const out = tmp();
+  const slow: SweepSpec = { ...spec, base: { ...spec.base, train: { ...(spec.base.train as object), steps: 250 } } };
+  const specFile = join(tmp(), 'spec.json');
+  writeFileSync(specFile, JSON.stringify(slow));
+  const child = spawn(process.execPath, [join(root, 'bin', 'saddlelab.js'), 'sweep', '--spec', specFile, '--out', out, '--workers', '2', '--quiet'], { detached: true, stdio: 'ignore' });
+  while (summaries(out).length < 1) await new Promise((r) => setTimeout(r, 50));
+  // As a terminal's Ctrl-C (or a Jupyter interrupt) does: the signal reaches the coordinator and its workers.
+  process.kill(-child.pid!, 'SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  expect(code).toBe(130);
+  const rows = summaries(out).map((id) => JSON.parse(readFileSync(join(out, id, 'summary.json'), 'utf8')).row as SweepRow);
+  expect(rows.filter((r) => r.status !== 'done')).toEqual([]);
+  expect(rows.length).toBeLessThan(6);
+  const resumed = await sweep(slow, { out, workers: 2, threads: 1, log: false, ...fromSources });
+  expect(resumed.progress).toMatchObject({ skipped: rows.length, finished: 6 - rows.length, failed: 0 });
 });
 
 const nativeBuilt = nativeSearchPaths().some((p) => existsSync(join(p, 'node_modules/@tensorflow/tfjs-node')));

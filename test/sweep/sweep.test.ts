@@ -75,8 +75,11 @@ describe('train kind', () => {
 
   it('resumes: a second run skips every point and leaves its files alone', async () => {
     const before = rows.map((r) => statSync(join(out, r.id, 'history.json')).mtimeMs);
-    const again = await sweep(trainSpec, { ...quiet, out });
+    const seen: string[] = [];
+    const again = await sweep(trainSpec, { ...quiet, out, onPoint: (row, p) => seen.push(`${row.id}:${p.finished}`) });
     expect(again.progress).toMatchObject({ total: 4, skipped: 4, finished: 0 });
+    // A live plot gets the rows done before at the start.
+    expect(seen).toEqual(rows.map((r) => `${r.id}:0`));
     expect(again.rows).toEqual(rows);
     expect(rows.map((r) => statSync(join(out, r.id, 'history.json')).mtimeMs)).toEqual(before);
   });

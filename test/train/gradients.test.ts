@@ -1,6 +1,6 @@
 /**
  * The training step's gradients against central finite differences computed in
- * float64 by an independent forward pass written here (issue 2, "Tests").
+ * float64 by an independent forward pass written here.
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';

@@ -2,7 +2,7 @@
  * A two-layer linear network with whitened inputs and small balanced
  * initialization follows Saxe, McClelland & Ganguli (2014)'s closed form
  * u(t) = s·e^(2st/τ) / (e^(2st/τ) − 1 + s/u0), with τ = 1/η for gradient descent
- * with step η on C = ‖Y − Y*‖²/(2N) (PAPER.md, "The linear warm-up").
+ * with step η on C = ‖Y − Y*‖²/(2N) (docs/paper.md, "The linear warm-up").
  */
 import { useBackend } from '../../src/backend';
 import type { Dataset } from '../../src/data/dataset';

@@ -1,5 +1,5 @@
 /**
- * Issue 7, long runs: a 10⁶-step run keeps the widget's state under 5 MB as
+ * Long runs: a 10⁶-step run keeps the widget's state under 5 MB as
  * a notebook saves it, the browser rebuilds exactly the kernel's state from
  * the messages of the whole run, and a view that joins mid-run (reload,
  * second page) detects the appends it missed instead of drawing a gap.

@@ -1,7 +1,7 @@
 /**
  * Benchmark for docs/widgets.md: live-update rate and training slowdown with
  * a TrainingDashboard attached, on the linear warm-up's reference run
- * (PAPER.md: 5 → 50 → 50 → 50 → 5, γ = 1.5, 100 samples, step 5e-4).
+ * (docs/paper.md, "The linear warm-up": 5 → 50 → 50 → 50 → 5, γ = 1.5, 100 samples, step 5e-4).
  *
  * The kernel here is a stand-in for the wire: every message is JSON-encoded,
  * signed with HMAC-SHA256 over its four JSON frames, and its buffers copied,

@@ -1,10 +1,10 @@
 /**
  * Benchmark against the real saddlelab kernel, in a real JupyterLab 4 (or
  * Notebook 7) and Chromium: live updates per second that reach the browser,
- * and the training slowdown with a TrainingDashboard attached (issue 4 goals:
+ * and the training slowdown with a TrainingDashboard attached (the goals:
  * ≥ 10 updates/s, ≤ 5 % slowdown).
  *
- * One notebook trains the linear warm-up's reference run (PAPER.md: 5 → 50 →
+ * One notebook trains the linear warm-up's reference run (docs/paper.md, "The linear warm-up": 5 → 50 →
  * 50 → 50 → 5, γ = 1.5, 100 samples, step 5e-4) `reps` times without and
  * `reps` times with a dashboard, alternating, in one cell, so the same kernel
  * and backend serve both. The kernel reports, per run, the training time (start

@@ -90,3 +90,7 @@ export class LayerLawPlotModel extends SaddlelabModel {
 export class TrainingDashboardModel extends SaddlelabModel {
   static kind: WidgetKind = 'TrainingDashboard';
 }
+/** A sweep's rows are plain JSON (no binary series): the default serializers do. */
+export class SweepPlotModel extends SaddlelabModel {
+  static kind: WidgetKind = 'SweepPlot';
+}

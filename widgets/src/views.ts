@@ -92,8 +92,9 @@ export class SaddlelabView extends DOMWidgetView {
   /** The controls every kind has (scales, smoothing, s_i/s_1, layers, export). */
   private viewBar(kind: PlotState['kind']): HTMLDivElement {
     const bar = el('div', { className: 'saddlelab-view-controls' }, BAR_CSS);
-    const y = checkbox(kind === 'LayerLawPlot' ? ' log value' : kind === 'LossPlot' ? ' log loss' : ' log value', 'saddlelab-log-y', 'logarithmic value axis', (on) => this.setSync('log_y', on));
-    const x = checkbox(kind === 'LayerLawPlot' ? ' log ℓ' : ' log step', 'saddlelab-log-x', kind === 'LayerLawPlot' ? 'logarithmic layer axis' : 'logarithmic step axis (step 0 is not drawn on it)', (on) => this.setSync('log_x', on));
+    const sweep = kind === 'SweepPlot';
+    const y = checkbox(kind === 'LayerLawPlot' ? ' log value' : kind === 'LossPlot' ? ' log loss' : sweep ? ' log y' : ' log value', 'saddlelab-log-y', 'logarithmic value axis', (on) => this.setSync('log_y', on));
+    const x = checkbox(kind === 'LayerLawPlot' ? ' log ℓ' : sweep ? ' log x' : ' log step', 'saddlelab-log-x', kind === 'LayerLawPlot' ? 'logarithmic layer axis' : sweep ? 'logarithmic x axis' : 'logarithmic step axis (step 0 is not drawn on it)', (on) => this.setSync('log_x', on));
     this.logY = y.box;
     this.logX = x.box;
     bar.append(y.label);
@@ -256,6 +257,8 @@ export class SaddlelabView extends DOMWidgetView {
 
 export class LossPlotView extends SaddlelabView {}
 export class SpectrumPlotView extends SaddlelabView {}
+/** A sweep's rows (src/widgets/sweep-plot.ts): scales and export; the rows arrive as full updates. */
+export class SweepPlotView extends SaddlelabView {}
 
 /** The cursor's scrubber: a step slider and "latest" (follow the run). */
 class Scrubber {

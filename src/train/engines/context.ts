@@ -17,4 +17,6 @@ export interface EngineContext {
   lr: StepSize;
   /** Mini-batches to draw from; `undefined` for full-batch gradient descent. */
   batches?: BatchSampler;
+  /** float64 weights to start from instead of the model's (a js64 run resumed from a checkpoint). */
+  weights64?: Float64Array[];
 }

@@ -15,12 +15,12 @@ import { stepSizeAt } from '../step-size';
 import type { StepEngine } from '../types';
 import type { EngineContext } from './context';
 
-export function createJs64Engine({ model, data, lr: lrOption, loss: lossName, batches }: EngineContext): StepEngine {
+export function createJs64Engine({ model, data, lr: lrOption, loss: lossName, batches, weights64 }: EngineContext): StepEngine {
   const dims = model.dims;
   const L = model.depth;
   const net = createJs64Mlp({
     dims: [...dims],
-    weights: model.getWeights(),
+    weights: weights64 ?? model.getWeights(),
     x: data.x,
     y: data.y,
     n: data.n,
@@ -47,5 +47,6 @@ export function createJs64Engine({ model, data, lr: lrOption, loss: lossName, ba
       return { loss, normSq, lr };
     },
     dispose() {},
+    exportWeights: () => W.map((w) => w.slice()),
   };
 }

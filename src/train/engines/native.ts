@@ -82,6 +82,10 @@ function buildStep(g: GraphBuilder, shapes: number[][], n: number, relu: boolean
     grad = g.op('Mul', [`${ce}:1`, g.scalar(1 / m)]);
   }
   g.output(g.op('Pack', [total, sumSq, lr], { N: 3, axis: 0 }));
+  // The step size multiplies the output gradient (m × d_L), not each ∂C/∂W_ℓ: backpropagation is
+  // linear in it (ReLU's gate depends on the activations only), so every product below is
+  // η·∂C/∂W_ℓ, and the update W_ℓ − η·∂C/∂W_ℓ is one pass over the weights instead of two.
+  grad = g.op('Mul', [grad, lr]);
   const next: string[] = [];
   for (let l = L - 1; l >= 0; l--) {
     const dW = g.op('MatMul', [grad, acts[l]], { transpose_a: true, transpose_b: false });
@@ -89,7 +93,7 @@ function buildStep(g: GraphBuilder, shapes: number[][], n: number, relu: boolean
       const h = g.op('MatMul', [grad, W[l]], { transpose_a: false, transpose_b: false });
       grad = relu ? g.op('ReluGrad', [h, acts[l]]) : h;
     }
-    next[l] = g.op('Sub', [W[l], g.op('Mul', [dW, lr])]);
+    next[l] = g.op('Sub', [W[l], dW]);
   }
   next.forEach((w) => g.output(w));
 }

@@ -9,6 +9,7 @@ import type { PlotState } from '../state';
 import { axisTicks, fitRange, formatValue, unionRange } from './axes';
 import { recordIndexAt, shownLayers, spectrumSource, valueAt } from './data';
 import { lawOf, lawPanel, lossPanel, snapshotPanels, snapshotRecords, spectrumPanels, subscript } from './panels';
+import { sweepCaption, sweepFileStem, sweepPanel } from './sweep';
 import type { AxisDescription, FigureDescription, MarkLegendEntry, MarkRole, PanelDescription, Readout, SeriesDescription } from './types';
 
 export interface DescribeOptions {
@@ -127,6 +128,9 @@ function caption(state: PlotState, panels: PanelDescription[], names: string[]):
       );
       break;
     }
+    case 'SweepPlot':
+      lines.push(sweepCaption(state));
+      break;
     case 'TrainingDashboard':
       lines.push(`Top: training loss against step (${scale(state.log_y)} scale).${smoothing} Below: top ${src?.sp.k ?? 0} singular values ${value} of each ${what} against step, one panel per layer; the panels zoom together along the step axis.`);
       break;
@@ -234,6 +238,9 @@ export function describeFigure(state: PlotState, options: DescribeOptions = {}):
       panels = [lossPanel(state, names, { row: 0, col: 0, colSpan: cols }), ...spectra];
       break;
     }
+    case 'SweepPlot':
+      panels = [sweepPanel(state)];
+      break;
   }
   if (options.maxPoints !== undefined) panels = panels.map((p) => ({ ...p, series: p.series.map((s) => thin(s, options.maxPoints!)) }));
   fitAxes(panels);
@@ -250,6 +257,6 @@ export function describeFigure(state: PlotState, options: DescribeOptions = {}):
     caption: caption(state, panels, names),
     readout: read,
     notes: (state.ends ?? []).flatMap((e) => (e && e.reason !== 'completed' ? [e.message || `[saddlelab] ${e.reason} at step ${e.step}`] : [])),
-    fileStem: fileStem(state, names, read?.step ?? latestStep(state)),
+    fileStem: state.kind === 'SweepPlot' ? sweepFileStem(state) : fileStem(state, names, read?.step ?? latestStep(state)),
   };
 }

@@ -41,7 +41,7 @@ export interface AxisDescription {
 }
 
 /** What a series is, for hover text and export. */
-export type SeriesRole = 'loss' | 'loss-raw' | 'singular' | 'snapshot' | 'law' | 'reference';
+export type SeriesRole = 'loss' | 'loss-raw' | 'singular' | 'snapshot' | 'law' | 'reference' | 'sweep' | 'interval';
 
 export interface SeriesDescription {
   /** Unique in the figure and stable while a run grows (renderers key incremental updates on it). */

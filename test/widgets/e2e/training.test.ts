@@ -1,5 +1,5 @@
 /**
- * The whole chain in a real browser: the saddlelab kernel (issue 3) trains a
+ * The whole chain in a real browser: the saddlelab kernel trains a
  * small network in a notebook with a TrainingDashboard, in JupyterLab 4 and
  * Notebook 7, in Chromium. The plot renders; its traces grow while training
  * runs; pause, resume and stop act on the kernel (later cells read the run
