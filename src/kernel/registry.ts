@@ -3,9 +3,9 @@
  * so two copies of saddlelab loaded in one kernel (say the notebook folder's and
  * the kernel's own) share the same comms and widgets.
  */
-import { fail, requireObject, SaddlelabError } from '../errors';
-import { stockTslabDisplay } from './tslab';
-import type { KernelApi, MimeBundle } from './types';
+import { fail, requireObject } from '../errors';
+import { createStaticKernel } from './api';
+import type { KernelApi } from './types';
 
 export const REGISTRY_KEY = Symbol.for('saddlelab.kernel');
 
@@ -20,30 +20,8 @@ export function registerKernel(api: KernelApi): void {
   (globalThis as unknown as Global)[REGISTRY_KEY] = api;
 }
 
-const NO_COMMS = '[saddlelab] Jupyter comms need the saddlelab kernel: run `npx saddlelab install` and pick "TypeScript (saddlelab)"';
-
-/** The stand-in outside the saddlelab kernel: rich output through stock tslab if there, text otherwise; no comms. */
-const staticKernel: KernelApi = {
-  live: false,
-  openComm() {
-    throw new SaddlelabError(NO_COMMS, 'kernel');
-  },
-  registerTarget() {
-    throw new SaddlelabError(NO_COMMS, 'kernel');
-  },
-  registerWidget: () => () => {},
-  display(bundle: MimeBundle, options) {
-    const write = stockTslabDisplay();
-    const transient = options?.displayId ? { display_id: options.displayId } : {};
-    if (write) write({ data: bundle, metadata: options?.metadata ?? {}, transient }, false);
-    else if (typeof bundle['text/plain'] === 'string') console.log(bundle['text/plain']);
-  },
-  updateDisplay(displayId, bundle, options) {
-    const write = stockTslabDisplay();
-    if (write) write({ data: bundle, metadata: options?.metadata ?? {}, transient: { display_id: displayId } }, true);
-  },
-  currentSignal: () => undefined,
-};
+/** The stand-in outside the saddlelab kernel. */
+const staticKernel: KernelApi = createStaticKernel();
 
 /**
  * The kernel this code runs in: the saddlelab kernel's API, or a static stand-in

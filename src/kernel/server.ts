@@ -5,6 +5,7 @@
  * the comm manager (comms.ts). Every message that leaves goes through `publish` or `reply`.
  */
 import { Publisher, Reply, Router } from 'zeromq';
+import { createLiveKernel } from './api';
 import { createCommManager, type CommManager } from './comms';
 import {
   errorContent,
@@ -22,7 +23,7 @@ import {
   type RequestType,
 } from './messages';
 import type { Shell } from './shell';
-import type { KernelApi, MimeBundle } from './types';
+import type { KernelApi } from './types';
 import { newHeader, parseFrames, toFrame, WireError, WireMessage } from './wire';
 
 /** The connection file's fields (jupyter_client writes it). */
@@ -252,17 +253,11 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
     },
     interrupt,
     api(): KernelApi {
-      const display = (type: 'display_data' | 'update_display_data', data: MimeBundle, metadata: Record<string, unknown> = {}, displayId?: string) =>
-        publish(type, { data, metadata, transient: displayId ? { display_id: displayId } : ({} as { display_id: string }) }, context());
-      return {
-        live: true,
-        openComm: (target, data, metadata, buffers) => comms.open(target, data, metadata, buffers),
-        registerTarget: (target, onOpen) => comms.registerTarget(target, onOpen),
-        registerWidget: (widget) => comms.registerWidget(widget),
-        display: (bundle, o) => display('display_data', bundle, o?.metadata, o?.displayId),
-        updateDisplay: (id, bundle, o) => display('update_display_data', bundle, o?.metadata, id),
+      return createLiveKernel({
+        send: (type, content, o) => publish(type as IopubType, content as never, context(), { metadata: o?.metadata, buffers: o?.buffers }),
+        comms,
         currentSignal: () => interruptController.signal,
-      };
+      });
     },
     close,
   };

@@ -161,7 +161,37 @@ export function readCheckpoint(dir: string): { json: CheckpointJSON; weights: (F
 }
 
 /** The fields where `saved` and `now` differ, for a clear error when a checkpoint belongs to another run. */
-export function fingerprintDiff(saved: RunFingerprint, now: RunFingerprint): string[] {
+function fingerprintDiff(saved: RunFingerprint, now: RunFingerprint): string[] {
   const keys = Object.keys(now) as (keyof RunFingerprint)[];
   return keys.filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]));
+}
+
+/**
+ * What a trainer with these checkpoint options starts from: with `resume`, the checkpoint in
+ * the folder (an error when there is none, or when it belongs to another run); without, nothing
+ * (an error when the folder already holds a checkpoint, so none is overwritten by mistake).
+ */
+export function openCheckpoint(
+  options: Required<CheckpointOptions>,
+  fingerprint: RunFingerprint,
+): { json: CheckpointJSON; weights: (Float32Array | Float64Array)[] } | undefined {
+  if (!options.resume) {
+    if (hasCheckpoint(options.dir)) {
+      throw new SaddlelabError(
+        `[saddlelab] checkpoint.dir: ${options.dir} already holds a checkpoint; pass resume: true (--resume) to continue it, or choose another folder`,
+        'checkpoint.dir',
+      );
+    }
+    return undefined;
+  }
+  const saved = readCheckpoint(options.dir);
+  const diff = fingerprintDiff(saved.json.fingerprint, fingerprint);
+  if (diff.length) {
+    throw new SaddlelabError(
+      `[saddlelab] checkpoint.resume: the checkpoint in ${options.dir} belongs to another run (it differs in ${diff.join(', ')}); ` +
+        'resume it with the network, data and options it was made with, or start without resume in another folder',
+      'checkpoint.resume',
+    );
+  }
+  return saved;
 }

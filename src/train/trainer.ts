@@ -7,28 +7,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import { ensureBackend } from '../backend/backend';
-import {
-  SaddlelabError,
-  fail,
-  requireKnownKeys,
-  requireNonNegativeInt,
-  requireObject,
-  requireOneOf,
-  requirePositiveInt,
-} from '../errors';
+import { SaddlelabError, fail, requireKnownKeys, requireNonNegativeInt, requireObject, requireOneOf, requirePositiveInt } from '../errors';
 import { runRegistry } from '../kernel/runs';
 import { createBatchSampler } from './batches';
-import {
-  checkCheckpointOptions,
-  dataDigest,
-  fingerprintDiff,
-  hasCheckpoint,
-  readCheckpoint,
-  writeCheckpoint,
-  type CheckpointJSON,
-  type CheckpointOptions,
-  type RunFingerprint,
-} from './checkpoint';
+import { checkCheckpointOptions, dataDigest, openCheckpoint, writeCheckpoint, type CheckpointOptions, type RunFingerprint } from './checkpoint';
 import { checkEngine, createStepEngine } from './engines';
 import { History, createHistory, type HistoryOptions } from './history';
 import type { Mlp } from './mlp';
@@ -192,23 +174,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     engine: opts.engine,
     data: dataDigest(data),
   };
-  let saved: { json: CheckpointJSON; weights: (Float32Array | Float64Array)[] } | undefined;
-  if (ckpt?.resume) {
-    saved = readCheckpoint(ckpt.dir);
-    const diff = fingerprintDiff(saved.json.fingerprint, fingerprint!);
-    if (diff.length) {
-      throw new SaddlelabError(
-        `[saddlelab] checkpoint.resume: the checkpoint in ${ckpt.dir} belongs to another run (it differs in ${diff.join(', ')}); ` +
-          'resume it with the network, data and options it was made with, or start without resume in another folder',
-        'checkpoint.resume',
-      );
-    }
-  } else if (ckpt && hasCheckpoint(ckpt.dir)) {
-    throw new SaddlelabError(
-      `[saddlelab] checkpoint.dir: ${ckpt.dir} already holds a checkpoint; pass resume: true (--resume) to continue it, or choose another folder`,
-      'checkpoint.dir',
-    );
-  }
+  const saved = ckpt && fingerprint ? openCheckpoint(ckpt, fingerprint) : undefined;
   const history = saved
     ? History.restore(saved.json.history.json, saved.json.history.options, saved.json.history.latest)
     : createHistory(

@@ -1,9 +1,13 @@
 /**
- * A kernel for unit tests that implements the widgets' kernel port and
- * records every message (the kernel extension's real comms are tested in
- * test/kernel/ and end to end in test/widgets/e2e/).
+ * The kernel the widget unit tests run against: the kernel's own API (src/kernel/api.ts), the
+ * same code the saddlelab kernel and the static stand-in use, with its one outgoing seam
+ * recording every message instead of sending it. `createFakeKernel()` is the live kernel (real
+ * comm manager, real comms); `createFakeKernel(false)` the static stand-in (no comms) whose
+ * displays are recorded. The kernel extension's sockets are tested in test/kernel/ and end to
+ * end in test/widgets/e2e/.
  */
-import type { MimeBundle, WidgetComm, WidgetCommMsg, WidgetKernel } from '../../src/widgets/kernel-port';
+import { createLiveKernel, createStaticKernel } from '../../src/kernel/api';
+import type { MimeBundle, WidgetKernel } from '../../src/widgets/kernel-port';
 
 export interface Sent {
   data: Record<string, unknown>;
@@ -11,11 +15,16 @@ export interface Sent {
   buffers: ArrayBufferView[];
 }
 
-export interface FakeComm extends WidgetComm {
+/** What the kernel sent on one comm. */
+export interface FakeComm {
+  readonly commId: string;
   target: string;
+  /** The comm_open. */
   opened: Sent;
+  /** Every comm_msg after it. */
   sent: Sent[];
-  /** Delivers a message as if the browser had sent it. */
+  closed: boolean;
+  /** Delivers a comm_msg as if the browser had sent it. */
   receive(data: Record<string, unknown>, buffers?: Uint8Array[]): void;
 }
 
@@ -26,49 +35,41 @@ export interface FakeKernel extends WidgetKernel {
 }
 
 export function createFakeKernel(live = true): FakeKernel {
-  let n = 0;
-  const kernel: FakeKernel = {
-    live,
-    comms: [],
-    displays: [],
-    updates: [],
-    openComm(target, data = {}, metadata = {}, buffers = []) {
-      const handlers = new Set<(m: WidgetCommMsg) => void>();
-      const closers = new Set<(m: WidgetCommMsg | undefined) => void>();
-      const comm: FakeComm = {
-        commId: `comm-${++n}`,
-        target,
-        closed: false,
-        opened: { data, metadata, buffers },
-        sent: [],
-        send(d, m, b) {
-          this.sent.push({ data: d, metadata: m, buffers: b ?? [] });
-        },
-        close() {
-          (this as { closed: boolean }).closed = true;
-          for (const c of closers) c(undefined);
-        },
-        onMsg(h) {
-          handlers.add(h);
-          return () => handlers.delete(h);
-        },
-        onClose(h) {
-          closers.add(h);
-          return () => closers.delete(h);
-        },
-        receive(d, b = []) {
-          for (const h of handlers) h({ commId: this.commId, data: d, metadata: {}, buffers: b, header: { msg_type: 'comm_msg' } });
-        },
-      };
-      kernel.comms.push(comm);
-      return comm;
+  const comms: FakeComm[] = [];
+  const displays: FakeKernel['displays'] = [];
+  const updates: FakeKernel['updates'] = [];
+  if (!live) {
+    const api = createStaticKernel((bundle, _metadata, displayId, update) =>
+      update ? void updates.push({ displayId: displayId as string, bundle }) : void displays.push({ bundle, displayId }),
+    );
+    return { ...api, comms, displays, updates };
+  }
+  const api = createLiveKernel({
+    send(type, content, o) {
+      const c = content as { comm_id?: string; target_name?: string; data?: Record<string, unknown>; transient?: { display_id?: string } };
+      const sent = (): Sent => ({ data: c.data ?? {}, metadata: o?.metadata, buffers: o?.buffers ?? [] });
+      if (type === 'comm_open') {
+        const commId = String(c.comm_id);
+        comms.push({
+          commId,
+          target: String(c.target_name),
+          opened: sent(),
+          sent: [],
+          closed: false,
+          receive: (data, buffers = []) => manager.handle('comm_msg', { comm_id: commId, data }, buffers, { msg_type: 'comm_msg' }),
+        });
+      } else if (type === 'comm_msg') {
+        comms.find((x) => x.commId === c.comm_id)?.sent.push(sent());
+      } else if (type === 'comm_close') {
+        const comm = comms.find((x) => x.commId === c.comm_id);
+        if (comm) comm.closed = true;
+      } else if (type === 'display_data') {
+        displays.push({ bundle: c.data as MimeBundle, displayId: c.transient?.display_id });
+      } else if (type === 'update_display_data') {
+        updates.push({ displayId: String(c.transient?.display_id), bundle: c.data as MimeBundle });
+      }
     },
-    display(bundle, options) {
-      kernel.displays.push({ bundle, displayId: options?.displayId });
-    },
-    updateDisplay(displayId, bundle) {
-      kernel.updates.push({ displayId, bundle });
-    },
-  };
-  return kernel;
+  });
+  const manager = api.comms; // the kernel's comm manager; `comms` below is the record of what was sent
+  return { ...api, comms, displays, updates };
 }
