@@ -21,7 +21,7 @@ export interface RunSeriesState {
   loss: Float64Array;
   /** `[start, end]` step ranges of the plateaus. */
   plateaus: Array<[number, number]>;
-  /** Escape steps (first step leaving each plateau). */
+  /** Escape steps (train.detectPhases: where the loss has fallen `drop` below each plateau). */
   escapes: number[];
 }
 

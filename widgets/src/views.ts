@@ -200,6 +200,8 @@ export class SaddlelabView extends DOMWidgetView {
     this.el.dataset.points = String(loss.reduce((n, s) => n + s.x.length, 0));
     // The sum of the drawn steps: two views showing the same points agree on it, and a gap (missed appends) would not.
     this.el.dataset.stepSum = String(loss.reduce((n, s) => n + s.x.reduce((a, b) => a + b, 0), 0));
+    // The last drawn step: it only grows while a run trains (the point count halves when a long history thins itself).
+    this.el.dataset.lastStep = String(Math.max(-1, ...loss.map((s) => (s.x.length ? s.x[s.x.length - 1] : -1))));
     this.el.dataset.traces = String(fig.data.length);
     this.el.dataset.file = desc.fileStem;
   }

@@ -95,7 +95,7 @@ function markSentences(state: PlotState, panels: PanelDescription[]): string[] {
   const out: string[] = [];
   const colour = many ? ", in each run's colour" : '';
   if (roles.has('plateau')) out.push(many ? "Strips along the bottom: each run's plateaus, in its colour." : 'Shaded bands: plateaus.');
-  if (roles.has('escape')) out.push(`Dashed vertical lines: escapes${colour} (the first step leaving a plateau, train.detectPhases; docs/phases.md).`);
+  if (roles.has('escape')) out.push(`Dashed vertical lines: escapes${colour} (where the loss completes its first 5 % fall below a plateau, train.detectPhases; docs/phases.md).`);
   if (roles.has('snapshot')) out.push('Dotted vertical lines, labelled by step: the snapshot steps of the spectrum panels, coloured in time order (dark early, light late), as their lines there.');
   if (roles.has('cursor')) out.push(`Black line: the cursor, at step ${state.cursor}.`);
   if (roles.has('end')) out.push('Thick dash-dot line: where a run stopped before completing (the reason is written beside it).');
