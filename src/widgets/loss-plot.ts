@@ -39,7 +39,6 @@ export class LossPlot extends PlotWidget {
     this.names = names ? [...names] : runNames(runs);
   }
   protected compute(): Partial<PlotState> {
-    // `mode: 'snapshot'` is what the Vega-Lite static figure reads to draw the marks (the figure description needs only the steps).
     return { runs: this.runs.map((h, j) => ({ ...runSeries(h), name: this.names[j] })), snapshot_steps: this.marks, mode: this.marks.length ? 'snapshot' : 'series' };
   }
   protected describe(): string {

@@ -9,7 +9,7 @@
  * without the dashboard alternate, and medians are reported.
  *
  *   npx esbuild widgets/bench/dashboard-overhead.ts --bundle --platform=node \
- *     --external:vega --external:vega-lite --external:@tensorflow/* --outfile=.cache/bench.js && node .cache/bench.js [steps] [reps]
+ *     --external:@tensorflow/* --external:@resvg/* --outfile=.cache/bench.js && node .cache/bench.js [steps] [reps]
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import { linearTeacher } from '../../src/data/teachers';
