@@ -4,7 +4,7 @@
  * real trainings (the deep linear warm-up: a staircase of escapes), opened by
  * a Python kernel exactly as the kernel-side widgets produce them; the
  * controls act on the browser model, so no saddlelab kernel is needed here
- * (test/widgets/e2e/controls.test.ts drives the real kernel).
+ * (training.test.ts and newcomer.test.ts drive the real kernel).
  *
  * Screenshots in test-results/: figure1-*.png (loss with snapshot steps and
  * escapes, and the snapshot view), two-runs-*.png, dashboard-*.png.
