@@ -85,23 +85,23 @@ function panelSvg(panel: PanelDescription, box: Box, id: string, showX: boolean,
   out.push(`<rect x="${n(box.x)}" y="${n(box.y)}" width="${n(box.w)}" height="${n(box.h)}" fill="#fff" stroke="#bbb" stroke-width="1"/>`);
   // Grid lines and tick labels, as the description gives them.
   const inRange = (a: AxisDescription, v: number) => !!a.range && v >= Math.min(...a.range) - 1e-12 * Math.abs(v) && v <= Math.max(...a.range) + 1e-12 * Math.abs(v);
+  // Each tick in range: its grid line, its tick and its label, at position `at(value)`.
+  const ticks = (a: AxisDescription, at: (v: number) => number, mark: (p: number, label: string) => string[]) => {
+    for (const t of a.ticks) if (inRange(a, t.value)) out.push(...mark(at(t.value), esc(t.label)));
+  };
   if (sx) {
-    for (const t of panel.x.ticks) {
-      if (!inRange(panel.x, t.value)) continue;
-      const x = sx(t.value);
-      out.push(`<line x1="${n(x)}" x2="${n(x)}" y1="${n(box.y)}" y2="${n(box.y + box.h)}" stroke="#ebebeb" stroke-width="1"/>`);
-      out.push(`<line x1="${n(x)}" x2="${n(x)}" y1="${n(box.y + box.h)}" y2="${n(box.y + box.h + 4)}" stroke="#888" stroke-width="1"/>`);
-      out.push(`<text class="tick x" x="${n(x)}" y="${n(box.y + box.h + 15)}" text-anchor="middle" font-size="10" fill="#444">${esc(t.label)}</text>`);
-    }
+    ticks(panel.x, sx, (x, label) => [
+      `<line x1="${n(x)}" x2="${n(x)}" y1="${n(box.y)}" y2="${n(box.y + box.h)}" stroke="#ebebeb" stroke-width="1"/>`,
+      `<line x1="${n(x)}" x2="${n(x)}" y1="${n(box.y + box.h)}" y2="${n(box.y + box.h + 4)}" stroke="#888" stroke-width="1"/>`,
+      `<text class="tick x" x="${n(x)}" y="${n(box.y + box.h + 15)}" text-anchor="middle" font-size="10" fill="#444">${label}</text>`,
+    ]);
   }
   if (sy) {
-    for (const t of panel.y.ticks) {
-      if (!inRange(panel.y, t.value)) continue;
-      const y = sy(t.value);
-      out.push(`<line x1="${n(box.x)}" x2="${n(box.x + box.w)}" y1="${n(y)}" y2="${n(y)}" stroke="#ebebeb" stroke-width="1"/>`);
-      out.push(`<line x1="${n(box.x - 4)}" x2="${n(box.x)}" y1="${n(y)}" y2="${n(y)}" stroke="#888" stroke-width="1"/>`);
-      out.push(`<text class="tick y" x="${n(box.x - 6)}" y="${n(y + 3.5)}" text-anchor="end" font-size="10" fill="#444">${esc(t.label)}</text>`);
-    }
+    ticks(panel.y, sy, (y, label) => [
+      `<line x1="${n(box.x)}" x2="${n(box.x + box.w)}" y1="${n(y)}" y2="${n(y)}" stroke="#ebebeb" stroke-width="1"/>`,
+      `<line x1="${n(box.x - 4)}" x2="${n(box.x)}" y1="${n(y)}" y2="${n(y)}" stroke="#888" stroke-width="1"/>`,
+      `<text class="tick y" x="${n(box.x - 6)}" y="${n(y + 3.5)}" text-anchor="end" font-size="10" fill="#444">${label}</text>`,
+    ]);
   }
   if (showX && panel.x.title) out.push(`<text class="axis-title x" x="${n(box.x + box.w / 2)}" y="${n(box.y + box.h + 32)}" text-anchor="middle" font-size="12" fill="#222">${esc(panel.x.title)}</text>`);
   if (showY && panel.y.title) {

@@ -6,24 +6,13 @@
  */
 import { fail, requireObject } from '../errors';
 import type { SweepRow } from '../sweep/point';
-import { aggregate, groupLabel } from '../sweep/stats';
+import { aggregate, groupLabel, type AggregateOptions } from '../sweep/stats';
 import type { SweepProgress } from '../sweep/sweep';
 import type { PlotState, SweepState } from './state';
 import { PlotWidget, type WidgetOptions } from './widget';
 
-export interface SweepPlotOptions extends WidgetOptions {
-  /** The field on the x axis: a swept parameter (`model.init.scale`, `width`) or a metric. */
-  x: string;
-  /** The metric averaged over the rows of each point (`firstEscapeTime`, `speed`). */
-  y?: string;
-  /** Or a success rate: the metrics holding each row's successes and trials (`{ hits: 'hits', trials: 'starts' }`). */
-  success?: { hits: string; trials: string };
-  /** The field whose values make the groups, one line each (`depth`). */
-  group?: string;
-  /** `arithmetic` (default) or `geometric` (for times and other log-scale quantities). */
-  average?: 'arithmetic' | 'geometric';
-  /** Error bars of a mean: `sem` (default) or `sd`. */
-  bars?: 'sem' | 'sd';
+/** What to plot (the aggregate's fields: `x`, `y` or `success`, `group`, `average`, `bars`), and how. */
+export interface SweepPlotOptions extends WidgetOptions, AggregateOptions {
   /** Reference power laws `y ∝ x^slope` through the first point of a group (all groups when `group` is left out). */
   references?: Array<{ slope: number; group?: string | number; label?: string }>;
   /** Points in the whole sweep (default: learnt from the progress `onPoint` receives). */
