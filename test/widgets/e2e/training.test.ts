@@ -141,6 +141,13 @@ maybe.each(['lab', 'notebook'] as const)('training dashboard in %s', (app) => {
       await page.goto(url('three.ipynb'));
       await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
       await waitKernelIdle(server, 'three.ipynb');
+      if (app === 'lab') {
+        // JupyterLab restores the workspace of the earlier pages (dash.ipynb's tab) and may make that tab
+        // current after this one: bring three.ipynb to the front before Run All, which acts on the current one.
+        type Lab = { commands: { execute(id: string, args?: unknown): Promise<unknown> }; shell: { currentWidget?: { context?: { path?: string } } } };
+        await page.evaluate(() => (window as unknown as { jupyterapp: Lab }).jupyterapp.commands.execute('docmanager:open', { path: 'three.ipynb' }));
+        await page.waitForFunction(() => (window as unknown as { jupyterapp: Lab }).jupyterapp.shell.currentWidget?.context?.path === 'three.ipynb', undefined, { timeout: 30000 });
+      }
       await runAll(page, app);
       // Drawn widgets (data-traces is set once a view has drawn; Plotly makes several .main-svg per plot).
       await waitInNotebook(page, '.saddlelab-widget[data-traces]', 3);
