@@ -17,7 +17,7 @@ import { data, train } from '../../../src';
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard, type PlotWidget } from '../../../src/widgets';
 import { describeFigure } from '../../../src/widgets/figure';
 import { createFakeKernel } from '../fake-kernel';
-import { OPEN_STATES_PY, RESULTS, VENV, diagnosed, eventually, launch, missing, notebook, runAll, startServer, waitKernelIdle, type Server } from './jupyter';
+import { RESULTS, VENV, diagnosed, eventually, launch, missing, runAll, startServer, waitKernelIdle, writeStatesNotebook, type Server } from './jupyter';
 
 const why = missing();
 const maybe = why ? describe.skip : describe;
@@ -71,13 +71,7 @@ maybe.each(['lab', 'notebook'] as const)('figures and view controls in %s', (app
       new LayerLawPlot(a, opts),
     ];
     for (const w of widgets) w.display();
-    const states = kernel.comms.map((c, i) => ({
-      data: c.opened.data,
-      buffers: c.opened.buffers.map((x) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).toString('base64')),
-      text: String(kernel.displays[i].bundle['text/plain']),
-    }));
-    writeFileSync(join(root, 'states.json'), JSON.stringify(states));
-    writeFileSync(join(root, 'figures.ipynb'), notebook([OPEN_STATES_PY], { name: 'python3', display_name: 'Python 3', language: 'python' }));
+    writeStatesNotebook(kernel, root, 'figures.ipynb');
     widgets.forEach((w, i) => files.set(IDS[i], describeFigure(w.state).fileStem));
     mkdirSync(join(root, 'data'), { recursive: true });
     // No "news" pop-up over the screenshots (this server's own settings folder, see startServer).

@@ -3,7 +3,7 @@
  * Chromium for the end-to-end widget tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -242,6 +242,26 @@ for d in json.load(open('states.json')):
     comms.append(c)
     display({'application/vnd.jupyter.widget-view+json': {'version_major': 2, 'version_minor': 1, 'model_id': c.comm_id}, 'text/plain': d['text']}, raw=True)
 `;
+
+/** What a fake kernel sent: each comm_open (data and buffers) and the text/plain of its display. */
+export interface SentWidgets {
+  comms: Array<{ opened: { data: Record<string, unknown>; buffers: ArrayBufferView[] } }>;
+  displays: Array<{ bundle: Record<string, unknown> }>;
+}
+
+/**
+ * Writes `root/states.json` (the widgets `kernel` opened, as OPEN_STATES_PY reads them) and
+ * `root/NAME` (a Python notebook whose one cell opens and displays them).
+ */
+export function writeStatesNotebook(kernel: SentWidgets, root: string, name: string): void {
+  const states = kernel.comms.map((c, i) => ({
+    data: c.opened.data,
+    buffers: c.opened.buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64')),
+    text: String(kernel.displays[i].bundle['text/plain']),
+  }));
+  writeFileSync(join(root, 'states.json'), JSON.stringify(states));
+  writeFileSync(join(root, name), notebook([OPEN_STATES_PY], { name: 'python3', display_name: 'Python 3', language: 'python' }));
+}
 
 /** Retries `read` until `check` passes on its value (a view redraws at its next animation frame; a kernel answers later). */
 export async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, timeoutMs = 30000): Promise<void> {

@@ -17,7 +17,7 @@ import { plotlyFigure } from '../../../widgets/src/plotly-figure';
 const figure = (state: Parameters<typeof describeFigure>[0]) => plotlyFigure(describeFigure(state));
 import { createFakeKernel } from '../fake-kernel';
 import { addStep, staircase } from '../histories';
-import { OPEN_STATES_PY, RESULTS, VENV, launch, missing, notebook, runAll, startServer, waitKernelIdle, type Server } from './jupyter';
+import { RESULTS, VENV, launch, missing, notebook, runAll, startServer, waitKernelIdle, writeStatesNotebook, type Server } from './jupyter';
 
 const why = missing();
 const maybe = why ? describe.skip : describe;
@@ -60,13 +60,7 @@ maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
     ];
     for (const w of widgets) w.display();
     expected = widgets.map((w) => figure(w.state).data.length);
-    const states = kernel.comms.map((c, i) => ({
-      data: c.opened.data,
-      buffers: c.opened.buffers.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64')),
-      text: String(kernel.displays[i].bundle['text/plain']),
-    }));
-    writeFileSync(join(root, 'states.json'), JSON.stringify(states));
-    writeFileSync(join(root, 'render.ipynb'), notebook([OPEN_STATES_PY], { name: 'python3', display_name: 'Python 3', language: 'python' }));
+    writeStatesNotebook(kernel, root, 'render.ipynb');
     // A dashboard that grows: the kernel-side widget's own append messages, replayed.
     const live = staircase(0, 3);
     const k2 = createFakeKernel();
