@@ -33,6 +33,20 @@ export function blockNoise(lam: Float64Array): Float64Array {
   return out;
 }
 
+/** Blocks on either side whose median is a block's noise floor. */
+const REGION = 8;
+
+/**
+ * The median noise of each block's region (REGION blocks on either side): a floor that one block
+ * whose few points happen to agree cannot undercut. Regional, not the run's: SGD noise in the
+ * log-loss grows as the loss falls (a converged tail can be ten times noisier than the loss at
+ * C(0), which does not move at all), and a floor set by the run's long tail would blur the sharp
+ * first escape of a paper-scale run beyond what any allowed window can resolve.
+ */
+function regionalMedian(blocks: Float64Array): Float64Array {
+  return blocks.map((_, b) => median(blocks.subarray(Math.max(0, b - REGION), Math.min(blocks.length, b + REGION + 1))));
+}
+
 export function median(values: ArrayLike<number>): number {
   const s = Float64Array.from(values).sort();
   if (s.length === 0) return NaN;
@@ -58,7 +72,7 @@ export interface Pace {
   half: Int32Array;
   /** Whether the smoothed value is precise enough to use. */
   resolved: Uint8Array;
-  /** Noise of the log-loss at each point (per block, at least the run's median). */
+  /** Noise of the log-loss at each point (per block, at least its region's median). */
   noise: Float64Array;
   /** The run's median noise. */
   sigma: number;
@@ -84,12 +98,13 @@ export function measurePace(steps: ArrayLike<number>, lam: Float64Array, o: Pace
   const H = halfFor(sigma, want);
   // Where even that window leaves the noise above a 5 % drop, only larger drops can be told from noise.
   const logDrop = Math.max(want, (o.resolution * 2 * sigma) / Math.sqrt(2 * H + 1));
+  const floor = regionalMedian(noiseBlocks);
   const noise = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const b = Math.floor(i / BLOCK);
     // A block and its neighbours: a burst of noise widens the window around it, not only inside it.
     const local = Math.max(noiseBlocks[b], noiseBlocks[b - 1] ?? 0, noiseBlocks[b + 1] ?? 0);
-    noise[i] = Math.max(local, sigma);
+    noise[i] = Math.max(local, floor[b]);
   }
   const prefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + lam[i];
