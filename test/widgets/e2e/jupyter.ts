@@ -108,15 +108,60 @@ export async function waitKernelIdle(server: Server, path: string, timeoutMs = 1
   throw new Error(`[saddlelab] no idle kernel for ${path} after ${timeoutMs} ms; server log:\n${server.log().slice(-3000)}`);
 }
 
-/** Runs all cells (Run menu → Run All Cells works in both apps; the shortcut differs). */
+type AppOf = {
+  jupyterapp?: {
+    commands: { execute(id: string): Promise<unknown> };
+    shell: { currentWidget?: { context?: { isReady: boolean }; sessionContext?: { session?: { kernel?: { status: string } | null } | null }; content?: { widgets: Array<{ node: HTMLElement; model: { type: string; executionCount?: number | null } }> } } };
+  };
+};
+
+/** The input prompts of the current notebook's cells ("[1]:", "[*]:", "[ ]:"), for messages. */
+export async function prompts(page: Page): Promise<string> {
+  return page.evaluate(() =>
+    ((window as unknown as AppOf).jupyterapp?.shell.currentWidget?.content?.widgets ?? []).map((c) => c.node.querySelector('.jp-InputPrompt')?.textContent?.trim() || '-').join(' '),
+  );
+}
+
+/**
+ * Runs all cells (Run menu → Run All Cells works in both apps; the shortcut differs), once the
+ * page's notebook is ready: its file loaded and its own view of the kernel idle. The server can
+ * report an idle kernel before the page has connected to it, and under load Notebook 7 has been
+ * seen to drop a Run All sent then (no cell ever ran). If no cell has started after 30 s, it is
+ * sent once more, and the test says so.
+ */
 export async function runAll(page: Page, app: 'lab' | 'notebook'): Promise<void> {
-  await page.evaluate((a) => {
-    // Exposed by --*.expose_app_in_browser (startServer).
-    const appObj = (window as unknown as { jupyterapp?: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp;
-    if (!appObj) throw new Error(`no application object in ${a}`);
-    // Not awaited: the command resolves only when every cell has run.
-    void appObj.commands.execute('notebook:run-all-cells');
-  }, app);
+  await page.waitForFunction(
+    () => {
+      const w = (window as unknown as AppOf).jupyterapp?.shell.currentWidget;
+      return !!w?.context?.isReady && w.sessionContext?.session?.kernel?.status === 'idle' && (w.content?.widgets.length ?? 0) > 0;
+    },
+    undefined,
+    { timeout: 120000 },
+  );
+  const send = () =>
+    page.evaluate((a) => {
+      // Exposed by --*.expose_app_in_browser (startServer).
+      const appObj = (window as unknown as AppOf).jupyterapp;
+      if (!appObj) throw new Error(`no application object in ${a}`);
+      // Not awaited: the command resolves only when every cell has run.
+      void appObj.commands.execute('notebook:run-all-cells');
+    }, app);
+  const started = () =>
+    page
+      .waitForFunction(
+        () => {
+          const first = (window as unknown as AppOf).jupyterapp?.shell.currentWidget?.content?.widgets.find((c) => c.model.type === 'code');
+          return !first || first.model.executionCount != null || /\*/.test(first.node.querySelector('.jp-InputPrompt')?.textContent ?? '');
+        },
+        undefined,
+        { timeout: 30000 },
+      )
+      .then(() => true, () => false);
+  await send();
+  if (await started()) return;
+  console.warn(`[saddlelab] ${app}: Run All had started no cell after 30 s (prompts: ${await prompts(page)}); sending it again`);
+  await send();
+  if (!(await started())) throw new Error(`[saddlelab] ${app}: Run All started no cell (prompts: ${await prompts(page)})`);
 }
 
 export function notebook(cells: string[], kernel: { name: string; display_name: string; language: string }): string {
@@ -175,7 +220,7 @@ export async function waitOutput(page: Page, index: number, pattern: RegExp, tim
     if (pattern.test(text)) return text;
     await page.waitForTimeout(250);
   }
-  throw new Error(`[saddlelab] cell ${index} output never matched ${pattern}; last: ${JSON.stringify(text.slice(0, 500))}`);
+  throw new Error(`[saddlelab] cell ${index} output never matched ${pattern}; last: ${JSON.stringify(text.slice(0, 500))}; prompts: ${await prompts(page)}`);
 }
 
 /**
