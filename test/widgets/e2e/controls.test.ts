@@ -1,0 +1,153 @@
+/**
+ * Controls that control, with the real saddlelab kernel, in JupyterLab 4 and
+ * Notebook 7 in Chromium: a dashboard over a hand-written `trainer.next()`
+ * loop pauses, resumes and stops it, its status line tells the truth before,
+ * during and after the run; a dashboard over a History has its buttons
+ * visibly disabled with the reason; a second page on the same notebook learns
+ * the cursor and the scale set in the first (the kernel's echo_update);
+ * `widgets.live()` shows the run of `train.fit`. Screenshots in test-results/.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { HISTORY_ONLY_REASON } from '../../../src/widgets/dashboard';
+import { RESULTS, ROOT, VENV, diagnosed, eventually, launch, missing, notebook, runCell, saveNotebook, startServer, waitKernelIdle, waitOutput, type Server } from './jupyter';
+
+const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
+const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)');
+const maybe = why ? describe.skip : describe;
+if (why) console.warn(`[saddlelab] skipping widget controls e2e tests: ${why}`);
+
+const KERNEL = { name: 'saddlelab', display_name: 'TypeScript (saddlelab)', language: 'typescript' };
+// Long enough that the run never ends by itself while the test clicks (~3000 steps/s here): the test stops it.
+const TOTAL = 20000000;
+const CELLS = [
+  `import { train, data, widgets } from ${JSON.stringify(join(ROOT, 'dist', 'index'))};
+const ds = data.linearTeacher({ singularValues: [10, 20, 30, 40, 50], n: 100, seed: 0 });`,
+  // The notebook pattern: a dashboard above a visible loop.
+  `const trainer = train.createTrainer(train.mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } }), ds, { lr: 5e-4, record: { every: 50 } });
+new widgets.TrainingDashboard(trainer, { totalSteps: ${TOTAL} })`,
+  `for (let t = 0; t < ${TOTAL}; t++) if (!(await trainer.next())) break;
+trainer.finish();
+\`\${trainer.history.end?.reason} after \${trainer.step} updates\``,
+  'new widgets.TrainingDashboard(trainer.history)',
+  `const h2 = await train.fit(train.mlp({ inputDim: 5, widths: [20, 20], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 1 } }), ds, { steps: 300, lr: 5e-4, log: false, ...widgets.live() });
+\`fit: \${h2.end?.reason}\``,
+];
+
+maybe.each(['lab', 'notebook'] as const)('dashboard controls with the saddlelab kernel in %s', (app) => {
+  let server: Server;
+  let browser: Browser;
+  const root = mkdtempSync(join(tmpdir(), `saddlelab-controls-${app}-`));
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(ROOT, 'bin', 'saddlelab.js'), 'install', '--prefix', join(root, 'prefix')], { stdio: 'pipe' });
+    writeFileSync(join(root, 'controls.ipynb'), notebook(CELLS, KERNEL));
+    mkdirSync(join(root, '.settings', '@jupyterlab', 'apputils-extension'), { recursive: true });
+    writeFileSync(join(root, '.settings', '@jupyterlab', 'apputils-extension', 'notification.jupyterlab-settings'), JSON.stringify({ fetchNews: 'false' }));
+    server = await startServer(app, root, { JUPYTER_PATH: join(root, 'prefix', 'share', 'jupyter'), PATH: `${join(VENV, 'bin')}:${process.env.PATH}` });
+    browser = await launch();
+  }, 240000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const open = async (page: Page) => {
+    await page.goto(`${server.url}/${app === 'lab' ? 'lab/tree' : 'notebooks'}/controls.ipynb`);
+    await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
+  };
+  const dashboard = (page: Page, n = 0): Locator => page.locator('.saddlelab-widget[data-kind="TrainingDashboard"]').nth(n);
+  const status = (page: Page, n = 0) => dashboard(page, n).locator('.saddlelab-progress').textContent();
+  // The last drawn step: it grows while the run trains (the point count halves when a long history thins itself).
+  const lastStep = (page: Page) => dashboard(page).evaluate((e) => Number((e as HTMLElement).dataset.lastStep ?? -1));
+  const button = (page: Page, action: string, n = 0) => dashboard(page, n).locator(`button[data-action="${action}"]`);
+
+  test('pause, resume and stop act on a hand-written trainer.next() loop; the status line tells the truth; a second page learns the cursor', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
+    await diagnosed(page, `controls-${app}`, server, async () => {
+      await open(page);
+      await waitKernelIdle(server, 'controls.ipynb');
+      await runCell(page, 0);
+      await runCell(page, 1);
+      await dashboard(page).locator('.main-svg').first().waitFor({ timeout: 90000 });
+      // Before the loop: nothing done yet, and not "step -1".
+      await eventually(() => status(page), (s) => expect(s).toBe(`0 / ${TOTAL} updates · not started`));
+      expect(await button(page, 'pause').isEnabled()).toBe(true);
+      await runCell(page, 2);
+      await eventually(() => status(page), (s) => expect(s).toMatch(new RegExp(`^\\d+ / ${TOTAL} updates · .* · running$`)));
+      const p0 = await lastStep(page);
+      await eventually(() => lastStep(page), (p) => expect(p).toBeGreaterThan(p0 + 100));
+      await button(page, 'pause').click();
+      await eventually(() => status(page), (s) => expect(s).toMatch(/ · paused$/));
+      const held = await lastStep(page);
+      await page.waitForTimeout(1500);
+      expect(await lastStep(page)).toBe(held);
+      expect(await button(page, 'pause').isDisabled()).toBe(true);
+      await page.screenshot({ path: join(RESULTS, `controls-${app}-paused.png`), fullPage: true });
+      // A second page on the saved notebook, opened while the run is paused (its history stays the
+      // size it is): the widget comes back from the live kernel, and learns what the first page
+      // sets through the kernel's echo_update.
+      await saveNotebook(page, server, 'controls.ipynb');
+      const second = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
+      await open(second);
+      await dashboard(second).locator('.main-svg').first().waitFor({ timeout: 180000 });
+      await eventually(() => status(second), (s) => expect(s).toMatch(/ · paused$/));
+      await dashboard(page).locator('input.saddlelab-log-x').check();
+      await dashboard(page).locator('input.saddlelab-scrubber').evaluate((e) => {
+        const s = e as HTMLInputElement;
+        s.value = '40';
+        s.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      // The cursor is a point index; the readout names its step (40 × the display stride).
+      const readout = (p: Page) => dashboard(p).locator('.saddlelab-readout').textContent();
+      const there = /^step (\d+) · loss /.exec((await readout(page)) ?? '')?.[1];
+      expect(there).toBeDefined();
+      expect(await dashboard(page).locator('input.saddlelab-follow').isChecked()).toBe(false);
+      await eventually(() => readout(second), (t) => expect(t).toMatch(new RegExp(`^step ${there} · loss `)));
+      expect(await dashboard(second).locator('input.saddlelab-log-x').isChecked()).toBe(true);
+      await second.close();
+      await button(page, 'resume').click();
+      await eventually(() => lastStep(page), (p) => expect(p).toBeGreaterThan(held + 100));
+      await button(page, 'stop').click();
+      const out = await waitOutput(page, 2, /stopped after \d+ updates/);
+      const done = Number(/after (\d+) updates/.exec(out)![1]);
+      await eventually(() => status(page), (s) => expect(s).toBe(`${done} / ${TOTAL} updates · stopped`));
+      // After the end every button is disabled, saying why.
+      for (const action of ['pause', 'resume', 'stop']) {
+        expect(await button(page, action).isDisabled()).toBe(true);
+        expect(await button(page, action).getAttribute('title')).toBe('The run has ended (stopped); nothing to pause or stop.');
+      }
+      await page.screenshot({ path: join(RESULTS, `controls-${app}-stopped.png`), fullPage: true });
+    });
+    await page.close();
+  }, 480000);
+
+  test('a dashboard over a History says why its buttons cannot act; widgets.live() shows the run of train.fit to its end', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
+    await diagnosed(page, `controls-history-${app}`, server, async () => {
+      await open(page);
+      // The first test stops its loop; if it failed midway the loop still runs: interrupt it.
+      await page.evaluate(() => (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp.commands.execute('notebook:interrupt-kernel'));
+      await waitKernelIdle(server, 'controls.ipynb');
+      for (const i of [0, 1]) await runCell(page, i);
+      await runCell(page, 3);
+      await dashboard(page, 1).locator('.main-svg').first().waitFor({ timeout: 90000 });
+      for (const action of ['pause', 'resume', 'stop']) {
+        expect(await button(page, action, 1).isDisabled()).toBe(true);
+        expect(await button(page, action, 1).getAttribute('title')).toBe(HISTORY_ONLY_REASON);
+      }
+      expect(await dashboard(page, 1).getAttribute('data-controls')).toBe('disabled');
+      await runCell(page, 4);
+      await waitOutput(page, 4, /fit: completed/, 120000);
+      // All 300 updates counted (the planned total shows when the run carries it).
+      await eventually(() => status(page, 2), (s) => expect(s).toMatch(/^300( \/ 300)? updates · done$/));
+      await dashboard(page, 2).scrollIntoViewIfNeeded();
+      await dashboard(page, 2).screenshot({ path: join(RESULTS, `controls-${app}-live-fit.png`) });
+    });
+    await page.close();
+  }, 300000);
+});
