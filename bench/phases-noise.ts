@@ -6,24 +6,44 @@
  *
  *   node scripts/run-ts.mjs bench/phases-noise.ts
  */
-import { createRng } from './src/data/random';
-import { findPlateaus } from './src/train/phases';
-function saxe(modes: number[], u0: number, T: number, n = 2000) {
-  const loss = new Float64Array(n);
-  for (let i = 0; i < n; i++) { const t = (T * i) / (n - 1); for (const s of modes) { const e = Math.exp(2 * s * t); const u = Number.isFinite(e) ? (s * e) / (e - 1 + s / u0) : s; loss[i] += (s - u) ** 2 / 2; } }
+import { createRng } from '../src/data/random';
+import { findPlateaus } from '../src/train/phases';
+
+const MODES = [1, 2, 4, 8];
+const [U0, T, N] = [1e-8, 12, 2000];
+
+/** Loss of a two-layer linear network on whitened inputs, mode s from u0: u(t) = s·e^(2st) / (e^(2st) − 1 + s/u0). */
+function saxe(): Float64Array {
+  const loss = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const t = (T * i) / (N - 1);
+    for (const s of MODES) {
+      const e = Math.exp(2 * s * t);
+      const u = Number.isFinite(e) ? (s * e) / (e - 1 + s / U0) : s;
+      loss[i] += (s - u) ** 2 / 2;
+    }
+  }
   return loss;
 }
-const expected = [1, 2, 4, 8].map((s) => (Math.log(s / 1e-8) / (2 * s) / 12) * 1999).sort((a, b) => a - b);
-const clean = saxe([1, 2, 4, 8], 1e-8, 12);
+
+// Each mode's half-time ln(s/u0)/(2s), in points.
+const expected = MODES.map((s) => (Math.log(s / U0) / (2 * s) / T) * (N - 1)).sort((a, b) => a - b);
+const clean = saxe();
 const steps = Array.from(clean, (_, i) => i);
 for (const sigma of [0.01, 0.02, 0.05, 0.1]) {
-  let ok = 0, missed = 0, invented = 0;
+  let [exact, missed, invented] = [0, 0, 0];
   for (let seed = 1; seed <= 20; seed++) {
     const rng = createRng(seed);
-    const found = findPlateaus(steps, clean.map((v) => v * Math.exp(sigma * rng.normal()))).map((p) => p.escapeStep);
-    const un = [...found]; let m = 0;
-    for (const e of expected) { const i = un.findIndex((f) => Math.abs(f - e) <= 100); if (i < 0) m++; else un.splice(i, 1); }
-    missed += m; invented += un.length; if (!m && !un.length) ok++;
+    const unmatched = findPlateaus(steps, clean.map((v) => v * Math.exp(sigma * rng.normal()))).map((p) => p.escapeStep);
+    let miss = 0;
+    for (const e of expected) {
+      const i = unmatched.findIndex((f) => Math.abs(f - e) <= 100);
+      if (i < 0) miss++;
+      else unmatched.splice(i, 1);
+    }
+    missed += miss;
+    invented += unmatched.length;
+    if (!miss && !unmatched.length) exact++;
   }
-  console.log(`sigma ${sigma}: ${ok}/20 exact; ${missed} missed, ${invented} invented`);
+  console.log(`σ = ${sigma}: ${exact}/20 runs exact; ${missed} escapes missed, ${invented} invented`);
 }
