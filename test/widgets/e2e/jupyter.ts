@@ -122,6 +122,18 @@ export async function prompts(page: Page): Promise<string> {
   );
 }
 
+/** Waits until the page's current notebook has loaded its file and its own view of its kernel is idle. */
+export async function notebookReady(page: Page, timeoutMs = 120000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const w = (window as unknown as AppOf).jupyterapp?.shell.currentWidget;
+      return !!w?.context?.isReady && w.sessionContext?.session?.kernel?.status === 'idle' && (w.content?.widgets.length ?? 0) > 0;
+    },
+    undefined,
+    { timeout: timeoutMs },
+  );
+}
+
 /**
  * Runs all cells (Run menu → Run All Cells works in both apps; the shortcut differs), once the
  * page's notebook is ready: its file loaded and its own view of the kernel idle. The server can
@@ -130,14 +142,7 @@ export async function prompts(page: Page): Promise<string> {
  * sent once more, and the test says so.
  */
 export async function runAll(page: Page, app: 'lab' | 'notebook'): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const w = (window as unknown as AppOf).jupyterapp?.shell.currentWidget;
-      return !!w?.context?.isReady && w.sessionContext?.session?.kernel?.status === 'idle' && (w.content?.widgets.length ?? 0) > 0;
-    },
-    undefined,
-    { timeout: 120000 },
-  );
+  await notebookReady(page);
   const send = () =>
     page.evaluate((a) => {
       // Exposed by --*.expose_app_in_browser (startServer).
