@@ -8,27 +8,10 @@
  */
 import { createRng } from '../src/data/random';
 import { findPlateaus } from '../src/train/phases';
+import { saxe } from '../test/train/saxe-staircase';
 
-const MODES = [1, 2, 4, 8];
-const [U0, T, N] = [1e-8, 12, 2000];
-
-/** Loss of a two-layer linear network on whitened inputs, mode s from u0: u(t) = s·e^(2st) / (e^(2st) − 1 + s/u0). */
-function saxe(): Float64Array {
-  const loss = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    const t = (T * i) / (N - 1);
-    for (const s of MODES) {
-      const e = Math.exp(2 * s * t);
-      const u = Number.isFinite(e) ? (s * e) / (e - 1 + s / U0) : s;
-      loss[i] += (s - u) ** 2 / 2;
-    }
-  }
-  return loss;
-}
-
-// Each mode's half-time ln(s/u0)/(2s), in points.
-const expected = MODES.map((s) => (Math.log(s / U0) / (2 * s) / T) * (N - 1)).sort((a, b) => a - b);
-const clean = saxe();
+// Each mode's escape is at its half-time ln(s/u0)/(2s), in points.
+const { loss: clean, escapes: expected } = saxe([1, 2, 4, 8], 1e-8, 12);
 const steps = Array.from(clean, (_, i) => i);
 for (const sigma of [0.01, 0.02, 0.05, 0.1]) {
   let [exact, missed, invented] = [0, 0, 0];

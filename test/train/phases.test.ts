@@ -11,6 +11,7 @@ import { createRng } from '../../src/data/random';
 import { SaddlelabError } from '../../src/errors';
 import { createHistory, loadHistory, type History } from '../../src/train/history';
 import { detectPhases } from '../../src/train/phases';
+import { saxe } from './saxe-staircase';
 
 const meta = { name: 'curve', activation: 'linear' as const, dims: [1, 1], depth: 1, config: {} };
 
@@ -26,24 +27,6 @@ function noisy(loss: Float64Array, sigma: number, seed: number): Float64Array {
   return loss.map((v) => v * Math.exp(sigma * rng.normal()));
 }
 
-/**
- * Saxe, McClelland & Ganguli (2014): a two-layer linear network on whitened inputs, mode of
- * strength s started at u0, u(t) = s·e^(2st) / (e^(2st) − 1 + s/u0); loss Σ (s − u)²/2.
- * The escape from the plateau before mode s is at its half-time ln(s/u0)/(2s).
- */
-function saxe(modes: number[], u0: number, T: number, n = 2000) {
-  const loss = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const t = (T * i) / (n - 1);
-    for (const s of modes) {
-      const e = Math.exp(2 * s * t);
-      const u = Number.isFinite(e) ? (s * e) / (e - 1 + s / u0) : s;
-      loss[i] += (s - u) ** 2 / 2;
-    }
-  }
-  const escapes = modes.map((s) => (Math.log(s / u0) / (2 * s) / T) * (n - 1)).sort((a, b) => a - b);
-  return { loss, escapes };
-}
 
 const powerLaw = (alpha: number, tau: number, n = 2000) => Float64Array.from({ length: n }, (_, t) => (1 + t / tau) ** -alpha);
 
