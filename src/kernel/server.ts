@@ -101,7 +101,11 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
   const key = connection.key;
   const log = options.log ?? kernelLog;
   const dropped: Record<string, number> = {};
-  const sockets = { iopub: new Publisher(), shell: new Router(), control: new Router(), stdin: new Router(), hb: new Reply() };
+  // handover: a client that connects with an identity the kernel still holds (jupyter_client gives
+  // every client of a kernel manager the same one; a reconnecting frontend may come back before the
+  // old connection is gone) takes it over, as in ipykernel. Without it the new connection was ignored.
+  const router = () => new Router({ handover: true });
+  const sockets = { iopub: new Publisher(), shell: router(), control: router(), stdin: router(), hb: new Reply() };
   /** The comm message being handled: what the kernel sends meanwhile is parented to it. */
   let handling: WireMessage | undefined;
   let interruptController = new AbortController();

@@ -207,6 +207,32 @@ console.log(JSON.stringify([dh.end?.reason, dh.length, dh.end?.step, Array.from(
     assert reason == "diverged" and 0 < n < 500 and end_step == n - 1 and finite
 
 
+def test_a_second_connection_with_the_same_identity_takes_over():
+    # Every client of a KernelManager connects with the manager's session id as its zmq identity,
+    # and a client that reconnects (a fresh client, a reconnecting frontend) may do so before the
+    # kernel has noticed that the old connection is gone. The kernel must answer the new one, as
+    # ipykernel does (ROUTER_HANDOVER on shell, control and stdin); without it the kernel ignored
+    # the new connection for good, and its kernel_info_request went unanswered.
+    km, kc = start_new_kernel(kernel_name="saddlelab", cwd=str(ROOT / "test" / "kernel"), startup_timeout=60)
+    kc2 = km.client()
+    try:
+        kc2.start_channels()
+        assert kc2.session.bsession == kc.session.bsession  # the same identity, the old one still connected
+        time.sleep(0.5)  # both connections established
+        kc2.kernel_info()
+        assert kc2.get_shell_msg(timeout=10)["msg_type"] == "kernel_info_reply"
+        req = kc2.session.msg("kernel_info_request")
+        kc2.control_channel.send(req)
+        reply = kc2.control_channel.get_msg(timeout=10)
+        assert reply["msg_type"] == "kernel_info_reply" and reply["parent_header"]["msg_id"] == req["header"]["msg_id"]
+        status, out = run(kc2, "console.log('answered', 6 * 7)")
+        assert status == "ok" and "answered 42" in text(out)
+    finally:
+        kc2.stop_channels()
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def test_restart_and_shutdown_leave_no_process_behind():
     km, kc = start_new_kernel(kernel_name="saddlelab", cwd=str(ROOT / "test" / "kernel"), startup_timeout=60)
     try:
