@@ -229,22 +229,37 @@ export async function waitOutput(page: Page, index: number, pattern: RegExp, tim
 }
 
 /**
- * Runs `body` on `page`; when it fails, saves a screenshot `<name>-failed.png`
- * and adds the page's console errors and the server log's tail to the error,
+ * Runs `body` on `page`; when it fails, saves a screenshot of each open tab
+ * (`<name>-failed.png`, or `<name>-failed-tab<i>.png` when there are several) and adds
+ * the tabs' addresses, their console errors and the server log's tail to the error,
  * so a failure in CI says what the browser and the kernel saw.
  */
 export async function diagnosed(page: Page, name: string, server: Server, body: () => Promise<void>): Promise<void> {
   const seen: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning' || /saddlelab/i.test(m.text())) seen.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`));
+  // Pages the test opens meanwhile (Notebook 7 opens a new notebook in a new tab) are watched too.
+  const context = page.context();
+  const tab = (p: Page) => (context.pages().length > 1 ? `[tab ${context.pages().indexOf(p) + 1}] ` : '');
+  const watch = (p: Page) => {
+    p.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning' || /saddlelab/i.test(m.text())) seen.push(`${tab(p)}${m.type()}: ${m.text()}`);
+    });
+    p.on('pageerror', (e) => seen.push(`${tab(p)}pageerror: ${e.message}`));
+  };
+  watch(page);
+  context.on('page', watch);
   try {
     await body();
   } catch (e) {
-    await page.screenshot({ path: join(RESULTS, `${name}-failed.png`), fullPage: true }).catch(() => undefined);
+    const pages = context.pages();
+    for (const [i, p] of pages.entries()) {
+      const file = pages.length > 1 ? `${name}-failed-tab${i + 1}.png` : `${name}-failed.png`;
+      await p.screenshot({ path: join(RESULTS, file), fullPage: true }).catch(() => undefined);
+    }
     // A new error: jest prints a Playwright error's own stack, which would hide an appended message.
-    throw new Error(`${(e as Error).message}\n--- browser console (last 40) ---\n${seen.slice(-40).join('\n')}\n--- server log (tail) ---\n${server.log().slice(-3000)}`, { cause: e });
+    const urls = pages.map((p, i) => `tab ${i + 1}: ${p.url()}`).join('\n');
+    throw new Error(`${(e as Error).message}\n--- open tabs ---\n${urls}\n--- browser console (last 40) ---\n${seen.slice(-40).join('\n')}\n--- server log (tail) ---\n${server.log().slice(-3000)}`, { cause: e });
+  } finally {
+    context.off('page', watch);
   }
 }
 
