@@ -6,8 +6,8 @@
  *
  * Writes OUT_DIR/loss.png (the loss on a log step axis, with the snapshot steps) and
  * OUT_DIR/spectra.png, OUT_DIR/spectra-relative.png (the top-10 singular values of every layer at
- * those steps, and the same over s1). The plateau and escape marks of train.detectPhases are left
- * off (docs/figure-1.md says why). Every value drawn is the run's own: nothing is recomputed.
+ * those steps, and the same over s1), with the plateau and escape marks the notebook saved (those of
+ * train.detectPhases). Every value drawn is the run's own: nothing is recomputed.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,13 +29,12 @@ const loss = states.find((s) => s?.kind === 'LossPlot');
 const spectrum = states.find((s) => s?.kind === 'SpectrumPlot');
 if (!loss || !spectrum) throw new Error(`[saddlelab] ${report} has no LossPlot and SpectrumPlot figure states`);
 
-const noMarks = (s: PlotState): PlotState => ({ ...s, runs: s.runs.map((r) => ({ ...r, escapes: [], plateaus: [] })) });
 mkdirSync(outDir, { recursive: true });
 const write = (name: string, state: PlotState) => {
   const png = svgToPng(renderFigureSvg(describeFigure(state)));
   writeFileSync(join(outDir, name), png.png);
   console.log(`${join(outDir, name)}: ${png.png.length} bytes`);
 };
-write('loss.png', { ...noMarks(loss), log_x: true, snapshot_steps: steps });
-write('spectra.png', { ...noMarks(spectrum), snapshot_steps: steps, relative: false });
-write('spectra-relative.png', { ...noMarks(spectrum), snapshot_steps: steps, relative: true });
+write('loss.png', { ...loss, log_x: true, snapshot_steps: steps });
+write('spectra.png', { ...spectrum, snapshot_steps: steps, relative: false });
+write('spectra-relative.png', { ...spectrum, snapshot_steps: steps, relative: true });
