@@ -23,7 +23,7 @@ const [N, DEPTH, WIDTH, INIT_GAIN, ETA0, SEED] = [10000, 6, 1000, 0.15, 1, 0];
 const info = await backend.useBackend();
 const ds = data.mnist({ n: N, seed: SEED });
 const net = train.mlp({ inputDim: ds.dIn, widths: Array(DEPTH - 1).fill(WIDTH), outputDim: ds.dOut, init: { scale: INIT_GAIN / Math.sqrt(WIDTH), seed: SEED } });
-const theta0 = Math.sqrt(net.getWeights().reduce((s, w) => s + w.reduce((a, v) => a + v * v, 0), 0));
+const theta0 = Math.sqrt((await net.getWeights()).reduce((s, w) => s + w.reduce((a, v) => a + v * v, 0), 0));
 const trainer = train.createTrainer(net, ds, {
   lr: { adaptive: ETA0 * theta0 ** (DEPTH - 2) },
   batchSize: 100,

@@ -157,8 +157,8 @@ function makeTrainer(cfg, lr, mode, backendName) {
       if (!info) throw new Error('non-finite loss');
       return info.loss;
     },
-    dispose() {
-      trainer.dispose();
+    async dispose() {
+      await trainer.dispose();
       model.dispose();
     },
   };
@@ -174,7 +174,7 @@ async function main() {
     try {
       if (msg.op === 'setup') {
         resetPeak();
-        if (runner) runner.dispose();
+        if (runner) await runner.dispose();
         backendName = msg.backend;
         const info = await backendApi.useBackend(msg.backend);
         runner = msg.mode === 'raw' ? makeRaw(msg.config, msg.lr) : msg.mode === 'js64raw' ? makeJs64(msg.config, msg.lr) : makeTrainer(msg.config, msg.lr, msg.mode, backendName);
@@ -202,7 +202,7 @@ async function main() {
         let dt = 0;
         do {
           const c = tf.matMul(a, b);
-          c.dataSync();
+          await c.data();
           c.dispose();
           reps++;
           dt = (performance.now() - t0) / 1000;

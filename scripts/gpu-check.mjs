@@ -66,14 +66,14 @@ async function measure(saddlelab, tf, route) {
     }
     const seconds = (performance.now() - t0) / 1000;
     rates[name] = { engine: trainer.engine, stepsPerSec: +(steps / seconds).toFixed(2), gflops: +((steps * flopsPerStep(cfg)) / seconds / 1e9).toFixed(1) };
-    trainer.dispose();
+    await trainer.dispose();
     net.dispose();
   }
   // Figure 1 at the paper's scale: a few hundred steps, timed, with the paper's records.
   const ds = data.mnist({ n: 10000, seed: 0 });
   const width = 1000;
   const net = train.mlp({ inputDim: ds.dIn, widths: Array(5).fill(width), outputDim: ds.dOut, init: { scale: 0.15 / Math.sqrt(width), seed: 0 } });
-  const theta0 = Math.sqrt(net.getWeights().reduce((sum, w) => sum + w.reduce((s, v) => s + v * v, 0), 0));
+  const theta0 = Math.sqrt((await net.getWeights()).reduce((sum, w) => sum + w.reduce((s, v) => s + v * v, 0), 0));
   const trainer = train.createTrainer(net, ds, { lr: { adaptive: Math.pow(theta0, 4) }, batchSize: 100, record: { every: 100, topK: 10 }, name: 'paper scale' });
   // The first steps also build the session and check float32 precision: timed from step 5 on.
   const WARM = Math.min(5, PAPER_STEPS - 1);
@@ -95,7 +95,7 @@ async function measure(saddlelab, tf, route) {
     etaMinutesFor100k: +((100000 / (timed / seconds)) / 60).toFixed(1),
     engine: trainer.engine,
   };
-  trainer.dispose();
+  await trainer.dispose();
   net.dispose();
   return { route, backend: tf.getBackend(), rates, paper };
 }

@@ -25,19 +25,19 @@ async function main() {
     const cells: string[] = [];
     for (const b of backends) {
       await useBackend(b);
-      const smallest = (lr: number, kind: RegExp) => {
+      const smallest = async (lr: number, kind: RegExp) => {
         let ok = NaN;
         for (let k = 0; k <= 30; k++) {
           const std = Math.pow(10, -k / 2);
           const net = mlp({ inputDim: dIn, widths: new Array(L - 1).fill(width), outputDim: 1, init: { scale: std, seed: 1 } });
-          const warned = checkPrecision(net, x, y, 'mse', lr).some((w) => kind.test(w));
+          const warned = (await checkPrecision(net, x, y, 'mse', lr)).some((w) => kind.test(w));
           net.dispose();
           if (warned) break;
           ok = std;
         }
         return ok.toExponential(0);
       };
-      cells.push(`${smallest(0.01, /exactly zero/)} / ${smallest(0.01, /.*/)}`);
+      cells.push(`${await smallest(0.01, /exactly zero/)} / ${await smallest(0.01, /.*/)}`);
     }
     console.log(`| ${L} | ${cells.join(' | ')} |`);
   }

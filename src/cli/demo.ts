@@ -32,7 +32,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     },
   });
   const seconds = (Date.now() - started) / 1000;
-  const product = net.getWeightArrays().reduce((acc, w) => new Matrix(w).mmul(acc), Matrix.eye(5));
+  const product = (await net.getWeightArrays()).reduce((acc, w) => new Matrix(w).mmul(acc), Matrix.eye(5));
   const learned = new SVD(product, { computeLeftSingularVectors: false, computeRightSingularVectors: false }).diagonal;
   const phases = detectPhases(history);
   const loss = history.loss();

@@ -74,7 +74,7 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
     if (progress) progress.detail(where);
     else log(`[saddlelab] ${history.meta.name}: ${where}`);
     if (cancelled) {
-      trainer.finish('stopped', '[saddlelab] training stopped before its first step: onStart failed');
+      await trainer.finish('stopped', '[saddlelab] training stopped before its first step: onStart failed');
       return undefined;
     }
     control.setState('running');
@@ -90,7 +90,7 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
       }
       if (t === steps) {
         // The final state: its loss and (on schedule) a record, without another update.
-        if (trainer.isRecordStep(t)) trainer.record();
+        if (trainer.isRecordStep(t)) await trainer.record();
         break;
       }
       // undefined: the loss became non-finite (the trainer ended the run as diverged).
@@ -104,20 +104,20 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
   };
 
   const done = loop().then(
-    (reason) => {
+    async (reason) => {
       for (const w of history.warnings) log(w);
-      trainer.finish(reason);
+      await trainer.finish(reason);
       if (progress) progress.finish(history.end);
       else if (history.end?.message) log(history.end.message);
       unsubscribe();
-      trainer.dispose();
+      await trainer.dispose();
       return history;
     },
-    (err) => {
-      trainer.finish('stopped', `[saddlelab] training stopped by an error: ${err instanceof Error ? err.message : String(err)}`);
+    async (err) => {
+      await trainer.finish('stopped', `[saddlelab] training stopped by an error: ${err instanceof Error ? err.message : String(err)}`);
       progress?.finish(history.end);
       unsubscribe();
-      trainer.dispose();
+      await trainer.dispose();
       throw err;
     },
   );

@@ -12,7 +12,7 @@ export type LossName = 'mse' | 'cross-entropy';
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
  * import { train } from 'saddlelab';
- * console.log(train.lossOf('mse', tf.zeros([2, 1]), tf.ones([2, 1])).dataSync()[0]); // 0.5
+ * console.log((await train.lossOf('mse', tf.zeros([2, 1]), tf.ones([2, 1])).data())[0]); // 0.5
  * ```
  */
 export function lossOf(name: LossName, pred: tf.Tensor2D, target: tf.Tensor2D): tf.Scalar {

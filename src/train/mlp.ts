@@ -57,10 +57,13 @@ export interface Mlp {
   predict(x: tf.Tensor2D): tf.Tensor2D;
   /** Pre-activations `Z_1 … Z_L` (each `[n, dims[ℓ]]`); caller disposes. */
   preActivations(x: tf.Tensor2D): tf.Tensor2D[];
-  /** Copies of the weights as row-major Float32Arrays. */
-  getWeights(): Float32Array[];
-  /** Weights as nested arrays (for JSON configs). */
-  getWeightArrays(): number[][][];
+  /**
+   * Copies of the weights as row-major Float32Arrays, read asynchronously (every backend,
+   * WebGPU included, has an asynchronous read; a synchronous one stalls a GPU's queue).
+   */
+  getWeights(): Promise<Float32Array[]>;
+  /** Weights as nested arrays (for JSON configs), read asynchronously as `getWeights`. */
+  getWeightArrays(): Promise<number[][][]>;
   dispose(): void;
 }
 
@@ -134,6 +137,7 @@ export function initStd(init: InitOptions, dims: number[]): number | undefined {
  * import { train } from 'saddlelab';
  * const net = train.mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 1 } });
  * console.log(net.depth, net.weights[0].shape); // 4 [50, 5]
+ * console.log((await net.getWeights())[0].length); // 250
  * ```
  */
 export function mlp(options: MlpOptions): Mlp {
@@ -186,8 +190,8 @@ export function mlp(options: MlpOptions): Mlp {
       });
       return out;
     },
-    getWeights: () => weights.map((w) => w.dataSync() as Float32Array).map((a) => Float32Array.from(a)),
-    getWeightArrays: () => weights.map((w) => w.arraySync()),
+    getWeights: () => Promise.all(weights.map(async (w) => Float32Array.from((await w.data()) as Float32Array))),
+    getWeightArrays: () => Promise.all(weights.map((w) => w.array())),
     dispose: () => weights.forEach((w) => w.dispose()),
   };
 }

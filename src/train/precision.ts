@@ -17,19 +17,19 @@ import type { StepSize } from './types';
 const F32_EPS = 5.96e-8;
 
 /**
- * Returns warnings about the model at its current weights: layers whose
+ * Resolves with warnings about the model at its current weights: layers whose
  * weights or gradients are exactly zero, and layers whose updates are below
- * float32 resolution.
+ * float32 resolution. The statistics are read with one asynchronous read.
  *
  * @example
  * ```ts
  * import * as tf from '@tensorflow/tfjs';
  * import { train } from 'saddlelab';
  * const net = train.mlp({ inputDim: 2, widths: [4, 4, 4, 4, 4], outputDim: 1, init: { scale: 1e-9 } });
- * console.log(train.checkPrecision(net, tf.ones([3, 2]), tf.ones([3, 1]), 'mse', 0.1));
+ * console.log(await train.checkPrecision(net, tf.ones([3, 2]), tf.ones([3, 1]), 'mse', 0.1));
  * ```
  */
-export function checkPrecision(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D, loss: LossName, lr: StepSize): string[] {
+export async function checkPrecision(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D, loss: LossName, lr: StepSize): Promise<string[]> {
   checkStepSize(lr);
   requireOneOf('loss', loss, ['mse', 'cross-entropy'] as const);
   const warnings: string[] = [];
@@ -39,7 +39,7 @@ export function checkPrecision(model: Mlp, x: tf.Tensor2D, y: tf.Tensor2D, loss:
     const perLayer = model.weights.map((w) => [tf.sum(tf.square(w)), tf.sum(tf.square(grads[w.name])), tf.max(tf.abs(w)), tf.max(tf.abs(grads[w.name]))]);
     return tf.stack([value, normSq, ...perLayer.flat()]);
   });
-  const v = stats.dataSync();
+  const v = await stats.data();
   stats.dispose();
   const [lossValue, normSq] = [v[0], v[1]];
   const eta = stepSizeAt(lr, normSq, model.depth);

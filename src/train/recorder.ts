@@ -29,9 +29,10 @@ export interface Recorder {
   /**
    * A record of the current weights. With `scalars` the caller supplies the loss and
    * parameter norm at these weights (the trainer does: its step computes both at the same
-   * weights), which saves a forward pass over the whole data set per record.
+   * weights), which saves a forward pass over the whole data set per record. Every read
+   * from the tensors is asynchronous, so it runs on every backend, WebGPU included.
    */
-  take(step: number, scalars?: { loss: number; paramNorm: number }): SpectrumRecord;
+  take(step: number, scalars?: { loss: number; paramNorm: number }): Promise<SpectrumRecord>;
 }
 
 /**
@@ -53,6 +54,15 @@ export function checkRecordOptions(options: RecordOptions): void {
   if (options.topK !== undefined) requirePositiveInt('record.topK', options.topK);
 }
 
+/** Reads a tensor asynchronously and disposes it. */
+async function read(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
 /** Creates the recorder the trainer calls on its schedule. */
 export function createRecorder(
   model: Mlp,
@@ -64,43 +74,38 @@ export function createRecorder(
   checkRecordOptions(options);
   const topK = options.topK ?? 10;
   const relu = model.activation === 'relu';
-  const lossAndNorm = () => {
+  const lossAndNorm = async () => {
     const t = tf.tidy(() => {
       const normSq = tf.addN(model.weights.map((w) => tf.sum(tf.square(w))));
       return tf.stack([loss(model.predict(x), y), normSq]);
     });
-    const [lossValue, normSq] = t.dataSync();
-    t.dispose();
+    const [lossValue, normSq] = await read(t);
     return { loss: lossValue, paramNorm: Math.sqrt(normSq) };
   };
   return {
-    take(step, scalars) {
+    async take(step, scalars) {
       // Chosen per record: the native backend may load after the trainer is made.
       const svd = options.svd ?? defaultSvd();
       // The default route on native TensorFlow, batched and straight from the tensors' handles.
-      const spectra = (ms: tf.Tensor2D[]): Float64Array[] =>
+      const spectra = async (ms: tf.Tensor2D[]): Promise<Float64Array[]> =>
         !options.svd && activeNodeBackend() && nativeSvdAvailable()
           ? nativeGramSpectra(ms, topK)
-          : ms.map((m) => svd(m.dataSync() as Float32Array, m.shape[0], m.shape[1], topK));
-      const weights = spectra(model.weights);
-      const record: SpectrumRecord = { step, ...(scalars ?? lossAndNorm()), weights };
+          : Promise.all(ms.map(async (m) => svd((await m.data()) as Float32Array, m.shape[0], m.shape[1], topK)));
+      const weights = await spectra(model.weights);
+      const record: SpectrumRecord = { step, ...(scalars ?? (await lossAndNorm())), weights };
       if (options.activations) {
         const pre = model.preActivations(x);
         const hidden = pre.slice(0, -1);
         const acts = relu ? hidden.map((z) => tf.relu(z)) : hidden;
         try {
-          record.activations = spectra(acts);
+          record.activations = await spectra(acts);
+          // ‖relu(Z) − Z‖² = ‖relu(−Z)‖²: the part of Z the ReLU cuts away; one read for every layer.
+          const sums = hidden.length ? await read(tf.tidy(() => tf.stack(hidden.flatMap((z) => [tf.sum(tf.square(tf.relu(tf.neg(z)))), tf.sum(tf.square(z))])))) : [];
+          record.reluCut = hidden.map((_, l) => (sums[2 * l + 1] > 0 ? sums[2 * l] / sums[2 * l + 1] : 0));
         } finally {
           if (relu) tf.dispose(acts);
+          pre.forEach((t) => t.dispose());
         }
-        record.reluCut = hidden.map((z) => {
-          // ‖relu(Z) − Z‖² = ‖relu(−Z)‖²: the part of Z the ReLU cuts away.
-          const t = tf.tidy(() => tf.stack([tf.sum(tf.square(tf.relu(tf.neg(z)))), tf.sum(tf.square(z))]));
-          const [cut, total] = t.dataSync();
-          t.dispose();
-          return total > 0 ? cut / total : 0;
-        });
-        pre.forEach((t) => t.dispose());
       }
       return record;
     },

@@ -85,19 +85,21 @@ export interface Trainer {
   next(recordNow?: boolean): Promise<StepInfo | undefined>;
   /** Whether the record schedule takes a record at `step` (the final step is `options.steps`). */
   isRecordStep(step: number): boolean;
-  /** Takes a spectrum record of the current weights (labelled with the current step). */
-  record(): SpectrumRecord;
-  /** Writes a checkpoint now (the trainer needs the `checkpoint` option); returns its folder. */
-  checkpoint(): string;
+  /** Takes a spectrum record of the current weights (labelled with the current step); reads asynchronously. */
+  record(): Promise<SpectrumRecord>;
+  /** Writes a checkpoint now (the trainer needs the `checkpoint` option); resolves with its folder. */
+  checkpoint(): Promise<string>;
   /**
    * Ends the run: writes `history.end` (`reason` defaults to 'stopped' when the control
    * was stopped, else 'completed'; a `[saddlelab]` message says where a stopped or
    * aborted run ended) and sets the control's state to 'done' (completed) or 'stopped'.
-   * Later calls do nothing. Returns the history.
+   * Later calls do nothing. `history.end` is written at once; the promise resolves with the
+   * history once the final checkpoint (with the `checkpoint` option) is written, since the
+   * weights are read asynchronously.
    */
-  finish(reason?: StopReason, message?: string): History;
+  finish(reason?: StopReason, message?: string): Promise<History>;
   /** Finishes the run if it is not finished, and frees the tensors and sessions the trainer holds (not the model). */
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 /** Longest stretch `next()` runs without yielding to the event loop, in ms. */
@@ -156,7 +158,7 @@ function checkData(model: Mlp, data: Dataset): void {
  * const net = train.mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5 } });
  * const trainer = train.createTrainer(net, ds, { lr: 5e-4 });
  * for (let t = 0; t < 100; t++) if (!(await trainer.next())) break;
- * trainer.finish();
+ * await trainer.finish();
  * console.log(trainer.history.latestLoss);
  * ```
  */
@@ -205,7 +207,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
   // float32 checks are for the float32 steps, at the start of a run; the js64 step computes in float64.
   let precisionChecked = opts.engine === 'js64' || saved !== undefined;
 
-  const save = (): string => {
+  const save = async (): Promise<string> => {
     if (!ckpt || !fingerprint) throw new SaddlelabError('[saddlelab] checkpoint: this trainer has no checkpoint option; pass checkpoint: { dir } to write checkpoints', 'checkpoint');
     writeCheckpoint(
       ckpt.dir,
@@ -217,7 +219,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
         stepSize: { lr: opts.lr, last: lastLr },
         history: { json: history.toJSON(), options: options.history ?? {}, latest: { step: history.latestStep, loss: history.latestLoss } },
       },
-      engine.exportWeights?.() ?? model.getWeights(),
+      engine.exportWeights?.() ?? (await model.getWeights()),
     );
     lastSave = Date.now();
     return ckpt.dir;
@@ -244,9 +246,9 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       return engine.name;
     },
     isRecordStep: (s) => recordAt(s, last),
-    record() {
+    async record() {
       if (!recorder) throw new SaddlelabError('[saddlelab] record is false for this trainer; pass record: {} to take spectrum records', 'record');
-      return keep(recorder.take(step));
+      return keep(await recorder.take(step));
     },
     checkpoint: save,
     async next(recordNow) {
@@ -262,17 +264,17 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       if (control.state !== 'running') control.setState('running');
       if (!precisionChecked) {
         precisionChecked = true;
-        for (const w of checkPrecision(model, x, y, opts.loss, opts.lr)) history.warn(w);
+        for (const w of await checkPrecision(model, x, y, opts.loss, opts.lr)) history.warn(w);
       }
       const recordHere = recordNow ?? recordAt(step, last);
       // Full batch: the step computes the loss and norm at the weights the record is taken of,
       // so the record needs no forward pass of its own. Mini-batch: the step's loss is a
       // batch loss, so the record computes the full-data loss itself.
-      if (recordHere && recorder && !fullBatch) trainer.record();
-      const pending = recordHere && recorder && fullBatch ? recorder.take(step, { loss: NaN, paramNorm: NaN }) : undefined;
+      if (recordHere && recorder && !fullBatch) await trainer.record();
+      const pending = recordHere && recorder && fullBatch ? await recorder.take(step, { loss: NaN, paramNorm: NaN }) : undefined;
       const result = await engine.step();
       if (!result || !Number.isFinite(result.loss)) {
-        trainer.finish(
+        await trainer.finish(
           'diverged',
           `[saddlelab] the loss became non-finite at step ${step}; training stopped. ` +
             (step === 0 ? 'The history keeps no step' : `The history keeps steps 0–${step - 1}`) +
@@ -286,21 +288,21 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       history.addStep(info);
       step++;
       lastLr = lr;
-      if (ckpt && Date.now() - lastSave >= ckpt.everySeconds * 1000) save();
+      if (ckpt && Date.now() - lastSave >= ckpt.everySeconds * 1000) await save();
       return info;
     },
-    finish(reason, message) {
+    async finish(reason, message) {
       if (finished) return history;
       finished = true;
       const why: StopReason = reason ?? (control.state === 'stopped' ? 'stopped' : 'completed');
       const text = message ?? (why === 'stopped' || why === 'aborted' ? `[saddlelab] training ${why} ${where()}` : undefined);
       control.setState(why === 'completed' ? 'done' : 'stopped');
       history.finish(why, text);
-      if (ckpt) save();
+      if (ckpt) await save();
       return history;
     },
-    dispose() {
-      trainer.finish();
+    async dispose() {
+      await trainer.finish();
       engine.dispose();
       x.dispose();
       y.dispose();

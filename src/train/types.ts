@@ -50,9 +50,10 @@ export interface StepEngine {
   dispose(): void;
   /**
    * The weights the engine steps, where they are not the model's float32 variables (the
-   * js64 engine's float64 copies): what a checkpoint must keep to continue exactly.
+   * js64 engine's float64 copies): what a checkpoint must keep to continue exactly;
+   * `undefined` when the model's variables hold them (the trainer then reads those).
    */
-  exportWeights?(): Float64Array[];
+  exportWeights?(): Float64Array[] | undefined;
 }
 
 /** Run state as seen by controls (a dashboard's pause/resume/stop). */

@@ -28,7 +28,7 @@ async function uninterrupted(options: TrainerOptions) {
   const infos: StepInfo[] = [];
   for (let i = 0; i < STEPS; i++) infos.push((await t.next())!);
   const records = t.history.records;
-  t.dispose();
+  await t.dispose();
   model.dispose();
   return { infos, records };
 }
@@ -38,7 +38,7 @@ async function interrupted(options: TrainerOptions) {
   const first = net();
   const a = createTrainer(first, toy(), { ...options, checkpoint: { dir, everySeconds: 3600 } });
   for (let i = 0; i < AT; i++) await a.next();
-  a.checkpoint();
+  await a.checkpoint();
   // The weights move on after the checkpoint: the resumed run must not see these steps.
   for (let i = 0; i < 4; i++) await a.next();
   first.dispose(); // the process "dies": nothing of it is used again
@@ -48,7 +48,7 @@ async function interrupted(options: TrainerOptions) {
   const infos: StepInfo[] = [];
   while (b.step < STEPS) infos.push((await b.next())!);
   const history = b.history;
-  b.dispose();
+  await b.dispose();
   model.dispose();
   return { infos, history, dir };
 }
@@ -91,12 +91,12 @@ describe('the folder', () => {
     const t = createTrainer(model, toy(), { lr: 0.05, checkpoint: { dir }, record: false });
     for (let i = 0; i < 3; i++) {
       await t.next();
-      t.checkpoint();
+      await t.checkpoint();
     }
     const json = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'));
     expect(json).toMatchObject({ format: 'saddlelab.checkpoint', version: 1, step: 3, weights: { file: 'weights-3.bin', dtype: 'float32', shapes: [[8, 3], [8, 8], [2, 8]] } });
     expect(readdirSync(dir).sort()).toEqual(['checkpoint.json', 'weights-3.bin']);
-    t.dispose(); // the run's end writes one more
+    await t.dispose(); // the run's end writes one more
     expect(JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')).history.json.end.reason).toBe('completed');
     model.dispose();
   });
@@ -119,14 +119,14 @@ describe('the folder', () => {
     const model = net();
     const t = createTrainer(model, toy(), { lr: 0.05, checkpoint: { dir }, record: false });
     await t.next();
-    t.dispose();
+    await t.dispose();
     expect(() => createTrainer(model, toy(), { lr: 0.05, checkpoint: { dir } })).toThrow(/^\[saddlelab\] checkpoint.dir: .* already holds a checkpoint; pass resume: true/);
     expect(() => createTrainer(model, toy(40), { lr: 0.05, checkpoint: { dir, resume: true } })).toThrow(/^\[saddlelab\] checkpoint.resume: the checkpoint in .* belongs to another run \(it differs in data\)/);
     expect(() => createTrainer(model, toy(), { lr: 0.1, batchSize: 4, checkpoint: { dir, resume: true } })).toThrow(/differs in lr, batchSize\)/);
     const empty = folder();
     expect(() => createTrainer(model, toy(), { checkpoint: { dir: empty, resume: true } })).toThrow(/^\[saddlelab\] checkpoint.resume: .* holds no checkpoint/);
     expect(() => createTrainer(model, toy(), { checkpoint: { dir: empty, everySeconds: 0 } })).toThrow(/^\[saddlelab\] checkpoint.everySeconds must be a finite number > 0/);
-    expect(() => createTrainer(model, toy(), { record: false }).checkpoint()).toThrow(/^\[saddlelab\] checkpoint: this trainer has no checkpoint option/);
+    await expect(createTrainer(model, toy(), { record: false }).checkpoint()).rejects.toThrow(/^\[saddlelab\] checkpoint: this trainer has no checkpoint option/);
     expect(existsSync(join(empty, 'checkpoint.json'))).toBe(false);
     model.dispose();
   });

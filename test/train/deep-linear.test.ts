@@ -16,7 +16,8 @@ it('learns the teacher singular values in order, largest first', async () => {
   const data = linearTeacher({ singularValues: teacher, n: 100, seed: 0 });
   const net = mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } });
   const learnedAt = new Array<number>(5).fill(-1);
-  const product = () => net.getWeightArrays().reduce((acc, w) => new Matrix(w).mmul(acc), Matrix.eye(5));
+  // Read inside onRecord, which the loop calls synchronously: a synchronous read (this test runs on the CPU).
+  const product = () => net.weights.map((w) => w.arraySync()).reduce((acc, w) => new Matrix(w).mmul(acc), Matrix.eye(5));
   const history = await fit(net, data, {
     steps: 2500,
     lr: 5e-4,

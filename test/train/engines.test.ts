@@ -45,8 +45,8 @@ async function run(engine: EngineName, c: Case, steps: number) {
   const trainer = createTrainer(model, data, { lr: c.lr, loss: c.loss, batchSize: c.batchSize, seed: 7, engine, record: false });
   const infos: StepInfo[] = [];
   for (let t = 0; t < steps; t++) infos.push((await trainer.next())!);
-  const weights = model.getWeights();
-  trainer.dispose();
+  const weights = await model.getWeights();
+  await trainer.dispose();
   model.dispose();
   return { infos, weights };
 }
@@ -127,7 +127,7 @@ describeNative('native engine', () => {
     } finally {
       be.binding = real;
     }
-    trainer.dispose();
+    await trainer.dispose();
     model.dispose();
   });
 
@@ -141,18 +141,18 @@ describeNative('native engine', () => {
     expect(activeNodeBackend()!.binding.getNumOfSavedModels()).toBe(sessions + 1);
     const handles = activeNodeBackend()!.binding.getNumOfTensors();
     const tensors = tf.memory().numTensors;
-    const before = model.getWeights();
+    const before = await model.getWeights();
     const names = model.weights.map((w) => w.name);
     for (let t = 0; t < 5; t++) await trainer.next();
     expect(activeNodeBackend()!.binding.getNumOfTensors()).toBe(handles);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(model.weights.map((w) => w.name)).toEqual(names);
-    expect(model.getWeights()[0]).not.toEqual(before[0]);
+    expect((await model.getWeights())[0]).not.toEqual(before[0]);
     const x = tf.tensor2d(toy().x, [40, 5]);
     const pred = model.predict(x);
     expect(pred.shape).toEqual([40, 3]);
     tf.dispose([x, pred]);
-    trainer.dispose();
+    await trainer.dispose();
     expect(activeNodeBackend()!.binding.getNumOfSavedModels()).toBe(sessions);
     model.dispose();
   });
@@ -166,34 +166,34 @@ describeNative('native engine', () => {
     });
     const model = net('relu');
     const trainer = createTrainer(model, toy(), { lr: 0.05, engine: 'native', record: false });
-    const before = model.getWeights();
+    const before = await model.getWeights();
     try {
       await expect(trainer.next()).rejects.toThrow(/^\[saddlelab\] engine 'native' could not load its TensorFlow graph \(EACCES: permission denied\)\. Accepted: engine 'tfjs'/);
-      expect(model.getWeights()).toEqual(before);
+      expect(await model.getWeights()).toEqual(before);
     } finally {
       spy.mockRestore();
     }
     // Once the cause is gone, the same trainer steps.
     expect(await trainer.next()).toBeDefined();
-    trainer.dispose();
+    await trainer.dispose();
     model.dispose();
   });
 
   it('a step whose loss is not finite returns undefined, ends the run as diverged and leaves the weights alone', async () => {
     const model = net('linear', [16]);
     const trainer = createTrainer(model, toy(), { lr: 50, engine: 'native', record: false });
-    let last: Float32Array[] = model.getWeights();
+    let last: Float32Array[] = await model.getWeights();
     let info: StepInfo | undefined;
     for (let t = 0; t < 200; t++) {
-      last = model.getWeights();
+      last = await model.getWeights();
       info = await trainer.next();
       if (!info) break;
     }
     expect(info).toBeUndefined();
-    expect(model.getWeights()).toEqual(last);
+    expect(await model.getWeights()).toEqual(last);
     expect(trainer.history.length).toBeLessThan(200);
     expect(trainer.history.end?.reason).toBe('diverged');
-    trainer.dispose();
+    await trainer.dispose();
     model.dispose();
   });
 

@@ -62,7 +62,7 @@ it('trainers are listed too, once: a run replaces the trainer it was made from',
   expect(runs().filter((r) => r.history === run.history)).toEqual([run]);
   expect(runs()).toContain(trainer);
   await run.done;
-  trainer.dispose();
+  await trainer.dispose();
   model.dispose();
 });
 

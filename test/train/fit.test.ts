@@ -43,10 +43,10 @@ it('seeded runs give identical histories, and save → load gives them back', as
   expect(loaded.records[1].reluCut?.every((c) => c >= 0 && c <= 1)).toBe(true);
 });
 
-it('different seeds give different weights, the same seed the same ones', () => {
+it('different seeds give different weights, the same seed the same ones', async () => {
   const [a, b, c] = [net(1), net(1), net(2)];
-  expect(Array.from(a.getWeights()[0])).toEqual(Array.from(b.getWeights()[0]));
-  expect(Array.from(a.getWeights()[0])).not.toEqual(Array.from(c.getWeights()[0]));
+  expect(Array.from((await a.getWeights())[0])).toEqual(Array.from((await b.getWeights())[0]));
+  expect(Array.from((await a.getWeights())[0])).not.toEqual(Array.from((await c.getWeights())[0]));
   [a, b, c].forEach((m) => m.dispose());
 });
 
@@ -57,7 +57,7 @@ it('leaks no tensors: the count after 10⁴ steps equals the count after 10', as
   const after10 = tf.memory().numTensors;
   for (let t = 10; t < 10000; t++) await trainer.next(t % 1000 === 0);
   expect(tf.memory().numTensors).toBe(after10);
-  trainer.dispose();
+  await trainer.dispose();
   model.dispose();
 });
 
@@ -131,7 +131,7 @@ it('a hand-written loop over trainer.next() follows the record schedule', async 
   for (let t = 0; t < 12; t++) await trainer.next();
   await trainer.next(true);
   expect(trainer.history.records.map((r) => r.step)).toEqual([0, 5, 10, 12]);
-  trainer.dispose();
+  await trainer.dispose();
   model.dispose();
 });
 
@@ -161,7 +161,7 @@ it("a record's loss and norm are those of its step, full batch or minibatch (ful
     }
     if (batchSize === undefined) expect(records.map((r) => r.loss)).toEqual(records.map((r) => trainer.history.loss()[r.step]));
     tf.dispose([x, y]);
-    trainer.dispose();
+    await trainer.dispose();
     model.dispose();
   }
 });
@@ -172,7 +172,7 @@ describe("engine 'js64'", () => {
     for (const engine of ['tfjs', 'js64'] as const) {
       const model = net(5);
       const h = await fit(model, toy(), { steps: 60, lr: 0.2, engine, record: { every: 20 }, log: false });
-      runs.push({ h, weights: model.getWeights() });
+      runs.push({ h, weights: await model.getWeights() });
       model.dispose();
     }
     const [a, b] = runs;
@@ -190,11 +190,11 @@ describe("engine 'js64'", () => {
   it('the adaptive step is c·‖θ‖^(2−L) there too', async () => {
     const model = net(6);
     const trainer = createTrainer(model, toy(), { lr: { adaptive: 0.01 }, engine: 'js64', record: false });
-    const norm0 = Math.sqrt(model.getWeights().reduce((s, w) => s + w.reduce((t, v) => t + v * v, 0), 0));
+    const norm0 = Math.sqrt((await model.getWeights()).reduce((s, w) => s + w.reduce((t, v) => t + v * v, 0), 0));
     const info = await trainer.next();
     expect(info?.paramNorm).toBeCloseTo(norm0, 6);
     expect(info?.lr).toBeCloseTo(0.01 * Math.pow(norm0, 2 - 3), 8);
-    trainer.dispose();
+    await trainer.dispose();
     model.dispose();
   });
 

@@ -27,12 +27,12 @@ describe.each(['relu', 'linear'] as const)('gradients of a %s network', (activat
     await useBackend('cpu');
   });
 
-  it('match float64 central finite differences', () => {
+  it('match float64 central finite differences', async () => {
     const net = mlp({ inputDim: 3, widths: [4, 5], outputDim: 2, activation, init: { scale: 0.7, seed: 11 } });
     const x = [[0.3, -1.2, 0.8], [1.1, 0.4, -0.5], [-0.7, 0.9, 0.2], [0.5, 0.5, 1.5]];
     const y = [[1, -0.5], [0.2, 0.3], [-1, 0.7], [0.4, 0.1]];
     const { grads } = tf.variableGrads(() => lossOf('mse', net.predict(tf.tensor2d(x)), tf.tensor2d(y)), net.weights);
-    const weights = net.getWeightArrays();
+    const weights = await net.getWeightArrays();
     const h = 1e-6;
     let compared = 0;
     net.weights.forEach((w, l) => {

@@ -35,7 +35,7 @@ it('each teacher mode follows the sigmoid closed form within a few percent', asy
   let checked = 0;
   for (let t = 0; t <= 1400; t++) {
     if (t % 50 === 0) {
-      const [w1, w2] = net.getWeightArrays();
+      const [w1, w2] = await net.getWeightArrays();
       for (let k = 0; k < d; k++) {
         // Mode strength u_k = (W2 W1)_kk.
         const u = w2[k].reduce((acc, v, j) => acc + v * w1[j][k], 0);
@@ -49,8 +49,8 @@ it('each teacher mode follows the sigmoid closed form within a few percent', asy
   // Discrete steps (η·s ≤ 0.015) against the continuous-time solution: within 3 % of s.
   expect(worst).toBeLessThan(0.03);
   // And the modes were learned: the last check is near s for every mode.
-  const [w1, w2] = net.getWeightArrays();
+  const [w1, w2] = await net.getWeightArrays();
   s.forEach((sk, k) => expect(w2[k].reduce((acc, v, j) => acc + v * w1[j][k], 0)).toBeCloseTo(sk, 1));
-  trainer.dispose();
+  await trainer.dispose();
   net.dispose();
 });

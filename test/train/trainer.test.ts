@@ -37,15 +37,15 @@ it('next() runs the control, waits while paused, and returns undefined once stop
   trainer.control.resume();
   expect((await pending)?.step).toBe(1);
   trainer.control.stop();
-  const before = model.getWeights();
+  const before = await model.getWeights();
   expect(await trainer.next()).toBeUndefined();
   expect(trainer.step).toBe(2);
-  expect(model.getWeights()).toEqual(before);
+  expect(await model.getWeights()).toEqual(before);
   // finish() with no reason after a stop: 'stopped', saying where.
-  const h = trainer.finish();
+  const h = await trainer.finish();
   expect(h.end).toEqual({ reason: 'stopped', message: '[saddlelab] training stopped after step 1', step: 1 });
   expect(trainer.control.state).toBe('stopped');
-  trainer.dispose();
+  await trainer.dispose();
   model.dispose();
 });
 
@@ -57,7 +57,7 @@ it('a stop while paused releases the waiting next()', async () => {
   trainer.control.stop();
   expect(await pending).toBeUndefined();
   expect(trainer.step).toBe(0);
-  trainer.dispose();
+  await trainer.dispose();
   expect(trainer.history.end?.message).toBe('[saddlelab] training stopped before its first step');
   model.dispose();
 });
@@ -68,16 +68,16 @@ it('finish() writes the end once and sets done; dispose() finishes a trainer tha
   const trainer = createTrainer(model, toy(), { lr: 0.05, record: false, control });
   expect(trainer.control).toBe(control);
   for (let t = 0; t < 3; t++) await trainer.next();
-  expect(trainer.finish().end).toEqual({ reason: 'completed', message: undefined, step: 2 });
+  expect((await trainer.finish()).end).toEqual({ reason: 'completed', message: undefined, step: 2 });
   expect(control.state).toBe('done');
-  trainer.finish('aborted');
+  await trainer.finish('aborted');
   expect(trainer.history.end?.reason).toBe('completed');
   expect(await trainer.next()).toBeUndefined();
-  trainer.dispose();
+  await trainer.dispose();
 
   const other = createTrainer(model, toy(), { lr: 0.05, record: false });
   await other.next();
-  other.dispose();
+  await other.dispose();
   expect(other.history.end?.reason).toBe('completed');
   expect(other.control.state).toBe('done');
   expect(() => createTrainer(model, toy(), { control: {} as never })).toThrow(/^\[saddlelab\] control must be a RunControl/);
@@ -96,18 +96,18 @@ it('a non-finite loss ends the run as diverged, naming the step and what the his
       "the model's weights may no longer be finite. Lower lr (or c of the adaptive step) or the init scale.",
   );
   expect(trainer.control.state).toBe('stopped');
-  trainer.dispose();
+  await trainer.dispose();
   model.dispose();
 });
 
-it('isRecordStep follows the schedule, with options.steps as the last step', () => {
+it('isRecordStep follows the schedule, with options.steps as the last step', async () => {
   const model = net();
   const trainer = createTrainer(model, toy(), { record: { every: 5 }, steps: 12 });
   expect([0, 1, 5, 11, 12].map((s) => trainer.isRecordStep(s))).toEqual([true, false, true, false, true]);
-  trainer.dispose();
+  await trainer.dispose();
   const off = createTrainer(model, toy(), { record: false, steps: 12 });
   expect(off.isRecordStep(0)).toBe(false);
-  off.dispose();
+  await off.dispose();
   model.dispose();
 });
 

@@ -95,7 +95,7 @@ describe('a dashboard over a hand-written trainer.next() loop', () => {
       steps++;
       if (held >= 0 && heldAt.length === 0) heldAt.push(trainer.history.latestStep);
     }
-    trainer.finish();
+    await trainer.finish();
     // Stopped well before the loop's end, and no step was taken while paused (150 ms into the pause).
     expect(steps).toBeLessThan(20000);
     expect(heldAt[0]).toBe(held + 1);

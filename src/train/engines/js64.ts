@@ -18,22 +18,26 @@ import type { EngineContext } from './context';
 export function createJs64Engine({ model, data, lr: lrOption, loss: lossName, batches, weights64 }: EngineContext): StepEngine {
   const dims = model.dims;
   const L = model.depth;
-  const net = createJs64Mlp({
-    dims: [...dims],
-    weights: weights64 ?? model.getWeights(),
-    x: data.x,
-    y: data.y,
-    n: data.n,
-    activation: model.activation,
-    loss: lossName,
-    batchSize: batches?.batchSize,
-  });
-  const W = net.weights;
-  const writeBack = () =>
+  // Made at the first step: the model's weights are read asynchronously (unless a checkpoint gave float64 ones).
+  let net: ReturnType<typeof createJs64Mlp> | undefined;
+  const build = async () =>
+    createJs64Mlp({
+      dims: [...dims],
+      weights: weights64 ?? (await model.getWeights()),
+      x: data.x,
+      y: data.y,
+      n: data.n,
+      activation: model.activation,
+      loss: lossName,
+      batchSize: batches?.batchSize,
+    });
+  const writeBack = (W: readonly Float64Array[]) =>
     tf.tidy(() => model.weights.forEach((w, l) => w.assign(tf.tensor2d(Float32Array.from(W[l]), [dims[l + 1], dims[l]]))));
   return {
     name: 'js64',
     async step() {
+      net ??= await build();
+      const W = net.weights;
       let normSq = 0;
       for (const w of W) for (let i = 0; i < w.length; i++) normSq += w[i] * w[i];
       const lr = stepSizeAt(lrOption, normSq, L);
@@ -43,10 +47,11 @@ export function createJs64Engine({ model, data, lr: lrOption, loss: lossName, ba
         const [w, g] = [W[l], grads[l]];
         for (let i = 0; i < w.length; i++) w[i] -= lr * g[i];
       }
-      writeBack();
+      writeBack(W);
       return { loss, normSq, lr };
     },
     dispose() {},
-    exportWeights: () => W.map((w) => w.slice()),
+    // Before the first step the float64 weights are those given, or the model's float32 ones (undefined: the trainer reads them).
+    exportWeights: () => (net?.weights ?? weights64)?.map((w) => w.slice()),
   };
 }

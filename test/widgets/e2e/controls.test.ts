@@ -30,7 +30,7 @@ const ds = data.linearTeacher({ singularValues: [10, 20, 30, 40, 50], n: 100, se
   `const trainer = train.createTrainer(train.mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } }), ds, { lr: 5e-4, record: { every: 50 } });
 new widgets.TrainingDashboard(trainer, { totalSteps: ${TOTAL} })`,
   `for (let t = 0; t < ${TOTAL}; t++) if (!(await trainer.next())) break;
-trainer.finish();
+await trainer.finish();
 \`\${trainer.history.end?.reason} after \${trainer.step} updates\``,
 ];
 // A notebook of its own for the second test: reopening the first one's session in JupyterLab has
@@ -39,7 +39,7 @@ const HISTORY_CELLS = [
   CELLS[0],
   `const trainer = train.createTrainer(train.mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } }), ds, { lr: 5e-4, record: { every: 50 } });
 for (let t = 0; t < 200; t++) await trainer.next();
-trainer.finish();
+await trainer.finish();
 new widgets.TrainingDashboard(trainer.history)`,
   `const h2 = await train.fit(train.mlp({ inputDim: 5, widths: [20, 20], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 1 } }), ds, { steps: 300, lr: 5e-4, log: false, ...widgets.live() });
 \`fit: \${h2.end?.reason}\``,
