@@ -15,6 +15,7 @@ echo "[saddlelab test] unit and integration tests (jest)" >&2
 # Jest gives each test file its own copy of process.env, so the backend's default log level
 # never reaches TensorFlow's C++ logger there: set it for the whole run (INFO lines off).
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}"
+eval "$(bash scripts/setup-swiftshader.sh)" # Dawn on SwiftShader for the webgpu engine's tests (else they skip, saying why)
 npx jest --ci
 if compgen -G "test/**/test_*.py" >/dev/null || ls test/*/test_*.py >/dev/null 2>&1; then
   echo "[saddlelab test] kernel protocol tests (pytest, real Jupyter client)" >&2

@@ -50,7 +50,7 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['train.History', 'History: depth not dims.length − 1', () => new train.History({ name: 'x', activation: 'relu', dims: [2, 3, 1], depth: 3, config: {} }), 'meta.depth'],
   ['train.History', 'History: maxPoints not an integer', () => new train.History({ name: 'x', activation: 'relu', dims: [2, 1], depth: 1, config: {} }, { maxPoints: 0.5 }), 'history.maxPoints'],
   ['train.lossOf', "lossOf: target shape differs from pred's", () => train.lossOf('mse', tf.zeros([2, 1]), tf.zeros([3, 1])), 'target'],
-  ['train.createTrainer', 'createTrainer: unknown engine', () => train.createTrainer(net(), ds(), { engine: 'gpu' as never }), 'engine', /'auto', 'tfjs', 'native', 'js64'; got "gpu"/],
+  ['train.createTrainer', 'createTrainer: unknown engine', () => train.createTrainer(net(), ds(), { engine: 'gpu' as never }), 'engine', /'auto', 'tfjs', 'native', 'js64', 'webgpu'; got "gpu"/],
   ['train.createHistory', 'createHistory: dims not an array', () => train.createHistory({ name: 'x', activation: 'relu', dims: 3 as never, depth: 1, config: {} }), 'meta.dims'],
   ['train.checkPrecision', 'checkPrecision: negative lr', () => train.checkPrecision(net(), tf.zeros([1, 2]) as tf.Tensor2D, tf.zeros([1, 1]) as tf.Tensor2D, 'mse', -1), 'lr'],
   ['spectrum.energyOutsideTop1', 'energyOutsideTop1: not numbers', () => spectrum.energyOutsideTop1(['a'] as never), 's[0]'],
@@ -133,7 +133,7 @@ it.each(cases)('%s: %s', async (...[, , call, field, extra]) => {
 
 it('asking for an unknown backend is an error naming it, not a fallback', async () => {
   const before = tf.getBackend();
-  await expect(backend.useBackend('tpu' as never)).rejects.toThrow(/^\[saddlelab\] backend must be one of 'gpu', 'tensorflow', 'wasm', 'cpu'; got "tpu"/);
+  await expect(backend.useBackend('tpu' as never)).rejects.toThrow(/^\[saddlelab\] backend must be one of 'gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'; got "tpu"/);
   expect(tf.getBackend()).toBe(before);
 });
 

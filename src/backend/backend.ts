@@ -1,7 +1,8 @@
 /**
- * Chooses the TensorFlow.js backend. Default order: native TensorFlow (GPU build
- * when a GPU is usable, else CPU build) if it is installed and loads, else wasm,
- * else the pure-JS cpu backend. `SADDLELAB_BACKEND` or the `backend` option
+ * Chooses the TensorFlow.js backend. Default order: WebGPU when Dawn finds a hardware
+ * GPU adapter (never a software one), then native TensorFlow (GPU build when a GPU is
+ * usable, else CPU build) if it is installed and loads, else wasm, else the pure-JS
+ * cpu backend. `SADDLELAB_BACKEND` or the `backend` option
  * overrides the order; a backend that was asked for and cannot load is an error,
  * never a silent fallback.
  */
@@ -9,9 +10,15 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SaddlelabError, fail, requireObject, requireOneOf } from '../errors';
+import { hardwareWebgpuAvailable } from './webgpu-device';
+import { registerWebgpuBackend } from './webgpu';
 
-export const BACKENDS = ['gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-/** `gpu`: @tensorflow/tfjs-node-gpu; `tensorflow`: @tensorflow/tfjs-node; `wasm`; `cpu` (pure JS). */
+export const BACKENDS = ['gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+/**
+ * `gpu`: @tensorflow/tfjs-node-gpu; `webgpu`: WebGPU on Dawn (tfjs's WebGPU backend and the
+ * `webgpu` step engine on one device, src/backend/webgpu.ts); `tensorflow`: @tensorflow/tfjs-node;
+ * `wasm`; `cpu` (pure JS).
+ */
 export type BackendName = (typeof BACKENDS)[number];
 
 /** What was loaded, reported on every run. */
@@ -63,6 +70,12 @@ function gpuPresent(): boolean {
   return existsSync('/dev/nvidia0') || existsSync('/dev/nvidiactl');
 }
 
+/** Whether a GPU may be there for Dawn: on Linux a device file of NVIDIA's or of the kernel's DRM; elsewhere always. */
+function graphicsDevicePresent(): boolean {
+  if (process.platform !== 'linux') return true;
+  return gpuPresent() || existsSync('/dev/dri/renderD128');
+}
+
 async function load(name: BackendName): Promise<string> {
   switch (name) {
     case 'gpu':
@@ -79,6 +92,9 @@ async function load(name: BackendName): Promise<string> {
       wasm.setWasmPaths(dist + '/');
       break;
     }
+    case 'webgpu':
+      await registerWebgpuBackend();
+      break;
     case 'cpu':
       break;
   }
@@ -123,7 +139,13 @@ export async function useBackend(requested?: BackendName): Promise<BackendInfo> 
     }
   }
   const skipped: string[] = [];
-  const order: BackendName[] = gpuPresent() ? ['gpu', 'tensorflow', 'wasm', 'cpu'] : ['tensorflow', 'wasm', 'cpu'];
+  const order: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+  if (gpuPresent()) order.unshift('gpu');
+  // WebGPU only on a hardware adapter: SwiftShader or lavapipe would be the CPU, slower than native TensorFlow.
+  if (graphicsDevicePresent()) {
+    if (await hardwareWebgpuAvailable()) order.unshift('webgpu');
+    else skipped.push('webgpu: Dawn found no hardware GPU adapter');
+  }
   for (const name of order) {
     try {
       const tfName = await load(name);
@@ -156,6 +178,8 @@ export function ensureBackend(): void {
   if (current || engine.backendName) return;
   const fromEnv = process.env.SADDLELAB_BACKEND;
   if (fromEnv && fromEnv !== 'tensorflow' && fromEnv !== 'gpu') return;
+  // With a GPU, WebGPU may come first, and only the asynchronous useBackend() can ask Dawn.
+  if (!fromEnv && gpuPresent()) return;
   const order: BackendName[] = fromEnv ? [fromEnv as BackendName] : gpuPresent() ? ['gpu', 'tensorflow'] : ['tensorflow'];
   for (const name of order) {
     try {

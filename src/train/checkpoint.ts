@@ -48,6 +48,7 @@ export interface RunFingerprint {
   /** The mini-batch size; null for full-batch gradient descent. */
   batchSize: number | null;
   seed: number;
+  /** The engine option it was written with (for information: any engine resumes it). */
   engine: string;
   /** n and SHA-256 of the data's x and y bytes. */
   data: { n: number; sha256: string };
@@ -160,9 +161,14 @@ export function readCheckpoint(dir: string): { json: CheckpointJSON; weights: (F
   return { json, weights };
 }
 
-/** The fields where `saved` and `now` differ, for a clear error when a checkpoint belongs to another run. */
+/**
+ * The fields where `saved` and `now` differ, for a clear error when a checkpoint belongs to another run.
+ * The engine is not one of them: every engine steps the same maths from the same weights, batches and
+ * step size, so a run checkpointed on one continues on another (a js64 checkpoint's float64 weights
+ * are rounded to float32 there).
+ */
 function fingerprintDiff(saved: RunFingerprint, now: RunFingerprint): string[] {
-  const keys = Object.keys(now) as (keyof RunFingerprint)[];
+  const keys = (Object.keys(now) as (keyof RunFingerprint)[]).filter((k) => k !== 'engine');
   return keys.filter((k) => JSON.stringify(saved[k]) !== JSON.stringify(now[k]));
 }
 

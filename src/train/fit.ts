@@ -79,22 +79,29 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
     }
     control.setState('running');
     let lastYield = Date.now();
+    // Steps in flight: an engine that reads its results back late (webgpu) runs trainer.lag
+    // steps ahead of them; every other engine, none. Drained before the loop waits or ends.
+    const inFlight: Promise<unknown>[] = [];
+    const drain = async () => (await Promise.all(inFlight.splice(0))).every(Boolean);
     for (let t = trainer.step; t <= steps; t++) {
-      if (signal?.aborted) return 'aborted';
-      if (control.state === 'stopped') return 'stopped';
+      if (signal?.aborted) return (await drain()) ? 'aborted' : undefined;
+      if (control.state === 'stopped') return (await drain()) ? 'stopped' : undefined;
       if (control.state === 'paused') {
+        if (!(await drain())) return undefined;
         await Promise.race([control.whenRunnable(), abortPromise(signal)]);
         lastYield = Date.now();
         t--;
         continue;
       }
       if (t === steps) {
+        if (!(await drain())) return undefined;
         // The final state: its loss and (on schedule) a record, without another update.
         if (trainer.isRecordStep(t)) await trainer.record();
         break;
       }
+      inFlight.push(trainer.next());
       // undefined: the loss became non-finite (the trainer ended the run as diverged).
-      if (!(await trainer.next())) return undefined;
+      if (inFlight.length > trainer.lag && !(await inFlight.shift())) return (await drain(), undefined);
       if (Date.now() - lastYield >= yieldEveryMs) {
         await nextTick();
         lastYield = Date.now();

@@ -64,6 +64,12 @@ export interface Mlp {
   getWeights(): Promise<Float32Array[]>;
   /** Weights as nested arrays (for JSON configs), read asynchronously as `getWeights`. */
   getWeightArrays(): Promise<number[][][]>;
+  /**
+   * Where `getWeights` reads while a step engine keeps the weights elsewhere (the webgpu engine,
+   * on its device; it writes them into `weights` when the run ends): a function resolving with
+   * them, or with `undefined` to read `weights`. The trainer sets and clears it. @internal
+   */
+  setWeightSource(source: (() => Promise<Float32Array[] | undefined>) | undefined): void;
   dispose(): void;
 }
 
@@ -161,6 +167,9 @@ export function mlp(options: MlpOptions): Mlp {
   }
   const weights = values.map((v, l) => tf.variable(tf.tensor2d(v, [dims[l + 1], dims[l]]), true, `W${l + 1}_${Math.random().toString(36).slice(2)}`));
   const relu = opts.activation === 'relu';
+  let source: (() => Promise<Float32Array[] | undefined>) | undefined;
+  const readVariables = () => Promise.all(weights.map(async (w) => Float32Array.from((await w.data()) as Float32Array)));
+  const getWeights = async () => (await source?.()) ?? readVariables();
 
   /** Forward pass; pushes each pre-activation Z_ℓ to `collect` when given (inside a tidy). */
   const forward = (x: tf.Tensor2D, collect?: tf.Tensor2D[]): tf.Tensor2D => {
@@ -190,8 +199,14 @@ export function mlp(options: MlpOptions): Mlp {
       });
       return out;
     },
-    getWeights: () => Promise.all(weights.map(async (w) => Float32Array.from((await w.data()) as Float32Array))),
-    getWeightArrays: () => Promise.all(weights.map((w) => w.array())),
+    getWeights,
+    async getWeightArrays() {
+      const flat = await getWeights();
+      return flat.map((w, l) => Array.from({ length: dims[l + 1] }, (_, i) => Array.from(w.subarray(i * dims[l], (i + 1) * dims[l]))));
+    },
+    setWeightSource: (s) => {
+      source = s;
+    },
     dispose: () => weights.forEach((w) => w.dispose()),
   };
 }

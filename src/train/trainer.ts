@@ -20,7 +20,7 @@ import { createRecorder, checkRecordOptions, type RecordOptions } from './record
 import { createRunControl } from './run-control';
 import { pickSchedule, schedule } from './schedule';
 import { checkStepSize } from './step-size';
-import type { Engine, EngineName, RunControl, SpectrumRecord, StepInfo, StepSize, StopReason } from './types';
+import type { Engine, EngineName, RunControl, SpectrumRecord, StepInfo, StepResult, StepSize, StopReason } from './types';
 
 export interface TrainerOptions {
   /** Step size (default 0.01). `{ adaptive: c }` gives `η_t = c·‖θ_t‖^(2−L)` (docs/paper.md, "Setup"). */
@@ -74,6 +74,12 @@ export interface Trainer {
   readonly step: number;
   /** The engine the next step runs on (`auto` resolved against the active backend). */
   readonly engine: EngineName;
+  /**
+   * How many `next()` calls may be outstanding with profit: the steps an engine that reads its
+   * results back late (webgpu) runs ahead of them. 0 for the others. `fit` keeps that many in
+   * flight; calls that overlap run their steps, and add them to the history, in call order.
+   */
+  readonly lag: number;
   /**
    * Waits while `control` is paused; once it is stopped (or the trainer finished),
    * returns `undefined` without stepping. Otherwise computes the loss at the current
@@ -227,6 +233,89 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
 
   // Named by the last step done, as history.end.step is.
   const where = () => (step === 0 ? 'before its first step' : `after step ${step - 1}`);
+  // Engines whose weights live on a device (webgpu): the model reads them from there while it trains.
+  model.setWeightSource(async () => (engine.readWeights ? engine.readWeights() : undefined));
+  const deviceRecords = () => opts.record !== false && !!engine.record && !!engine.recordsSupport?.(opts.record);
+  /** Queues a record of the weights after the steps already issued; resolves once queued, with a promise of it. */
+  const queueRecord = async (at: number, scalars?: { loss: number; paramNorm: number }): Promise<{ result: Promise<SpectrumRecord> }> => {
+    if (!recorder || opts.record === false) throw new SaddlelabError('[saddlelab] record is false for this trainer; pass record: {} to take spectrum records', 'record');
+    if (deviceRecords()) {
+      const { result } = await engine.record!({ topK: opts.record.topK ?? 10, fullLoss: !scalars });
+      return { result: result.then((r) => ({ step: at, loss: scalars?.loss ?? r.loss!, paramNorm: scalars?.paramNorm ?? Math.sqrt(r.normSq!), weights: r.weights })) };
+    }
+    await engine.sync?.();
+    return { result: Promise.resolve(await recorder.take(at, scalars)) };
+  };
+  // next() calls run their steps in call order (issue), and add them to the history in that order (settle).
+  interface Issued {
+    t: number;
+    record?: Promise<SpectrumRecord>;
+    /** The record takes the step's loss and ‖θ‖ (full batch: the same weights). */
+    fromStep: boolean;
+    result: Promise<StepResult | undefined>;
+  }
+  let issueTail: Promise<unknown> = Promise.resolve();
+  let settleTail: Promise<unknown> = Promise.resolve();
+  let settling = false;
+  const issue = async (recordNow: boolean | undefined, settledBefore: Promise<unknown>): Promise<Issued | undefined> => {
+    if (finished || control.state === 'stopped') return undefined;
+    if (control.state !== 'running') control.setState('running');
+    if (!precisionChecked) {
+      precisionChecked = true;
+      for (const w of await checkPrecision(model, x, y, opts.loss, opts.lr)) history.warn(w);
+    }
+    if (ckpt && Date.now() - lastSave >= ckpt.everySeconds * 1000) {
+      await settledBefore; // the checkpoint holds the weights and the history of the same steps
+      if (!finished) await save();
+    }
+    const t = step;
+    const recordHere = (recordNow ?? recordAt(t, last)) && recorder !== undefined;
+    // Full batch: the step computes the loss and norm at the weights the record is taken of,
+    // so the record needs no forward pass of its own. Mini-batch: the step's loss is a
+    // batch loss, so the record computes the full-data loss itself.
+    const record = recordHere ? (await queueRecord(t, fullBatch ? { loss: NaN, paramNorm: NaN } : undefined)).result : undefined;
+    const result = engine.submit ? (await engine.submit()).result : engine.step();
+    step = t + 1;
+    return { t, record, fromStep: fullBatch, result };
+  };
+  const settle = async (issued: Issued | undefined): Promise<StepInfo | undefined> => {
+    if (!issued || finished) return undefined;
+    const result = await issued.result;
+    if (finished) return undefined; // a step after one that diverged: the engine did not update
+    if (!result || !Number.isFinite(result.loss)) {
+      const t = issued.t;
+      step = t;
+      if (issued.record && !issued.fromStep) keep(await issued.record); // taken before the step: still true
+      await end(
+        'diverged',
+        `[saddlelab] the loss became non-finite at step ${t}; training stopped. ` +
+          (t === 0 ? 'The history keeps no step' : `The history keeps steps 0–${t - 1}`) +
+          "; the model's weights may no longer be finite. Lower lr (or c of the adaptive step) or the init scale.",
+      );
+      return undefined;
+    }
+    const { loss, normSq, lr } = result;
+    const info: StepInfo = { step: issued.t, loss, paramNorm: Math.sqrt(normSq), lr };
+    if (issued.record) {
+      const r = await issued.record;
+      keep(issued.fromStep ? { ...r, loss, paramNorm: info.paramNorm } : r);
+    }
+    history.addStep(info);
+    lastLr = lr;
+    return info;
+  };
+  const end = async (reason?: StopReason, message?: string): Promise<History> => {
+    if (finished) return history;
+    finished = true;
+    const why: StopReason = reason ?? (control.state === 'stopped' ? 'stopped' : 'completed');
+    const text = message ?? (why === 'stopped' || why === 'aborted' ? `[saddlelab] training ${why} ${where()}` : undefined);
+    control.setState(why === 'completed' ? 'done' : 'stopped');
+    history.finish(why, text);
+    // The model's variables get the final weights (engines whose weights live elsewhere).
+    await engine.sync?.();
+    if (ckpt) await save();
+    return history;
+  };
   const keep = (r: SpectrumRecord): SpectrumRecord => {
     r.weights.forEach((s, l) => {
       if (s[0] === 0) history.warn(`[saddlelab] W${l + 1} became exactly zero by step ${r.step}: float32 underflow (docs/precision.md)`);
@@ -245,10 +334,13 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     get engine() {
       return engine.name;
     },
+    get lag() {
+      return engine.lag ?? 0;
+    },
     isRecordStep: (s) => recordAt(s, last),
     async record() {
-      if (!recorder) throw new SaddlelabError('[saddlelab] record is false for this trainer; pass record: {} to take spectrum records', 'record');
-      return keep(await recorder.take(step));
+      if (!settling) await settleTail;
+      return keep(await (await queueRecord(step)).result);
     },
     checkpoint: save,
     async next(recordNow) {
@@ -261,48 +353,28 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       }
       if (control.state === 'paused') await control.whenRunnable();
       if (finished || control.state === 'stopped') return undefined;
-      if (control.state !== 'running') control.setState('running');
-      if (!precisionChecked) {
-        precisionChecked = true;
-        for (const w of await checkPrecision(model, x, y, opts.loss, opts.lr)) history.warn(w);
-      }
-      const recordHere = recordNow ?? recordAt(step, last);
-      // Full batch: the step computes the loss and norm at the weights the record is taken of,
-      // so the record needs no forward pass of its own. Mini-batch: the step's loss is a
-      // batch loss, so the record computes the full-data loss itself.
-      if (recordHere && recorder && !fullBatch) await trainer.record();
-      const pending = recordHere && recorder && fullBatch ? await recorder.take(step, { loss: NaN, paramNorm: NaN }) : undefined;
-      const result = await engine.step();
-      if (!result || !Number.isFinite(result.loss)) {
-        await trainer.finish(
-          'diverged',
-          `[saddlelab] the loss became non-finite at step ${step}; training stopped. ` +
-            (step === 0 ? 'The history keeps no step' : `The history keeps steps 0–${step - 1}`) +
-            "; the model's weights may no longer be finite. Lower lr (or c of the adaptive step) or the init scale.",
-        );
-        return undefined;
-      }
-      const { loss, normSq, lr } = result;
-      const info: StepInfo = { step, loss, paramNorm: Math.sqrt(normSq), lr };
-      if (pending) keep({ ...pending, loss, paramNorm: info.paramNorm });
-      history.addStep(info);
-      step++;
-      lastLr = lr;
-      if (ckpt && Date.now() - lastSave >= ckpt.everySeconds * 1000) await save();
-      return info;
+      const settledBefore = settleTail;
+      const issued = issueTail.then(() => issue(recordNow, settledBefore));
+      issueTail = issued.catch(() => undefined);
+      const settled = settleTail.then(async () => {
+        settling = true;
+        try {
+          return await settle(await issued);
+        } finally {
+          settling = false;
+        }
+      });
+      settleTail = settled.catch(() => undefined);
+      return settled;
     },
     async finish(reason, message) {
-      if (finished) return history;
-      finished = true;
-      const why: StopReason = reason ?? (control.state === 'stopped' ? 'stopped' : 'completed');
-      const text = message ?? (why === 'stopped' || why === 'aborted' ? `[saddlelab] training ${why} ${where()}` : undefined);
-      control.setState(why === 'completed' ? 'done' : 'stopped');
-      history.finish(why, text);
-      if (ckpt) await save();
-      return history;
+      // Steps still in flight are added first (unless called from inside one's callbacks).
+      if (!settling) await settleTail;
+      return end(reason, message);
     },
     async dispose() {
       await trainer.finish();
+      model.setWeightSource(undefined);
       engine.dispose();
       x.dispose();
       y.dispose();

@@ -19,7 +19,7 @@ export type { HistoryListener, SpectrumRecord, StepInfo, StopReason };
 export type StepSize = number | { adaptive: number };
 
 /** How a trainer runs its steps: `auto` picks one of the others (see `TrainerOptions.engine`). */
-export type Engine = 'auto' | 'tfjs' | 'native' | 'js64';
+export type Engine = 'auto' | 'tfjs' | 'native' | 'js64' | 'webgpu';
 
 /** An engine that runs steps (`auto` resolved). */
 export type EngineName = Exclude<Engine, 'auto'>;
@@ -54,6 +54,34 @@ export interface StepEngine {
    * `undefined` when the model's variables hold them (the trainer then reads those).
    */
   exportWeights?(): Float64Array[] | undefined;
+  /**
+   * Engines that read their results back a few steps late (webgpu): how many steps may be
+   * submitted ahead of the oldest result still to come. Absent or 0: `step()` only.
+   */
+  readonly lag?: number;
+  /**
+   * Queues one step and resolves as soon as it is submitted, with the promise of its result
+   * (`step()` is `(await submit()).result`). Results resolve in submission order.
+   */
+  submit?(): Promise<{ result: Promise<StepResult | undefined> }>;
+  /**
+   * A spectrum record computed by the engine itself, queued after the steps already submitted
+   * (so it sees the weights they leave); resolves once queued.
+   */
+  record?(options: { topK: number; fullLoss: boolean }): Promise<{ result: Promise<EngineRecord> }>;
+  /** Whether `record` takes records with these options (else the trainer takes them with tfjs). */
+  recordsSupport?(options: { topK?: number; activations?: boolean; svd?: unknown }): boolean;
+  /** Engines whose weights live elsewhere than the model's variables (webgpu): reads them. */
+  readWeights?(): Promise<Float32Array[]>;
+  /** Engines whose weights live elsewhere: writes them into the model's variables. */
+  sync?(): Promise<void>;
+}
+
+/** A record an engine computed: the top-k singular values of each W_ℓ, with the full-data loss and ‖θ‖² when asked. */
+export interface EngineRecord {
+  loss?: number;
+  normSq?: number;
+  weights: Float64Array[];
 }
 
 /** Run state as seen by controls (a dashboard's pause/resume/stop). */

@@ -61,7 +61,7 @@ describe('backend selection', () => {
 
   test('an unknown SADDLELAB_BACKEND value is an error naming the variable', async () => {
     process.env.SADDLELAB_BACKEND = 'tpu';
-    await expect(useBackend()).rejects.toThrow(/^\[saddlelab\] SADDLELAB_BACKEND must be one of 'gpu', 'tensorflow', 'wasm', 'cpu'; got "tpu"/);
+    await expect(useBackend()).rejects.toThrow(/^\[saddlelab\] SADDLELAB_BACKEND must be one of 'gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'; got "tpu"/);
   });
 
   test('an unknown backend option is an error naming the field', async () => {
@@ -78,7 +78,7 @@ describe('backend selection', () => {
       const before = tf.getBackend();
       await expect(useBackend('gpu')).rejects.toMatchObject({
         field: 'backend',
-        message: expect.stringMatching(/^\[saddlelab\] backend 'gpu' cannot be loaded: .+Accepted: gpu, tensorflow, wasm, cpu/),
+        message: expect.stringMatching(/^\[saddlelab\] backend 'gpu' cannot be loaded: .+Accepted: gpu, webgpu, tensorflow, wasm, cpu/),
       });
       expect(tf.getBackend()).toBe(before);
       if (!built) {
@@ -98,7 +98,13 @@ describe('every backend that loads gives the cpu gradients', () => {
   for (const name of BACKENDS.filter((b) => b !== 'cpu')) {
     // Decided when the file loads, so jest reports an absent backend as skipped, saying why.
     const absent =
-      name === 'tensorflow' && !built ? NATIVE_MISSING : name === 'gpu' && !gpuBuildPresent() ? 'skipped: no NVIDIA GPU with the tfjs-node-gpu build here' : undefined;
+      name === 'tensorflow' && !built
+        ? NATIVE_MISSING
+        : name === 'gpu' && !gpuBuildPresent()
+          ? 'skipped: no NVIDIA GPU with the tfjs-node-gpu build here'
+          : name === 'webgpu'
+            ? 'skipped: read synchronously here; test/train/webgpu.test.ts checks the webgpu backend'
+            : undefined;
     (absent ? test.skip : test)(absent ? `${name} (${absent})` : name, async () => {
       await useBackend(name);
       expect(describeBackend(currentBackend()!)).toMatch(new RegExp(`^backend: ${name} \\(option`));

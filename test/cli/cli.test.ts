@@ -103,7 +103,7 @@ it.each([
   ['a negative width', { model: { widths: [-2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1 } }, /widths\[0\] must be a positive integer; got -2/],
   ['a non-finite step', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1, lr: -1 } }, /lr must be a finite number > 0; got -1/],
   ['mismatched rows', { model: { widths: [2] }, data: { x: [[1], [2]], y: [[1]] }, train: { steps: 1 } }, /data.x and data.y must have the same number of rows; got 2 and 1/],
-  ['an unknown backend', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1, backend: 'tpu' } }, /backend must be one of 'gpu', 'tensorflow', 'wasm', 'cpu'; got "tpu"/],
+  ['an unknown backend', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1, backend: 'tpu' } }, /backend must be one of 'gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'; got "tpu"/],
   ['an unknown data generator', { model: { widths: [2] }, data: { cifar: {} }, train: { steps: 1 } }, /data must be one of/],
   ['a typo in an option', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1, lr_: 1 } }, /options.lr_ must be one of the known options/],
 ])('train with %s exits 1 naming the field', async (_what, config, message) => {

@@ -200,7 +200,7 @@ describe("engine 'js64'", () => {
 
   it('an unknown engine is a [saddlelab] error naming engine', () => {
     const model = net();
-    expect(() => createTrainer(model, toy(), { engine: 'gpu' as never })).toThrow(/^\[saddlelab\] engine must be one of 'auto', 'tfjs', 'native', 'js64'/);
+    expect(() => createTrainer(model, toy(), { engine: 'gpu' as never })).toThrow(/^\[saddlelab\] engine must be one of 'auto', 'tfjs', 'native', 'js64', 'webgpu'/);
     model.dispose();
   });
 });

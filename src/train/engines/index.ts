@@ -1,10 +1,11 @@
 /**
  * The step engines behind one {@link StepEngine} interface, one module each:
  * `tfjs` (tfjs ops and autodiff, every option, every backend), `native` (the
- * step as one TensorFlow graph in one session call, on native TensorFlow) and
- * `js64` (float64 JavaScript). `auto` picks per step, since a run's backend may
- * be chosen after its trainer is made: `native` on native TensorFlow on the CPU,
- * else `tfjs`.
+ * step as one TensorFlow graph in one session call, on native TensorFlow),
+ * `js64` (float64 JavaScript) and `webgpu` (the step as a few WGSL dispatches on
+ * Dawn). `auto` picks per step, since a run's backend may be chosen after its
+ * trainer is made: `webgpu` on the `webgpu` backend, `native` on native
+ * TensorFlow on the CPU, else `tfjs`.
  */
 import { requireOneOf } from '../../errors';
 import type { Engine, EngineName, StepEngine } from '../types';
@@ -12,10 +13,12 @@ import type { EngineContext } from './context';
 import { createJs64Engine } from './js64';
 import { createNativeEngine, nativeEngineAdvised } from './native';
 import { createTfjsEngine } from './tfjs';
+import { createWebgpuEngine } from './webgpu';
+import { currentBackend } from '../../backend/backend';
 
 export type { EngineContext } from './context';
 
-export const ENGINES = ['auto', 'tfjs', 'native', 'js64'] as const;
+export const ENGINES = ['auto', 'tfjs', 'native', 'js64', 'webgpu'] as const;
 
 /** Validates the `engine` option (every engine runs every option: mini-batches, MSE, cross-entropy). */
 export function checkEngine(value: unknown): Engine {
@@ -30,17 +33,40 @@ export function createStepEngine(engine: Engine, ctx: EngineContext): StepEngine
   if (engine === 'tfjs') return createTfjsEngine(ctx);
   if (engine === 'native') return createNativeEngine(ctx);
   if (engine === 'js64') return createJs64Engine(ctx);
+  if (engine === 'webgpu') return createWebgpuEngine(ctx);
   const tfjs = createTfjsEngine(ctx);
   const native = createNativeEngine(ctx);
-  const current = (): StepEngine => (nativeEngineAdvised() ? native : tfjs);
+  let webgpu: StepEngine | undefined;
+  const current = (): StepEngine =>
+    currentBackend()?.name === 'webgpu' ? (webgpu ??= createWebgpuEngine(ctx)) : nativeEngineAdvised() ? native : tfjs;
+  // The optional members are the current engine's: a getter each, since the backend may change before the first step.
   return {
     get name(): EngineName {
       return current().name;
+    },
+    get lag() {
+      return current().lag;
+    },
+    get submit() {
+      return current().submit;
+    },
+    get record() {
+      return current().record;
+    },
+    get recordsSupport() {
+      return current().recordsSupport;
+    },
+    get readWeights() {
+      return current().readWeights;
+    },
+    get sync() {
+      return current().sync;
     },
     step: () => current().step(),
     dispose() {
       native.dispose();
       tfjs.dispose();
+      webgpu?.dispose();
     },
   };
 }
