@@ -11,7 +11,7 @@
 /// <reference types="@webgpu/types" />
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SaddlelabError } from '../errors';
+import { SaddlelabError, fail, requireKnownKeys, requireObject } from '../errors';
 
 /** What the adapter says of itself, and whether it is the CPU pretending to be a GPU. */
 export interface WebGpuAdapterInfo {
@@ -78,8 +78,18 @@ function describe(info: WebGpuAdapterInfo): string {
   return [info.vendor, info.architecture, info.description || info.device].filter(Boolean).join(' ');
 }
 
-/** One line: `nvidia hopper NVIDIA H200 (hardware)`. */
+/**
+ * One line: `nvidia hopper NVIDIA H200 (hardware)`.
+ *
+ * @example
+ * ```ts
+ * import { backend } from 'saddlelab';
+ * console.log(backend.describeAdapter({ vendor: 'google', architecture: 'swiftshader', device: '', description: 'SwiftShader', software: true }));
+ * ```
+ */
 export function describeAdapter(info: WebGpuAdapterInfo): string {
+  const given = requireObject('info', info);
+  if (typeof given.vendor !== 'string' || typeof given.software !== 'boolean') fail('info', 'a WebGpuAdapterInfo (what webgpuDevice() returns as info)', info);
   return `${describe(info)} (${info.software ? 'software: the CPU' : 'hardware'})`;
 }
 
@@ -139,6 +149,8 @@ export function globalsOfDawn(): Record<string, unknown> {
  * ```
  */
 export async function webgpuDevice(options: WebGpuDeviceOptions = {}): Promise<WebGpuDevice> {
+  requireKnownKeys('options', requireObject('options', options), ['allowSoftware']);
+  if (options.allowSoftware !== undefined && typeof options.allowSoftware !== 'boolean') fail('options.allowSoftware', 'true or false', options.allowSoftware);
   const allowSoftware = options.allowSoftware ?? process.env.SADDLELAB_WEBGPU_SOFTWARE === '1';
   if (current) {
     if (current.info.software && !allowSoftware) {
@@ -163,6 +175,12 @@ export function openWebgpuDevice(): WebGpuDevice | undefined {
 /**
  * Whether Dawn finds a hardware GPU adapter here: what the default backend order asks before
  * it picks WebGPU. Never true for a software adapter; false (not an error) without Dawn.
+ *
+ * @example
+ * ```ts
+ * import { backend } from 'saddlelab';
+ * console.log(await backend.hardwareWebgpuAvailable()); // false on a machine without a GPU
+ * ```
  */
 export async function hardwareWebgpuAvailable(): Promise<boolean> {
   try {
