@@ -15,6 +15,12 @@
  *
  *   node bench/run.mjs [--configs C1,C3] [--only tensorflow,torch] [--rounds 5] [--seconds 1] [--threads N] [--quick] [--full] [--out results.json]
  *   (npm run bench -- --threads 1 ...)
+ *
+ * `--backend webgpu` measures the webgpu route instead (bench/webgpu.mjs: device, C5, C6 and the
+ * paper-scale Figure 1 with records; steps/s, GFLOP/s, the shares of time in dispatch, waiting for
+ * results and in records), into bench/results-webgpu.json; it refuses a software adapter unless
+ * `--allow-software` (with `--tiny`: every size shrunk, a check that it runs). `npm run gpu-check`
+ * runs the same measurement beside PyTorch CUDA.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createWriteStream } from 'node:fs';
@@ -362,7 +368,25 @@ async function main() {
   log(`wrote ${OUT} (${report.seconds.toFixed(0)} s)`);
 }
 
-main().catch((e) => {
+async function webgpuRoute() {
+  const { createRequire } = await import('node:module');
+  const { measureWebgpu } = await import('./webgpu.mjs');
+  if (!existsSync(join(ROOT, 'dist', 'index.js'))) throw new Error('dist/ is not built: run `npm run build` first');
+  const saddlelab = createRequire(import.meta.url)(join(ROOT, 'dist', 'index.js'));
+  await saddlelab.backend.useBackend('cpu');
+  const result = await measureWebgpu(saddlelab, {
+    seconds: Number(option('seconds', 5)),
+    paperSteps: Number(option('steps', process.argv.includes('--tiny') ? 100 : 2000)),
+    tiny: process.argv.includes('--tiny'),
+    allowSoftware: process.argv.includes('--allow-software'),
+    log,
+  });
+  const out = option('out', join(HERE, 'results-webgpu.json'));
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), loadavg: loadavg(), ...result }, null, 2) + '\n');
+  log(`wrote ${out}`);
+}
+
+(option('backend', '') === 'webgpu' ? webgpuRoute() : main()).catch((e) => {
   console.error(`[bench] ${e.stack ?? e}`);
   process.exit(1);
 });

@@ -4,7 +4,8 @@ C = ||Y - Y*||^2 / (2m), plain gradient descent on the full batch or, with
 `batch` in the config, on mini-batches of that size drawn as epochs of a
 random permutation; loss read back every step, as a training loop that
 records the loss does). Eager PyTorch, as a user writes it. JSON lines on
-stdin/stdout.
+stdin/stdout. `device` in the set-up ("cuda" for scripts/gpu-check.mjs) puts the
+data and weights there, float32 with TF32 off, so it compares with WebGPU's float32.
 """
 import json
 import math
@@ -32,15 +33,17 @@ def reset_peak():
 
 
 class Net:
-    def __init__(self, cfg, lr):
+    def __init__(self, cfg, lr, device="cpu"):
         g = torch.Generator().manual_seed(0)
         dims = [cfg["dIn"]] + [cfg["width"]] * (cfg["depth"] - 1) + [cfg["dOut"]]
         self.x = torch.randn(cfg["n"], cfg["dIn"], generator=g)
         self.y = torch.randn(cfg["n"], cfg["dOut"], generator=g)
+        self.x, self.y = self.x.to(device), self.y.to(device)
         self.ws = [
-            (torch.randn(dims[i + 1], dims[i], generator=g) / math.sqrt(dims[i])).requires_grad_()
+            (torch.randn(dims[i + 1], dims[i], generator=g) / math.sqrt(dims[i])).to(device).requires_grad_()
             for i in range(len(dims) - 1)
         ]
+        self.device = device
         self.lr = lr
         self.n = cfg["n"]
         self.batch = cfg.get("batch")
@@ -49,7 +52,7 @@ class Net:
 
     def next_batch(self):
         if self.order is None or self.cursor + self.batch > self.n:
-            self.order = torch.randperm(self.n)
+            self.order = torch.randperm(self.n, device=self.device)
             self.cursor = 0
         idx = self.order[self.cursor:self.cursor + self.batch]
         self.cursor += self.batch
@@ -76,8 +79,13 @@ def main():
         op = msg["op"]
         if op == "setup":
             reset_peak()
-            net = Net(msg["config"], msg["lr"])
-            out = {"ok": True, "backend": f"torch {torch.__version__} ({torch.get_num_threads()} threads)"}
+            device = msg.get("device", "cpu")
+            if device == "cuda":
+                torch.backends.cuda.matmul.allow_tf32 = False
+                torch.backends.cudnn.allow_tf32 = False
+            net = Net(msg["config"], msg["lr"], device)
+            where = torch.cuda.get_device_name(0) if device == "cuda" else f"{torch.get_num_threads()} threads"
+            out = {"ok": True, "backend": f"torch {torch.__version__} ({device}: {where})"}
         elif op == "run":
             steps = 0
             t0 = time.perf_counter()

@@ -1,23 +1,28 @@
 #!/usr/bin/env node
 /**
- * `npm run gpu-check`: which GPU route loads on this machine, why the others do not,
- * and what they do (docs/gpu.md).
+ * `npm run gpu-check`: which GPU route loads on this machine, why the others do not, and
+ * what they do, in one run of a few minutes at most (docs/gpu.md).
  *
- *   route 1  tfjs-node-gpu: native TensorFlow's GPU build (`backend: 'gpu'`), built offline by
- *            `node scripts/build-native.mjs --gpu` from a GPU TensorFlow wheel; needs CUDA's libraries
- *   route 2  WebGPU: tfjs's WebGPU backend on Dawn's Node binding (the `webgpu` npm package,
- *            its binaries in the package), over Vulkan; needs only the GPU driver
+ *   webgpu         saddlelab's webgpu backend and step engine on Dawn (the `webgpu` npm package,
+ *                  its binaries in the package), over Vulkan/Metal/D3D12; needs only the driver
+ *   tfjs-node-gpu  native TensorFlow's GPU build (`backend: 'gpu'`), built offline by
+ *                  `node scripts/build-native.mjs --gpu` from a GPU TensorFlow wheel
  *
  * Each route runs in a child process of its own (a crash or a hung driver stays there, and the
- * native libraries' own messages on stderr are kept as the reason a route failed). Where one
- * loads on a GPU it reports the device, the C5 and C6 step rates (bench/configs.mjs: width 1000,
- * depth 6, MNIST shapes; full batch of 2000, and mini-batches of 100 from 10,000), and a few
- * hundred steps of Figure 1 at the paper's scale (MNIST, 10,000 images, width 1000, batches of
- * 100, records of the top-10 singular values every 100 steps) with its ETA for 100,000 steps.
- * Without a GPU it says so and exits 1 within seconds.
+ * native libraries' own messages on stderr are kept as the reason a route failed). The webgpu
+ * route reports (bench/webgpu.mjs) the device; C5 and C6 (bench/configs.mjs: width 1000, depth 6;
+ * full batch of 2000, and batches of 100 from 10,000) with steps/s, GFLOP/s and the shares of
+ * time in dispatch, in reads and with the GPU behind; and Figure 1 at the paper's scale (MNIST,
+ * width 1000, batches of 100, top-10 singular values of every layer every 100 steps) with and
+ * without records, and the ETA of 100,000 steps. Where python3 has PyTorch with CUDA, the same
+ * C5 and C6 run in PyTorch eager (bench/worker_torch.py) for the ratio. A software adapter
+ * (SwiftShader, lavapipe) is refused: that is the CPU. Without a GPU it exits 1 within seconds.
  *
- *   node scripts/gpu-check.mjs [--steps N] [--seconds S] [--route tfjs-node-gpu|webgpu|cpu]
- *   (--route cpu runs the same workloads on the CPU build, for comparison)
+ *   node scripts/gpu-check.mjs [--route webgpu|tfjs-node-gpu|cpu] [--seconds S] [--steps N]
+ *                              [--allow-software] [--tiny] [--no-torch]
+ *   --allow-software  measure on a software adapter anyway (figures of the CPU: a check that it runs)
+ *   --tiny            every size shrunk (width 24): the check on SwiftShader, in seconds
+ *   --route cpu       the tfjs-node-gpu route's workloads on the CPU build, for comparison
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -28,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const ROUTES = ['tfjs-node-gpu', 'webgpu'];
+const ROUTES = ['webgpu', 'tfjs-node-gpu'];
 // `--route cpu`: the same workloads on native TensorFlow's CPU build, for comparison (not a GPU route).
 const ALL_ROUTES = [...ROUTES, 'cpu'];
 
@@ -36,8 +41,10 @@ function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
-const PAPER_STEPS = Number(option('steps', 300));
-const SECONDS = Number(option('seconds', 5));
+const TINY = process.argv.includes('--tiny');
+const ALLOW_SOFTWARE = process.argv.includes('--allow-software');
+const PAPER_STEPS = Number(option('steps', TINY ? 100 : 2000));
+const SECONDS = Number(option('seconds', TINY ? 2 : 5));
 const log = (line) => process.stderr.write(`[gpu-check] ${line}\n`);
 
 // ---------------------------------------------------------------- in the child: one route
@@ -132,35 +139,41 @@ async function probeTfjsNodeGpu() {
 }
 
 async function probeWebgpu() {
-  let webgpu;
-  try {
-    webgpu = await import('webgpu');
-  } catch (e) {
-    throw new Error(`the webgpu package is not installed or does not load (${e.message}); npm install brings it (an optional dependency)`);
-  }
-  Object.assign(globalThis, webgpu.globals);
-  const gpu = webgpu.create([]);
-  globalThis.navigator = { gpu };
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new Error('Dawn found no usable adapter (no Vulkan driver, or none with what WebGPU needs; see the messages above)');
-  const info = adapter.info ?? {};
-  const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-  if (adapter.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|software/i.test(description)) {
-    throw new Error(`the only adapter is a software one (${description}): that is the CPU, not a GPU`);
-  }
-  const tf = require('@tensorflow/tfjs');
-  // Native TensorFlow (CPU) for the records' singular values where it is built; the step runs on WebGPU.
-  try {
-    require(require.resolve('@tensorflow/tfjs-node', { paths: [ROOT, join(ROOT, '.native', 'addon')] }));
-  } catch {
-    // not built: records use ml-matrix (slower at width 1000)
-  }
-  require('@tensorflow/tfjs-backend-webgpu');
-  if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start its webgpu backend on this adapter (see the messages above)');
-  await tf.ready();
   const saddlelab = require(join(ROOT, 'dist', 'index.js'));
-  const out = await measure(saddlelab, tf, 'webgpu');
-  return { ...out, adapter: description };
+  const { measureWebgpu } = await import(join(ROOT, 'bench', 'webgpu.mjs'));
+  await saddlelab.backend.useBackend('cpu'); // the reference backend until webgpu loads (no native banner)
+  return { route: 'webgpu', backend: 'webgpu', ...(await measureWebgpu(saddlelab, { seconds: SECONDS, paperSteps: PAPER_STEPS, tiny: TINY, allowSoftware: ALLOW_SOFTWARE, log })) };
+}
+
+/** PyTorch eager on CUDA, C5 and C6, when python3 has it (bench/worker_torch.py). */
+async function torchCuda() {
+  const probe = spawnSync('python3', ['-c', 'import torch, json; print(json.dumps([torch.__version__, torch.cuda.is_available()]))'], { encoding: 'utf8', timeout: 60000 });
+  if (probe.status !== 0) return { ok: false, why: 'python3 has no PyTorch' };
+  const [version, cuda] = JSON.parse(probe.stdout.trim().split('\n').pop());
+  if (!cuda) return { ok: false, why: `PyTorch ${version} sees no CUDA device` };
+  const { CONFIGS, flopsPerStep } = await import(join(ROOT, 'bench', 'configs.mjs'));
+  const p = spawn('python3', [join(ROOT, 'bench', 'worker_torch.py')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = [];
+  let wake;
+  p.stdout.on('data', (d) => {
+    lines.push(...String(d).split('\n').filter(Boolean));
+    wake?.();
+  });
+  const ask = async (msg) => {
+    p.stdin.write(JSON.stringify(msg) + '\n');
+    while (!lines.length) await new Promise((r) => (wake = r));
+    return JSON.parse(lines.shift());
+  };
+  const rates = {};
+  for (const name of ['C5', 'C6']) {
+    const cfg = CONFIGS[name];
+    const setup = await ask({ op: 'setup', config: cfg, lr: 1e-3, device: 'cuda' });
+    await ask({ op: 'run', minSteps: 5, minSeconds: 0 });
+    const r = await ask({ op: 'run', minSteps: 3, minSeconds: SECONDS });
+    rates[name] = { backend: setup.backend, stepsPerSec: +(r.steps / r.seconds).toFixed(1), gflops: +((r.steps * flopsPerStep(cfg)) / r.seconds / 1e9).toFixed(1) };
+  }
+  p.stdin.end();
+  return { ok: true, rates };
 }
 
 async function child(route) {
@@ -184,7 +197,8 @@ function nvidiaSmi() {
 
 function runRoute(route) {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', route, '--steps', String(PAPER_STEPS), '--seconds', String(SECONDS)], {
+    const flags = [...(TINY ? ['--tiny'] : []), ...(ALLOW_SOFTWARE ? ['--allow-software'] : [])];
+    const p = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', route, '--steps', String(PAPER_STEPS), '--seconds', String(SECONDS), ...flags], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '1' },
@@ -192,8 +206,12 @@ function runRoute(route) {
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 15 * 60 * 1000);
+    p.stderr.on('data', (d) => {
+      err += d;
+      // The route's own figures as they come ([gpu-check] lines); the libraries' messages are kept for a failure.
+      for (const line of String(d).split('\n')) if (line.startsWith('[gpu-check]')) process.stderr.write(line.replace('[gpu-check] ', `[gpu-check]   ${route}: `) + '\n');
+    });
+    const timer = setTimeout(() => p.kill('SIGKILL'), 8 * 60 * 1000);
     p.on('exit', (code, signal) => {
       clearTimeout(timer);
       const line = out.trim().split('\n').pop();
@@ -204,7 +222,7 @@ function runRoute(route) {
         result = { ok: false, route, error: `the probe process ended (${signal ?? `exit ${code}`}) without a result` };
       }
       // The native libraries' own words (Dawn, CUDA, TensorFlow), minus tfjs's install banner.
-      result.messages = err.split('\n').map((l) => l.trim()).filter((l) => l && !/====|Hi, looks like|tfjs-node for more/.test(l)).slice(-6);
+      result.messages = err.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('[gpu-check]') && !/====|Hi, looks like|tfjs-node for more/.test(l)).slice(-6);
       resolve(result);
     });
   });
@@ -230,24 +248,37 @@ async function main() {
     const r = await runRoute(route);
     results.push(r);
     if (r.ok) {
-      const device = route === 'cpu' ? `the CPU (${cpus().length} cores)` : r.adapter ?? (smi.found ? smi.gpus[0] : 'the GPU');
-      log(`route ${route}: loaded on ${device} (tfjs backend '${r.backend}')`);
-      for (const [cfg, v] of Object.entries(r.rates)) log(`  ${cfg}: ${v.stepsPerSec} steps/s, ${v.gflops} GFLOP/s (engine ${v.engine})`);
-      const p = r.paper;
-      log(`  paper scale: ${p.steps} steps (timed after the first 5: ${p.seconds} s, ${p.stepsPerSec} steps/s with records every 100), loss ${p.lossFirst.toFixed(4)} → ${p.lossLast.toFixed(4)}; ` +
-        `100,000 steps would take ≈ ${p.etaMinutesFor100k} min`);
+      const device = route === 'cpu' ? `the CPU (${cpus().length} cores)` : r.device ?? (smi.found ? smi.gpus[0] : 'the GPU');
+      log(`route ${route}: loaded on ${device} (tfjs backend '${r.backend}')${r.software ? ': SOFTWARE, figures of the CPU, only a check that it runs' : ''}`);
+      if (route !== 'webgpu') {
+        // The webgpu route printed its own lines as it measured.
+        for (const [cfg, v] of Object.entries(r.rates)) log(`  ${cfg}: ${v.stepsPerSec} steps/s, ${v.gflops} GFLOP/s (engine ${v.engine})`);
+        const p = r.paper;
+        log(`  paper scale: ${p.steps} steps (timed after the first 5: ${p.seconds} s, ${p.stepsPerSec} steps/s with records every 100), loss ${p.lossFirst.toFixed(4)} → ${p.lossLast.toFixed(4)}; ` +
+          `100,000 steps would take ≈ ${p.etaMinutesFor100k} min`);
+      }
     } else {
       log(`route ${route}: not used: ${r.error}`);
       for (const m of r.messages) log(`  | ${m}`);
     }
   }
-  const used = results.filter((r) => r.ok && r.route !== 'cpu');
+  let torch;
+  const webgpu = results.find((r) => r.ok && r.route === 'webgpu' && !r.software && !r.tiny);
+  if (webgpu && !process.argv.includes('--no-torch')) {
+    torch = await torchCuda();
+    if (!torch.ok) log(`PyTorch CUDA eager: not measured (${torch.why})`);
+    else
+      for (const [cfg, v] of Object.entries(torch.rates)) {
+        log(`PyTorch CUDA eager ${cfg}: ${v.stepsPerSec} steps/s, ${v.gflops} GFLOP/s (${v.backend}); webgpu/PyTorch ${(webgpu.rates[cfg].stepsPerSec / v.stepsPerSec).toFixed(2)}×`);
+      }
+  }
+  const used = results.filter((r) => r.ok && r.route !== 'cpu' && !r.software);
   if (!used.length && only !== 'cpu') {
     log(`no GPU route loads here${smi.found ? '' : ' (no NVIDIA GPU: nvidia-smi ' + smi.why + ')'}; training runs on the CPU (docs/native.md). ` +
       'Routes and how to set them up: docs/gpu.md.');
     process.exitCode = 1;
   }
-  process.stdout.write(JSON.stringify({ nvidiaSmi: smi, devices, routes: results }, null, 2) + '\n');
+  process.stdout.write(JSON.stringify({ nvidiaSmi: smi, devices, routes: results, torch }, null, 2) + '\n');
 }
 
 const childRoute = option('child', '');

@@ -206,6 +206,7 @@ def main() -> int:
     ap.add_argument("--scale", help="sizes from each notebook's SCALES table: tutorial (default), fast, paper (05, 06)")
     ap.add_argument("--fast", action="store_true", help="the same as --scale fast (what the tests run)")
     ap.add_argument("--out", default=str(ROOT / "reports"))
+    ap.add_argument("--backend", help="SADDLELAB_BACKEND for the kernels: webgpu, gpu, tensorflow, wasm or cpu (default: the first that loads)")
     ap.add_argument("--timeout", type=int, default=None, help="seconds per cell (default 900; none at --scale paper)")
     ap.add_argument("--progress-every", type=float, default=PROGRESS_EVERY, help=f"seconds between progress lines of a training cell (default {PROGRESS_EVERY})")
     a = ap.parse_args()
@@ -232,6 +233,8 @@ def main() -> int:
         say(f"scale '{scale}' is not offered by {'; '.join(lacking)}")
         return 2
     os.environ["SADDLELAB_SCALE"] = scale
+    if a.backend:
+        os.environ["SADDLELAB_BACKEND"] = a.backend
     out_dir = Path(a.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary_path = out_dir / "summary.json"

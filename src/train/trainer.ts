@@ -80,6 +80,8 @@ export interface Trainer {
    * flight; calls that overlap run their steps, and add them to the history, in call order.
    */
   readonly lag: number;
+  /** The engine's host-side counters, where it keeps them (webgpu: for `npm run gpu-check`); else undefined. */
+  profile(): Record<string, number> | undefined;
   /**
    * Waits while `control` is paused; once it is stopped (or the trainer finished),
    * returns `undefined` without stepping. Otherwise computes the loss at the current
@@ -337,6 +339,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     get lag() {
       return engine.lag ?? 0;
     },
+    profile: () => engine.profile?.(),
     isRecordStep: (s) => recordAt(s, last),
     async record() {
       if (!settling) await settleTail;

@@ -75,6 +75,8 @@ export interface StepEngine {
   readWeights?(): Promise<Float32Array[]>;
   /** Engines whose weights live elsewhere: writes them into the model's variables. */
   sync?(): Promise<void>;
+  /** Host-side counters for benchmarks (`npm run gpu-check`): steps, milliseconds spent submitting, waiting, … */
+  profile?(): Record<string, number>;
 }
 
 /** A record an engine computed: the top-k singular values of each W_ℓ, with the full-data loss and ‖θ‖² when asked. */

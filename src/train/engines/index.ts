@@ -62,6 +62,9 @@ export function createStepEngine(engine: Engine, ctx: EngineContext): StepEngine
     get sync() {
       return current().sync;
     },
+    get profile() {
+      return current().profile;
+    },
     step: () => current().step(),
     dispose() {
       native.dispose();

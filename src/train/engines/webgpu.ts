@@ -64,6 +64,8 @@ export function createWebgpuEngine(ctx: EngineContext): WebgpuEngine {
   // Draws ahead of the trainer's sampler: a copy of it, continued chunk by chunk.
   let ahead = batches && createBatchSampler(n, m, 0, batches.state());
   let issued = 0;
+  // Host-side counters for benchmarks (gpu-check): what a step costs the CPU, and how long it waited for the GPU.
+  const counters = { steps: 0, submitMs: 0, ringWaitMs: 0, resultMs: 0, uploads: 0, uploadBytes: 0, records: 0, recordMs: 0 };
   const ring: { buffer: GPUBuffer; busy?: Promise<unknown> }[] = [];
   let disposed = false;
 
@@ -149,7 +151,12 @@ export function createWebgpuEngine(ctx: EngineContext): WebgpuEngine {
     if (disposed) throw new Error('[saddlelab] engine webgpu: used after dispose()');
     const slot = ring[issued % ring.length];
     // Back-pressure: the ring's buffer must be read and unmapped before it is copied into again.
-    if (slot.busy) await slot.busy;
+    if (slot.busy) {
+      const w0 = performance.now();
+      await slot.busy;
+      counters.ringWaitMs += performance.now() - w0;
+    }
+    const t0 = performance.now();
     if (batches) {
       batches.next(); // the trainer's sampler keeps step with the device (checkpoints save its state)
       if (issued % CHUNK === 0) {
@@ -157,6 +164,8 @@ export function createWebgpuEngine(ctx: EngineContext): WebgpuEngine {
         for (let s = 0; s < CHUNK; s++) chunk.set(ahead!.next(), s * m);
         // Ordered after the steps already submitted: they have read the previous chunk by then.
         b.device.queue.writeBuffer(b.idx!, 0, chunk);
+        counters.uploads++;
+        counters.uploadBytes += chunk.byteLength;
       }
     }
     issued++;
@@ -164,7 +173,10 @@ export function createWebgpuEngine(ctx: EngineContext): WebgpuEngine {
     encode(encoder, b.steps);
     encoder.copyBufferToBuffer(b.state, 0, slot.buffer, 0, 16);
     b.device.queue.submit([encoder.finish()]);
+    counters.steps++;
+    counters.submitMs += performance.now() - t0;
     const result = slot.buffer.mapAsync(MAP_READ).then(() => {
+      counters.resultMs += performance.now() - t0;
       const f = new Float32Array(slot.buffer.getMappedRange().slice(0));
       slot.buffer.unmap();
       const [normSq, lr, loss] = [f[STATE.normSq], f[STATE.lr], f[STATE.loss]];
@@ -188,7 +200,13 @@ export function createWebgpuEngine(ctx: EngineContext): WebgpuEngine {
     },
     async record(options: DeviceRecordOptions): Promise<{ result: Promise<DeviceRecord> }> {
       const b = await ready();
-      return { result: b.recorder.record(options) };
+      const t0 = performance.now();
+      const result = b.recorder.record(options);
+      void result.then(() => {
+        counters.records++;
+        counters.recordMs += performance.now() - t0;
+      }, () => undefined);
+      return { result };
     },
     recordsSupport: deviceRecordSupports,
     readWeights,
@@ -199,6 +217,7 @@ export function createWebgpuEngine(ctx: EngineContext): WebgpuEngine {
     async stepDispatches() {
       return (await ready()).steps.map((d) => d.label);
     },
+    profile: () => ({ ...counters, dispatchesPerStep: built?.steps.length ?? 0 }),
     dispose() {
       disposed = true;
       ahead = undefined;
