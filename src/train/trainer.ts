@@ -284,6 +284,9 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     if (!issued || finished) return undefined;
     const result = await issued.result;
     if (finished) return undefined; // a step after one that diverged: the engine did not update
+    // From here the history's listeners run (onStep, onRecord, onEnd): finish() or record() called
+    // from one must not wait for this very settle.
+    settling = true;
     if (!result || !Number.isFinite(result.loss)) {
       const t = issued.t;
       step = t;
@@ -360,7 +363,6 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       const issued = issueTail.then(() => issue(recordNow, settledBefore));
       issueTail = issued.catch(() => undefined);
       const settled = settleTail.then(async () => {
-        settling = true;
         try {
           return await settle(await issued);
         } finally {
