@@ -8,7 +8,7 @@
  */
 import { SaddlelabError } from '../errors';
 import { createCommManager, type CommManager, type Send } from './comms';
-import { stockTslabDisplay } from './tslab';
+import { stockTslabDisplay } from './adapter';
 import type { KernelApi, MimeBundle } from './types';
 
 export interface LiveKernelOptions {

@@ -104,7 +104,11 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
   // handover: a client that connects with an identity the kernel still holds (jupyter_client gives
   // every client of a kernel manager the same one; a reconnecting frontend may come back before the
   // old connection is gone) takes it over, as in ipykernel. Without it the new connection was ignored.
-  const router = () => new Router({ handover: true });
+  // sendHighWaterMark 0: a ROUTER drops what it cannot queue for a peer (1,000 messages by default),
+  // and every request must get its reply (messaging spec), so replies a client has not read yet
+  // stay queued here, however many (a client that sent 10,000 requests without reading lost
+  // replies, its execute_reply among them: test/kernel/test_flood.py).
+  const router = () => new Router({ handover: true, sendHighWaterMark: 0 });
   const sockets = { iopub: new Publisher(), shell: router(), control: router(), stdin: router(), hb: new Reply() };
   /** The comm message being handled: what the kernel sends meanwhile is parented to it. */
   let handling: WireMessage | undefined;

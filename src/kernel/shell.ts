@@ -7,7 +7,6 @@
  * output goes through `publish`, parented to the cell's request header.
  */
 import { inspect } from 'node:util';
-import type { ConsoleInterface } from 'tslab/dist/executor';
 import { createInputHistory, type InputHistory } from './input-history';
 import type {
   CompleteReply,
@@ -25,7 +24,7 @@ import type {
   IsCompleteRequest,
   MimeBundle,
 } from './messages';
-import type { DisplayHook, Executor, IsCompleteResult } from './tslab';
+import type { ConsoleInterface, DisplayHook, Executor, IsCompleteResult } from './adapter';
 
 type Header = Record<string, unknown>;
 export type Publish = <T extends IopubType>(type: T, content: IopubContents[T], parent: Header) => void;
