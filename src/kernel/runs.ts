@@ -38,8 +38,7 @@ export interface RunRegistryOptions {
  *
  * @example
  * ```ts
- * import { kernel } from 'saddlelab';
- * const runs = kernel.createRunRegistry({ limit: 2 });
+ * const runs = createRunRegistry({ limit: 2 });
  * const history = {};
  * runs.add({ history });
  * console.log(runs.last()?.history === history); // true

@@ -92,8 +92,14 @@ function badRequest(type: RequestType, c: Record<string, unknown>): string | und
  *
  * @example
  * ```ts
- * const server = createKernelServer({ connection, info, makeShell: (publish) => createShell({ publish, … }) });
- * await server.start();
+ * import { kernelInfo } from './launcher';
+ * import { createShell } from './shell';
+ * // The connection file's fields (jupyter_client writes it); start() binds these ports.
+ * const connection = { transport: 'tcp', ip: '127.0.0.1', key: 'secret', shell_port: 0, iopub_port: 0, stdin_port: 0, control_port: 0, hb_port: 0 };
+ * const makeShell = (publish: PublishFn) => createShell({ publish, createExecutor: () => { throw new Error('tslab is loaded at the first cell'); }, isCompleteCode: () => ({ completed: true }), printQuickInfo: String });
+ * const server = createKernelServer({ connection, info: kernelInfo(), makeShell });
+ * console.log(server.api().live, server.shell.executionCount); // true 0
+ * server.close();
  * ```
  */
 export function createKernelServer(options: KernelServerOptions): KernelServer {

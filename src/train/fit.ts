@@ -160,10 +160,12 @@ export function runs(): RunEntry[] {
  *
  * @example
  * ```ts
- * import { train } from 'saddlelab';
- * // In the cell after an interrupted `await train.fit(…)`:
- * const run = train.lastRun();
- * console.log(run?.history.end?.reason, run?.history.length); // aborted 1234
+ * import { train, data } from 'saddlelab';
+ * const net = train.mlp({ inputDim: 2, widths: [10], outputDim: 1, init: { scale: 0.1, seed: 0 } });
+ * // Stopped at step 10, as a kernel interrupt would stop it, in a cell that then forgot `run`:
+ * const run = train.start(net, data.circleToy(), { steps: 100000, log: false, onStep: (s) => void (s.step === 10 && run.control.stop()) });
+ * await run.done;
+ * console.log(train.lastRun() === run, train.lastRun()?.history.end?.reason); // true stopped
  * ```
  */
 export function lastRun(): RunEntry | undefined {

@@ -45,9 +45,12 @@ const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': 
  *
  * @example
  * ```ts
- * const bar = createProgressDisplay(kernel.getKernel(), { name: 'run', total: 2000 });
+ * const shown: string[] = [];
+ * const screen = { display: (b: Record<string, unknown>) => void shown.push(String(b['text/plain'])), updateDisplay: (_id: string, b: Record<string, unknown>) => void shown.push(String(b['text/plain'])) };
+ * const bar = createProgressDisplay(screen, { name: 'run', total: 2000 });
  * bar.step(0, 1.5); // … once per step; shown at most every 250 ms
- * bar.finish(history.end);
+ * bar.finish({ reason: 'completed', step: 1 });
+ * console.log(shown.length, shown[2].split(' · ').pop()); // 3 completed
  * ```
  */
 export function createProgressDisplay(kernel: Pick<KernelApi, 'display' | 'updateDisplay'>, options: ProgressOptions): ProgressDisplay {
