@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { format } from 'node:util';
 import * as ts from 'typescript';
 import { nativeBuilt, NATIVE_MISSING } from './backend/native';
@@ -85,10 +85,14 @@ function instrument(code: string): { code: string; stated: Map<number, string> }
 const needsDist = (example: Example) => /startCompiler\(|createWorkerPool\(|sweep\.run\((?![^)]*workers: 0)/.test(example.code);
 const distOf = (file: string) => join(ROOT, 'dist', relative(SRC, file)).replace(/\.ts$/, '.js');
 
+/** Whether `command` is on the PATH. */
+const onPath = (command: string) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)));
+
 /** Why an example cannot run here, or undefined. */
 function missing(example: Example): string | undefined {
   if (/useBackend\('tensorflow'\)|nativeGramSpectra|createNativeSvd|nativeSingularValues/.test(example.code) && !nativeBuilt()) return NATIVE_MISSING;
   if (needsDist(example) && !existsSync(distOf(example.file))) return 'skipped: it starts workers, which run from the built dist/ (npm run build)';
+  if (/writeReport\(/.test(example.code) && !existsSync(join(ROOT, '.venv', 'bin', 'jupyter')) && !onPath('jupyter')) return 'skipped: it runs jupyter nbconvert, which is not installed (bash scripts/setup.sh)';
   return undefined;
 }
 

@@ -18,7 +18,7 @@ export const escapeCommand = defineCommand({
   exitCodes: { 0: 'solved; the answer is on stdout', 1: 'bad options or input (a [saddlelab] message says which)' },
   async run({ options }) {
     if (options.input === undefined) throw new SaddlelabError('[saddlelab] --input is required: a JSON file with {X, G, depth, width, starts, seed}', 'input');
-    const { readJson } = require('./config') as typeof import('./config');
+    const { readJson } = require('../train/config') as typeof import('../train/config');
     const { escape } = require('../spectrum/escape') as typeof import('../spectrum/escape');
     const problem = requireObject('input', readJson(options.input, 'input'));
     requireKnownKeys('input', problem, PROBLEM_KEYS);

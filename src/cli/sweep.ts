@@ -51,7 +51,7 @@ function intFlag(flag: string, value: string | undefined, min = 1): number | und
 }
 
 async function runSweep(flags: OptionValues<typeof OPTIONS>, positional: string[]): Promise<number> {
-  const { readJson } = require('./config') as typeof import('./config');
+  const { readJson } = require('../train/config') as typeof import('../train/config');
   const { parseShard, shardPoints } = require('../sweep/shard') as typeof import('../sweep/shard');
   const { slurmScript } = require('../sweep/slurm') as typeof import('../sweep/slurm');
   const { parseSweepSpec, sweepPoints } = require('../sweep/spec') as typeof import('../sweep/spec');

@@ -45,7 +45,7 @@ async function train(flags: { config?: string; out?: string; checkpoint?: string
   if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new SaddlelabError(`[saddlelab] --out: the folder ${outDir} does not exist`, 'out');
   // Loaded here, not at the top: `saddlelab --help` and `install` need no TensorFlow.
   const { useBackend } = require('../backend') as typeof import('../backend');
-  const { configDir, readJson, runFromConfig } = require('./config') as typeof import('./config');
+  const { configDir, readJson, runFromConfig } = require('../train/config') as typeof import('../train/config');
   const { fit } = require('../train/fit') as typeof import('../train/fit');
   const { mlp } = require('../train/mlp') as typeof import('../train/mlp');
   const { createRunControl } = require('../train/run-control') as typeof import('../train/run-control');

@@ -11,10 +11,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCompiler, type Compiler } from './compiler';
 import type { KernelInfoReply } from './messages';
-import { registerKernel } from './registry';
+import { HOST_MODULE, provideHost, type Host } from '../host';
 import { createKernelServer, type ConnectionInfo, type KernelServer } from './server';
 import { createShell, type Shell } from './shell';
-import { checkAdapter, installSelfImport, loadTslab, packageHome, preloadTypescript, tslabVersion, typescriptVersion, type TslabRuntime } from './adapter';
+import { checkAdapter, installSelfImport, provideToCopies, loadTslab, packageHome, preloadTypescript, tslabVersion, typescriptVersion, type TslabRuntime } from './adapter';
 
 const kernelStderr = process.stderr.write.bind(process.stderr);
 const log = (line: string) => void kernelStderr(line + '\n');
@@ -80,7 +80,10 @@ export function startKernel(configPath: string): KernelServer {
       return timing ? timing.watch(shell) : shell;
     },
   });
-  registerKernel(server.api());
+  const host = server.api();
+  provideHost(host);
+  // A cell may load a second copy of saddlelab (the notebook folder's own): it gets this host too.
+  provideToCopies(HOST_MODULE, (copy) => (copy as { provideHost(h: Host): void }).provideHost(host));
   // interrupt_mode "signal": tslab runs cells with breakOnSigint (a synchronous loop breaks);
   // this also rejects an awaiting cell and aborts trainings (docs/kernel.md, "Interrupts").
   process.on('SIGINT', () => server.interrupt());

@@ -23,7 +23,7 @@ import {
   type RequestType,
 } from './messages';
 import type { Shell } from './shell';
-import type { KernelApi } from './types';
+import type { Host } from '../host';
 import { newHeader, parseFrames, toFrame, WireError, WireMessage } from './wire';
 
 /** The connection file's fields (jupyter_client writes it). */
@@ -64,8 +64,8 @@ export interface KernelServer {
   start(): Promise<void>;
   /** Interrupts the running cell and aborts trainings listening to `currentSignal()`. */
   interrupt(): void;
-  /** The kernel API this server backs (`kernel.getKernel()` in cells). */
-  api(): KernelApi;
+  /** The host this server backs (`host.currentHost()` in cells). */
+  api(): Host;
   close(): void;
 }
 
@@ -266,7 +266,7 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
       publish('status', { execution_state: 'starting' }, {});
     },
     interrupt,
-    api(): KernelApi {
+    api(): Host {
       return createLiveKernel({
         send: (type, content, o) => publish(type as IopubType, content as never, context(), { metadata: o?.metadata, buffers: o?.buffers }),
         comms,

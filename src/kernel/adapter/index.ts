@@ -9,6 +9,8 @@
  * and either is said in the kernel's log at once (docs/kernel.md, "The fence around tslab").
  */
 import { checkNodeInternals } from './node-module';
+
+export { provideToCopies } from './node-module';
 import { checkTslab } from './tslab';
 
 export { hasOwnCopy, installSelfImport } from './self-import';
@@ -19,7 +21,6 @@ export {
   packageHome,
   preloadTypescript,
   resilientConverter,
-  stockTslabDisplay,
   SUPPORTED_TSLAB,
   tslabVersion,
   typescriptVersion,
@@ -50,7 +51,7 @@ export type { CachedModule } from './code-cache';
  */
 export function checkAdapter(): string[] {
   const node = checkNodeInternals().map(
-    (name) => `[saddlelab] Node ${process.version} lacks ${name}; the kernel runs without the code cache and without importing its own saddlelab from folders that have none`,
+    (name) => `[saddlelab] Node ${process.version} lacks ${name}; the kernel runs without the code cache, without importing its own saddlelab from folders that have none, and without live widgets from a folder's own copy of saddlelab`,
   );
   return [...node, ...checkTslab()];
 }

@@ -179,20 +179,6 @@ export function loadTslabCompiler(load: Loader = require): TslabCompiler {
   };
 }
 
-/**
- * Stock tslab's display hook, when this process is a stock tslab kernel running a cell (the
- * saddlelab package loaded there, without the saddlelab kernel). That kernel's tslab may be
- * another copy than saddlelab's dependency (a global tslab), so every loaded
- * tslab/dist/jupyter.js is asked, saddlelab's own first. Loads nothing new.
- */
-export function stockTslabDisplay(): DisplayHook | undefined {
-  const candidates: Array<{ lastWriteDisplayData?: DisplayHook | null }> = [];
-  for (const [file, mod] of Object.entries(require.cache)) {
-    if (mod && /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) candidates.push(mod.exports);
-  }
-  return candidates.find((c) => typeof c?.lastWriteDisplayData === 'function')?.lastWriteDisplayData ?? undefined;
-}
-
 /** The TypeScript version of tslab's compiler, from its package.json (no code loaded). */
 export function typescriptVersion(load: Loader = require): string {
   try {

@@ -3,7 +3,7 @@ import Module from 'node:module';
 import { checkAdapter } from '../../../src/kernel/adapter';
 import { checkNodeInternals, nodeInternals } from '../../../src/kernel/adapter/node-module';
 
-it("finds Node's _resolveFilename, _nodeModulePaths and wrap", () => {
+it("finds Node's _resolveFilename, _load, _nodeModulePaths and wrap", () => {
   expect(checkNodeInternals()).toEqual([]);
   expect(nodeInternals()).toBe(Module);
 });
