@@ -24,6 +24,7 @@ const fallback: Host = createNodeHost();
  *
  * @example
  * ```ts
+ * import { createNodeHost } from './node-host';
  * const shown: unknown[] = [];
  * provideHost({ ...createNodeHost(), display: (bundle) => void shown.push(bundle) });
  * currentHost().display({ 'text/plain': 'hi' });
