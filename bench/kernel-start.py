@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/kernel-start.py [--repeats 5] [--kernels saddlelab,python3] [--out FILE]
 
+To compare two builds, install the other one's kernelspec under a name starting with
+`saddlelab` (say `saddlelab-before`) and list both in --kernels: they alternate within a round.
+
 Three figures per kernel, each over `--repeats` rounds (kernels alternate within a round, so
 machine load hits both alike), reported as min / median / max seconds:
 
@@ -39,6 +42,11 @@ from jupyter_client.manager import KernelManager  # noqa: E402
 FIRST_CELL = {"saddlelab": "const one: number = 1; one + 1", "python3": "1 + 1"}
 
 
+def first_cell(kernel):
+    """The first cell for `kernel`; every kernelspec named saddlelab* (say a build to compare) gets saddlelab's."""
+    return FIRST_CELL["saddlelab"] if kernel.startswith("saddlelab") else FIRST_CELL.get(kernel, "1")
+
+
 def launch(kernel, cwd):
     """(launch_to_kernel_info, launch_to_first_cell) of one fresh kernel."""
     km = KernelManager(kernel_name=kernel)
@@ -61,7 +69,7 @@ def launch(kernel, cwd):
                 if reply["msg_type"] == "kernel_info_reply":
                     info_at = time.perf_counter()
                     break
-        msg_id = kc.execute(FIRST_CELL.get(kernel, "1"))
+        msg_id = kc.execute(first_cell(kernel))
         while True:
             reply = kc.get_shell_msg(timeout=120)
             if reply["parent_header"].get("msg_id") == msg_id:
@@ -149,7 +157,7 @@ async def run_cell_over_websocket(server, kernel_id, code):
 def restart_to_first_cell(server, kernel_id, kernel):
     t0 = time.perf_counter()
     server.http("POST", f"/api/kernels/{kernel_id}/restart")
-    asyncio.run(run_cell_over_websocket(server, kernel_id, FIRST_CELL.get(kernel, "1")))
+    asyncio.run(run_cell_over_websocket(server, kernel_id, first_cell(kernel)))
     return time.perf_counter() - t0
 
 
@@ -180,7 +188,7 @@ def main():
         try:
             ids = {k: server.http("POST", "/api/kernels", {"name": k})["id"] for k in kernels}
             for k in kernels:  # the first cell of each kernel once, so every restart below is like a user's
-                asyncio.run(run_cell_over_websocket(server, ids[k], FIRST_CELL.get(k, "1")))
+                asyncio.run(run_cell_over_websocket(server, ids[k], first_cell(k)))
             for i in range(args.repeats):
                 for k in kernels:
                     s = restart_to_first_cell(server, ids[k], k)

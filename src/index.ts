@@ -15,6 +15,8 @@ export * as spectrum from './spectrum';
 export * as data from './data';
 export * as widgets from './widgets';
 export * as backend from './backend';
-export * as kernel from './kernel';
+export * as host from './host';
+/** The older name of `host`, which notebooks use: `kernel.getKernel()` is `host.currentHost()`. */
+export * as kernel from './host';
 export * as sweep from './sweep';
 export { SaddlelabError } from './errors';

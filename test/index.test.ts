@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import * as api from '../src';
-import { SaddlelabError, backend, data, kernel, spectrum, sweep, train, widgets } from '../src';
+import { SaddlelabError, backend, data, host, kernel, spectrum, sweep, train, widgets } from '../src';
 
 const net = () => train.mlp({ inputDim: 2, widths: [3], outputDim: 1, init: { scale: 0.1 } });
 const ds = () => data.linearTeacher({ singularValues: [1], n: 4, dIn: 2, dOut: 1, seed: 0 });
@@ -102,8 +102,13 @@ const cases: Array<[string, string, () => unknown, string, RegExp?]> = [
   ['sweep.wilson', 'sweep.wilson: more successes than trials', () => sweep.wilson(5, 3), 'k'],
   ['sweep.aggregate', 'sweep.aggregate: neither y nor success', () => sweep.aggregate([], { x: 'width' }), 'options.y'],
   ['sweep.powerLawFit', 'sweep.powerLawFit: lengths differ', () => sweep.powerLawFit([1, 2], [1]), 'y'],
-  ['kernel.registerKernel', 'registerKernel: not a kernel API', () => kernel.registerKernel({ live: true } as never), 'api.openComm'],
-  ['kernel.createCommManager', 'createCommManager: send not a function', () => kernel.createCommManager({} as never), 'send'],
+  ['host.provideHost', 'provideHost: not a host', () => host.provideHost({ live: true } as never), 'host.openComm'],
+  ['host.createNodeHost', 'createNodeHost: write not a function', () => host.createNodeHost('stdout' as never), 'write'],
+  ['host.createProgressBar', 'createProgressBar: no steps', () => host.createProgressBar(host.createNodeHost(), { name: 'r', total: -1 }), 'options.total'],
+  // `kernel` is the older name of the same namespace.
+  ['kernel.provideHost', 'provideHost (as kernel.provideHost): not a host', () => kernel.provideHost({} as never), 'host.openComm'],
+  ['kernel.createNodeHost', 'createNodeHost (as kernel.createNodeHost): write not a function', () => kernel.createNodeHost(1 as never), 'write'],
+  ['kernel.createProgressBar', 'createProgressBar (as kernel.createProgressBar): no options', () => kernel.createProgressBar(kernel.createNodeHost(), undefined as never), 'options'],
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -151,7 +156,14 @@ const NO_INPUT: Record<string, string> = {
   'data.circleRank2Direction': 'no arguments',
   'widgets.labExtensionSource': 'no arguments',
   'widgets.PlotWidget': 'abstract base class (protected constructor); its subclasses have cases',
-  'kernel.getKernel': 'no arguments',
+  'host.currentHost': 'no arguments',
+  'host.getKernel': 'no arguments (currentHost by its older name)',
+  'host.clock': 'shows any number ("–" when it is not a finite, non-negative time)',
+  'host.defaultDisplayWriter': "a host's display function: writes any bundle",
+  'kernel.currentHost': 'no arguments',
+  'kernel.getKernel': 'no arguments (currentHost by its older name)',
+  'kernel.clock': 'shows any number ("–" when it is not a finite, non-negative time)',
+  'kernel.defaultDisplayWriter': "a host's display function: writes any bundle",
   SaddlelabError: 'the error class itself',
 };
 

@@ -1,9 +1,9 @@
 /**
- * The layers point one way (docs/architecture.md): errors ← data ← backend ←
- * spectrum ← train, each folder importing only the ones below it (and the kernel
- * registry, a leaf below them all), and no module
- * of src/ imports itself back through a cycle (type-only imports included: a
- * cycle of types is a sign that a type sits one floor too high).
+ * The layers point one way (docs/architecture.md): errors ← host ← data ← backend ← spectrum ←
+ * train ← sweep ← widgets ← index.ts ← cli, kernel. Each folder imports only the ones below it,
+ * no two folders import each other through any path, and no module of src/ imports itself back
+ * through a cycle (type-only imports included: a cycle of types is a sign that a type sits one
+ * floor too high).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -78,19 +78,65 @@ it('no module of src/ is part of an import cycle', () => {
   expect(cycles).toEqual([]);
 });
 
-it('data, backend, spectrum and train import only the layers below them', () => {
-  // src/kernel/ is a leaf that imports only errors, so train can read the kernel's interrupt signal.
-  const ORDER = ['errors.ts', 'kernel', 'data', 'backend', 'spectrum', 'train'];
-  const checked = ORDER.slice(2);
-  const layer = (file: string) => ORDER.indexOf(name(file).split('/')[0]);
+/**
+ * The layers, bottom first, as docs/architecture.md draws them: each folder (or top-level file)
+ * imports only those before it. cli and kernel are both on top, beside each other: neither
+ * imports the other, and nothing imports them.
+ */
+const LAYERS: string[][] = [['errors.ts'], ['host'], ['data'], ['backend'], ['spectrum'], ['train'], ['sweep'], ['widgets'], ['index.ts'], ['cli', 'kernel']];
+const rank = (file: string) => LAYERS.findIndex((layer) => layer.includes(name(file).split('/')[0]));
+const folder = (file: string) => name(file).split('/')[0];
+
+it('every folder and top-level file of src/ has a place in the layers', () => {
+  const placed = new Set(LAYERS.flat());
+  expect([...new Set([...graph().keys()].map(folder))].filter((f) => !placed.has(f))).toEqual([]);
+});
+
+/** Imports that point up or sideways between folders. */
+function upward(g: Map<string, string[]>): string[] {
   const wrong: string[] = [];
-  for (const [file, deps] of graph()) {
-    const mine = layer(file);
-    if (!checked.includes(ORDER[mine])) continue;
-    for (const d of deps) {
-      const theirs = layer(d);
-      if (theirs < 0 || theirs > mine) wrong.push(`${name(file)} imports ${name(d)}`);
+  for (const [file, deps] of g) for (const d of deps) if (folder(d) !== folder(file) && rank(d) >= rank(file)) wrong.push(`${name(file)} imports ${name(d)}`);
+  return wrong;
+}
+
+/** Cycles in the graph of folders. */
+function folderCycles(g: Map<string, string[]>): string[] {
+  const edges = new Map<string, Set<string>>();
+  for (const [file, deps] of g) for (const d of deps) if (folder(d) !== folder(file)) edges.set(folder(file), (edges.get(folder(file)) ?? new Set()).add(folder(d)));
+  const cycles: string[] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (f: string) => {
+    state.set(f, 'open');
+    stack.push(f);
+    for (const d of edges.get(f) ?? []) {
+      if (state.get(d) === 'open') cycles.push([...stack.slice(stack.indexOf(d)), d].join(' → '));
+      else if (!state.has(d)) visit(d);
     }
-  }
-  expect(wrong).toEqual([]);
+    stack.pop();
+    state.set(f, 'done');
+  };
+  for (const f of edges.keys()) if (!state.has(f)) visit(f);
+  return cycles;
+}
+
+it('every folder imports only the layers below it (nothing imports the kernel or the CLI)', () => {
+  expect(upward(graph())).toEqual([]);
+});
+
+it('no cycle between folders (a type two folders share lives in the lower one)', () => {
+  expect(folderCycles(graph())).toEqual([]);
+});
+
+it('the checks catch what they look for: an upward import, a sideways one, a cycle between folders', () => {
+  const f = (p: string) => join(SRC, p);
+  const bad = new Map([
+    [f('train/fit.ts'), [f('widgets/widget.ts')]],
+    [f('cli/train.ts'), [f('kernel/launcher.ts')]],
+    [f('sweep/sweep.ts'), [f('cli/config.ts')]],
+    [f('cli/config.ts'), [f('train/fit.ts')]],
+    [f('cli/sweep.ts'), [f('sweep/sweep.ts')]],
+  ]);
+  expect(upward(bad)).toEqual(['train/fit.ts imports widgets/widget.ts', 'cli/train.ts imports kernel/launcher.ts', 'sweep/sweep.ts imports cli/config.ts']);
+  expect(folderCycles(bad)).toEqual(['cli → sweep → cli']);
 });

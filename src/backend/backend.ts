@@ -169,8 +169,8 @@ export async function useBackend(requested?: BackendName): Promise<BackendInfo> 
  * @example
  * ```ts
  * import { backend } from 'saddlelab';
- * backend.ensureBackend();
- * console.log(backend.currentBackend()?.name); // 'tensorflow' where it is built
+ * backend.ensureBackend(); // native TensorFlow where it is built, unless a backend was chosen already
+ * console.log(backend.currentBackend()?.name);
  * ```
  */
 export function ensureBackend(): void {

@@ -15,7 +15,7 @@ import { fail, requirePositiveInt } from '../errors';
  * ```ts
  * import { spectrum } from 'saddlelab';
  * const svd: spectrum.SvdProvider = spectrum.singularValues;
- * console.log(svd(new Float32Array([3, 0, 0, 4]), 2, 2)); // Float64Array [4, 3]
+ * console.log(svd(new Float32Array([3, 0, 0, 4]), 2, 2)); // Float64Array(2) [4, 3]
  * ```
  */
 export type SvdProvider = (m: Float32Array | Float64Array, rows: number, cols: number, k?: number) => Float64Array;

@@ -3,21 +3,33 @@
  * 10·diag(1..5) teacher, three hidden layers of width 50, γ = 1.5, 2500 steps.
  * Prints the backend, the plateaus and escapes, and the learned singular values.
  */
-import { Matrix, SVD } from 'ml-matrix';
-import { useBackend, type BackendName } from '../backend';
-import { linearTeacher } from '../data';
-import { fit } from '../train/fit';
-import { mlp } from '../train/mlp';
-import { detectPhases } from '../train/phases';
-import { SaddlelabError, requirePositiveInt } from '../errors';
-import { parseArgs } from './args';
-import { FLAGS } from './flags';
+import type { BackendName } from '../backend';
+import { requirePositiveInt } from '../errors';
+import { defineCommand } from './command';
 
-export async function demoCommand(argv: string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, FLAGS.demo.valued, FLAGS.demo.switches);
-  if (positional.length) throw new SaddlelabError(`[saddlelab] unexpected argument '${positional[0]}'; usage: saddlelab demo [--steps N] [--backend NAME]`, 'argv');
-  const steps = flags.steps === undefined ? 2500 : requirePositiveInt('--steps', /^\d+$/.test(String(flags.steps)) ? Number(flags.steps) : flags.steps);
-  await useBackend(flags.backend as BackendName | undefined);
+export const demoCommand = defineCommand({
+  name: 'demo',
+  summary: 'a small run that trains and prints a summary (plateaus, escapes, learned singular values)',
+  usage: ['[--steps N] [--backend NAME]'],
+  options: {
+    steps: { type: 'string', value: 'N', default: '2500', description: 'training steps' },
+    backend: { type: 'string', value: 'NAME', default: 'the first that loads: tensorflow, wasm, cpu', description: 'the TensorFlow.js backend (gpu, tensorflow, wasm, cpu)' },
+  },
+  examples: ['saddlelab demo --steps 1000 --backend cpu'],
+  exitCodes: { 0: 'trained; the summary is on stdout', 1: 'bad options (a [saddlelab] message says which)' },
+  run: ({ options }) => demo(options.steps, options.backend),
+});
+
+async function demo(stepsFlag: string | undefined, backendName: string | undefined): Promise<number> {
+  const steps = stepsFlag === undefined ? 2500 : requirePositiveInt('--steps', /^\d+$/.test(stepsFlag) ? Number(stepsFlag) : stepsFlag);
+  // Loaded here, not at the top: `saddlelab --help` and `install` need no TensorFlow.
+  const { Matrix, SVD } = require('ml-matrix') as typeof import('ml-matrix');
+  const { useBackend } = require('../backend') as typeof import('../backend');
+  const { linearTeacher } = require('../data') as typeof import('../data');
+  const { fit } = require('../train/fit') as typeof import('../train/fit');
+  const { mlp } = require('../train/mlp') as typeof import('../train/mlp');
+  const { detectPhases } = require('../train/phases') as typeof import('../train/phases');
+  await useBackend(backendName as BackendName | undefined);
   const data = linearTeacher({ singularValues: [10, 20, 30, 40, 50], n: 100, seed: 0 });
   const net = mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } });
   const started = Date.now();

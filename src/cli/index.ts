@@ -1,46 +1,55 @@
 /**
- * `saddlelab <command>`: train, escape, demo, install, uninstall. Each command
- * returns its exit code; errors print their `[saddlelab]` message and exit 1.
+ * `saddlelab <command>`: the commands, each defined in a file of its own (command.ts says what
+ * a command holds). `saddlelab --help` lists them; `saddlelab <command> --help` gives a
+ * command's options, defaults, an example and its exit codes. Errors print their [saddlelab]
+ * message and exit 1.
  */
 import { SaddlelabError } from '../errors';
+import type { Command } from './command';
+import { demoCommand } from './demo';
+import { escapeCommand } from './escape';
+import { installCommand, uninstallCommand } from './install';
+import { sweepCommand } from './sweep';
+import { trainCommand } from './train';
 
-const USAGE = `usage: saddlelab <command> [options]
+/** Every command, in the order `saddlelab --help` lists them. A new command is one more entry. */
+export const COMMANDS: readonly Command[] = [trainCommand, escapeCommand, sweepCommand, demoCommand, installCommand, uninstallCommand];
 
-commands:
-  train --config run.json --out history.json [--checkpoint DIR [--resume]]
-                                               train one network from a JSON config (progress on stderr)
-  escape --input problem.json                  optimal escape direction of {X, G, depth, width, starts, seed}
-  sweep --spec sweep.json --out DIR            a family of runs on every core (--shard I/N, --emit slurm, --merge DIR…, --list)
-  demo                                         a small run that trains and prints a summary
-  install [--user | --sys-prefix | --prefix DIR]   install the saddlelab Jupyter kernel (and widget extension)
-  uninstall [--user | --sys-prefix | --prefix DIR] remove them
-`;
+/** The top-level help: one line per command. */
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    'usage: saddlelab <command> [options]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    "`saddlelab <command> --help` shows a command's options, their defaults, an example and its exit codes.",
+    '',
+  ].join('\n');
+}
 
-type Command = (argv: string[]) => Promise<number>;
-
-const commands: Record<string, () => Command> = {
-  train: () => require('./train').trainCommand,
-  escape: () => require('./escape').escapeCommand,
-  sweep: () => require('./sweep').sweepCommand,
-  demo: () => require('./demo').demoCommand,
-  install: () => require('./install').installCommand,
-  uninstall: () => require('./install').uninstallCommand,
-};
-
-/** Runs the CLI; resolves with the exit code. */
+/**
+ * Runs the CLI; resolves with the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await main(['train', '--help']); // prints train's help, resolves 0
+ * ```
+ */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(USAGE);
+    process.stdout.write(usage());
     return name ? 0 : 1;
   }
-  const command = commands[name];
+  const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`[saddlelab] unknown command '${name}'; accepted: ${Object.keys(commands).join(', ')}\n\n${USAGE}`);
+    process.stderr.write(`[saddlelab] unknown command '${name}'; accepted: ${COMMANDS.map((c) => c.name).join(', ')}\n\n${usage()}`);
     return 1;
   }
   try {
-    return await command()(rest);
+    return await command.main(rest);
   } catch (err) {
     if (err instanceof SaddlelabError) {
       process.stderr.write(`${err.message}\n`);

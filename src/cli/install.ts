@@ -10,16 +10,23 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SaddlelabError } from '../errors';
 import { installLabExtension, uninstallLabExtension } from '../widgets/labextension';
-import { parseArgs } from './args';
-import { FLAGS } from './flags';
+import { defineCommand, type OptionValues } from './command';
 
 export const KERNEL_NAME = 'saddlelab';
 
+/** Where to install: one of the three, as `jupyter kernelspec install` takes them. */
+const WHERE = {
+  user: { type: 'boolean', description: "this user's Jupyter folder (the default)" },
+  'sys-prefix': { type: 'boolean', description: "the active Python environment's (VIRTUAL_ENV, else python3's sys.prefix)" },
+  prefix: { type: 'string', value: 'DIR', description: 'DIR/share/jupyter' },
+} as const;
+type Where = OptionValues<typeof WHERE>;
+
 /** The Jupyter data folder (`…/share/jupyter`) the flags name. */
-export function dataDir(flags: Record<string, string | true>): string {
-  const chosen = ['user', 'sys-prefix', 'prefix'].filter((f) => flags[f] !== undefined);
+export function dataDir(flags: Where): string {
+  const chosen = (['user', 'sys-prefix', 'prefix'] as const).filter((f) => flags[f] !== undefined);
   if (chosen.length > 1) throw new SaddlelabError(`[saddlelab] choose one of --user, --sys-prefix, --prefix DIR; got ${chosen.map((f) => `--${f}`).join(' and ')}`, chosen[1]);
-  if (typeof flags.prefix === 'string') return join(resolve(flags.prefix), 'share', 'jupyter');
+  if (flags.prefix !== undefined) return join(resolve(flags.prefix), 'share', 'jupyter');
   if (flags['sys-prefix']) {
     // The active environment: a virtualenv's VIRTUAL_ENV, else python3's sys.prefix.
     const prefix = process.env.VIRTUAL_ENV ?? execFileSync('python3', ['-c', 'import sys; print(sys.prefix)'], { encoding: 'utf8' }).trim();
@@ -40,9 +47,28 @@ export function kernelSpec(): Record<string, unknown> {
   };
 }
 
-export async function installCommand(argv: string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, FLAGS.install.valued, FLAGS.install.switches);
-  if (positional.length) throw new SaddlelabError(`[saddlelab] unexpected argument '${positional[0]}'; usage: saddlelab install [--user | --sys-prefix | --prefix DIR]`, 'argv');
+export const installCommand = defineCommand({
+  name: 'install',
+  summary: 'install the Jupyter kernel "TypeScript (saddlelab)" and the widget extension',
+  usage: ['[--user | --sys-prefix | --prefix DIR]'],
+  description: "Writes the kernelspec 'saddlelab' (this package's kernel, run with this node) and copies the widget extension beside it; no jupyter command is needed.",
+  options: WHERE,
+  examples: ['npx saddlelab install --sys-prefix'],
+  exitCodes: { 0: 'installed', 1: 'bad options, or the folder cannot be written (a [saddlelab] message says which)' },
+  run: async ({ options }) => install(options),
+});
+
+export const uninstallCommand = defineCommand({
+  name: 'uninstall',
+  summary: 'remove the kernelspec and widget extension that install wrote',
+  usage: ['[--user | --sys-prefix | --prefix DIR]'],
+  options: WHERE,
+  examples: ['npx saddlelab uninstall --sys-prefix'],
+  exitCodes: { 0: 'removed (or there was nothing to remove)', 1: 'bad options (a [saddlelab] message says which)' },
+  run: async ({ options }) => uninstall(options),
+});
+
+function install(flags: Where): number {
   const spec = kernelSpec();
   const launcher = (spec.argv as string[])[1];
   if (!existsSync(launcher)) throw new SaddlelabError(`[saddlelab] the kernel launcher ${launcher} is missing; run \`npm run build\` first`, 'launcher');
@@ -52,7 +78,7 @@ export async function installCommand(argv: string[]): Promise<number> {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'kernel.json'), JSON.stringify(spec, null, 2) + '\n');
   } catch (e) {
-    const flag = typeof flags.prefix === 'string' ? '--prefix' : flags['sys-prefix'] ? '--sys-prefix' : '--user';
+    const flag = flags.prefix !== undefined ? '--prefix' : flags['sys-prefix'] ? '--sys-prefix' : '--user';
     throw new SaddlelabError(`[saddlelab] ${flag}: cannot write the kernelspec to ${dir}: ${(e as Error).message}`, flag.slice(2));
   }
   process.stderr.write(`[saddlelab] kernelspec '${KERNEL_NAME}' written to ${dir}\n`);
@@ -61,9 +87,7 @@ export async function installCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-export async function uninstallCommand(argv: string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, FLAGS.uninstall.valued, FLAGS.uninstall.switches);
-  if (positional.length) throw new SaddlelabError(`[saddlelab] unexpected argument '${positional[0]}'; usage: saddlelab uninstall [--user | --sys-prefix | --prefix DIR]`, 'argv');
+function uninstall(flags: Where): number {
   const data = dataDir(flags);
   rmSync(join(data, 'kernels', KERNEL_NAME), { recursive: true, force: true });
   uninstallLabExtension(data);

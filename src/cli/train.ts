@@ -1,37 +1,54 @@
 /**
- * `saddlelab train --config run.json --out history.json [--checkpoint DIR [--resume]
- * [--checkpoint-every SECONDS]] [--quiet]`
- *
- * With `--checkpoint`, SIGINT and SIGTERM stop the run after the step in progress,
- * write a checkpoint and the history so far, and exit with 130 or 143; `--resume`
- * continues from the checkpoint (docs/checkpoints.md).
+ * `saddlelab train`: one run from a JSON config. With `--checkpoint`, SIGINT and SIGTERM stop
+ * the run after the step in progress, write a checkpoint and the history so far, and exit with
+ * 130 or 143; `--resume` continues from the checkpoint (docs/checkpoints.md).
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { useBackend } from '../backend';
-import { fit } from '../train/fit';
-import { mlp } from '../train/mlp';
-import { createRunControl } from '../train/run-control';
 import { SaddlelabError, requirePositive } from '../errors';
-import { parseArgs } from './args';
-import { FLAGS } from './flags';
-import { configDir, readJson, runFromConfig } from './config';
+import { defineCommand } from './command';
 
-const USAGE = 'saddlelab train --config run.json --out history.json [--checkpoint DIR [--resume] [--checkpoint-every SECONDS]] [--quiet]';
+export const trainCommand = defineCommand({
+  name: 'train',
+  summary: 'train one network from a JSON config (progress on stderr)',
+  usage: ['--config FILE --out FILE [--checkpoint DIR [--resume] [--checkpoint-every SECONDS]] [--quiet]'],
+  description: 'The config holds { model, data, train }: the options of train.mlp, a data set and train.fit (README, "Command line").',
+  options: {
+    config: { type: 'string', value: 'FILE', description: 'the run: a JSON file with { model, data, train } (required)' },
+    out: { type: 'string', value: 'FILE', description: 'where to write the history JSON (required; its folder must exist)' },
+    checkpoint: { type: 'string', value: 'DIR', description: 'write checkpoints to this folder, and on SIGINT/SIGTERM' },
+    'checkpoint-every': { type: 'string', value: 'SECONDS', default: '120', description: 'seconds between checkpoints (with --checkpoint)' },
+    resume: { type: 'boolean', description: 'continue from the checkpoint in --checkpoint DIR' },
+    quiet: { type: 'boolean', description: 'no progress lines on stderr' },
+  },
+  examples: ['saddlelab train --config run.json --out history.json --checkpoint ck', 'saddlelab train --config run.json --out history.json --checkpoint ck --resume'],
+  exitCodes: {
+    0: 'the run finished; the history is written',
+    1: 'bad options or config (a [saddlelab] message says which)',
+    2: 'the loss became non-finite (the history up to it is written)',
+    130: 'stopped by SIGINT (with --checkpoint: checkpoint and history written)',
+    143: 'stopped by SIGTERM (likewise)',
+  },
+  run: ({ options }) => train(options),
+});
 
-export async function trainCommand(argv: string[]): Promise<number> {
-  const { flags, positional } = parseArgs(argv, FLAGS.train.valued, FLAGS.train.switches);
-  if (positional.length) throw new SaddlelabError(`[saddlelab] unexpected argument '${positional[0]}'; usage: ${USAGE}`, 'argv');
-  if (typeof flags.config !== 'string') throw new SaddlelabError('[saddlelab] --config is required: a JSON file with { model, data, train }', 'config');
-  if (typeof flags.out !== 'string') throw new SaddlelabError('[saddlelab] --out is required: where to write the history JSON', 'out');
-  if (flags.resume && typeof flags.checkpoint !== 'string') throw new SaddlelabError('[saddlelab] --resume needs --checkpoint DIR: the folder to continue from', 'resume');
-  if (flags['checkpoint-every'] !== undefined && typeof flags.checkpoint !== 'string') {
+async function train(flags: { config?: string; out?: string; checkpoint?: string; 'checkpoint-every'?: string; resume?: true; quiet?: true }): Promise<number> {
+  if (flags.config === undefined) throw new SaddlelabError('[saddlelab] --config is required: a JSON file with { model, data, train }', 'config');
+  if (flags.out === undefined) throw new SaddlelabError('[saddlelab] --out is required: where to write the history JSON', 'out');
+  if (flags.resume && flags.checkpoint === undefined) throw new SaddlelabError('[saddlelab] --resume needs --checkpoint DIR: the folder to continue from', 'resume');
+  if (flags['checkpoint-every'] !== undefined && flags.checkpoint === undefined) {
     throw new SaddlelabError('[saddlelab] --checkpoint-every needs --checkpoint DIR', 'checkpoint-every');
   }
   const every = flags['checkpoint-every'] === undefined ? undefined : requirePositive('--checkpoint-every', Number(flags['checkpoint-every']));
   // Checked before training, so a long run does not end in an unwritable path.
   const outDir = dirname(resolve(flags.out));
   if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new SaddlelabError(`[saddlelab] --out: the folder ${outDir} does not exist`, 'out');
+  // Loaded here, not at the top: `saddlelab --help` and `install` need no TensorFlow.
+  const { useBackend } = require('../backend') as typeof import('../backend');
+  const { configDir, readJson, runFromConfig } = require('../train/config') as typeof import('../train/config');
+  const { fit } = require('../train/fit') as typeof import('../train/fit');
+  const { mlp } = require('../train/mlp') as typeof import('../train/mlp');
+  const { createRunControl } = require('../train/run-control') as typeof import('../train/run-control');
   const run = runFromConfig(readJson(flags.config, 'config'), configDir(flags.config));
   // Choose the backend before the weights exist, so they are created on it.
   await useBackend(run.train.backend);
@@ -63,7 +80,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     const history = await fit(model, run.data, {
       ...run.train,
       control,
-      ...(typeof flags.checkpoint === 'string' ? { checkpoint: { dir: flags.checkpoint, resume: flags.resume === true, ...(every ? { everySeconds: every } : {}) } } : {}),
+      ...(flags.checkpoint !== undefined ? { checkpoint: { dir: flags.checkpoint, resume: flags.resume === true, ...(every ? { everySeconds: every } : {}) } } : {}),
       log: (line) => process.stderr.write(line + '\n'),
       onStep: (s) => progress(s.step, s.loss),
     });

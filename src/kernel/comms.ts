@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { fail, requireObject } from '../errors';
-import type { Comm, CommMsg, StatefulWidget } from './types';
+import type { Comm, CommMsg, StatefulWidget } from '../host';
 
 /** The one outgoing seam: an iopub message of `msgType` with `content`. */
 export type Send = (msgType: string, content: Record<string, unknown>, options?: { metadata?: Record<string, unknown>; buffers?: ArrayBufferView[] }) => void;

@@ -5,10 +5,7 @@
  * posted back and `flag` is set, which wakes the main thread waiting for it.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
-import type { Converter, TslabCompiler } from './tslab';
-import { forwardPackage, loadTslabCompiler, packageHome, resilientConverter } from './tslab';
-import { requireCached } from './code-cache';
-import { hasOwnCopy } from './self-import';
+import { forwardPackage, hasOwnCopy, loadTslabCompiler, packageHome, preloadTypescript, resilientConverter, type Converter, type TslabCompiler } from './adapter';
 import type { CompilerRequest, CompilerResponse } from './compiler';
 
 const { port, flag, cwd } = workerData as { port: MessagePort; flag: Int32Array; cwd: string };
@@ -23,31 +20,36 @@ const converters: { node?: Converter; browser?: Converter } = {};
 let useOwn = true;
 
 const t0 = Date.now();
-const cached = requireCached('@tslab/typescript-for-tslab', 'compiler');
+const cached = preloadTypescript('compiler');
 try {
   tslab = loadTslabCompiler();
   useOwn = !hasOwnCopy(cwd);
   forwardPackage(tslab.sys, cwd, 'saddlelab', packageHome(), () => useOwn);
   converters.node = make('node');
-  // The first cell compiles much of what a cell needs; the cache keeps it for the next start.
-  converters.node.convert('', 'const __saddlelab_warm__: number = 1;');
-  cached.save();
+  if (cached.fresh) {
+    // A cell of its own compiles much of what a cell needs, and the code cache written now keeps
+    // it for the next start. With that cache the user's first cell need not wait for one more
+    // program update (each convert builds a new type checker: about a tenth of the warm-up).
+    converters.node.convert('', 'const __saddlelab_warm__: number = 1;');
+    cached.save();
+  }
 } catch (e) {
   startError = e;
   log(`[saddlelab] ${(e as Error).message}`);
 }
-const warmMs = Date.now() - t0;
+const warmAt = Date.now();
+const warmMs = warmAt - t0;
 
 function make(target: 'node' | 'browser'): Converter {
   const t = tslab as TslabCompiler;
-  return resilientConverter(() => t.createConverter({ isJS: false, isBrowser: target === 'browser' }), log);
+  return resilientConverter(() => t.createConverter({ isJS: false, isBrowser: target === 'browser' }), log, (name) => t.resolvesModule(name, cwd));
 }
 
 function handle(req: CompilerRequest): unknown {
   if (startError) throw startError;
   useOwn = !hasOwnCopy(cwd);
   if (req.method === 'isCompleteCode') return (tslab as TslabCompiler).isCompleteCode(req.args[0] as string);
-  if (req.method === 'info') return { warmMs, tslab: tslab?.version, typescript: tslab?.typescript, warning: tslab?.warning };
+  if (req.method === 'info') return { warmMs, warmAt, tslab: tslab?.version, typescript: tslab?.typescript, warning: tslab?.warning };
   const conv = (converters[req.target] ??= make(req.target));
   const [a, b, c] = req.args as [string, string, number];
   switch (req.method) {

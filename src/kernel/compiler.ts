@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { SaddlelabError } from '../errors';
-import type { CompletionInfo, Converter, ConverterSet, IsCompleteResult } from './tslab';
+import type { CompletionInfo, Converter, ConverterSet, IsCompleteResult } from './adapter';
 
 const kernelStderr = process.stderr.write.bind(process.stderr);
 
@@ -26,6 +26,8 @@ export type CompilerResponse =
 export interface CompilerInfo {
   /** Milliseconds from the thread's start to a warm converter. */
   warmMs: number;
+  /** When the converter was warm (epoch milliseconds, `Date.now()`). */
+  warmAt?: number;
   tslab?: string;
   typescript?: string;
   warning?: string;

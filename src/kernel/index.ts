@@ -1,4 +1,5 @@
-export { getKernel, registerKernel, REGISTRY_KEY } from './registry';
+/** The saddlelab kernel process (launcher.ts is its entry): the host it implements and its comms. Nothing in the library imports it. */
 export { createCommManager, CONTROL_TARGET } from './comms';
 export type { CommManager, Send } from './comms';
-export type { Comm, CommMsg, DisplayOptions, KernelApi, MimeBundle, StatefulWidget } from './types';
+export { createLiveKernel } from './api';
+export type { LiveKernel, LiveKernelOptions } from './api';

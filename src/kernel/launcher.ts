@@ -9,14 +9,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireCached } from './code-cache';
-import { startCompiler } from './compiler';
+import { startCompiler, type Compiler } from './compiler';
 import type { KernelInfoReply } from './messages';
-import { registerKernel } from './registry';
-import { installSelfImport } from './self-import';
+import { HOST_MODULE, provideHost, type Host } from '../host';
 import { createKernelServer, type ConnectionInfo, type KernelServer } from './server';
-import { createShell } from './shell';
-import { loadTslab, packageHome, SUPPORTED_TSLAB, tslabVersion, typescriptVersion, type TslabRuntime } from './tslab';
+import { createShell, type Shell } from './shell';
+import { checkAdapter, installSelfImport, provideToCopies, loadTslab, packageHome, preloadTypescript, tslabVersion, typescriptVersion, type TslabRuntime } from './adapter';
 
 const kernelStderr = process.stderr.write.bind(process.stderr);
 const log = (line: string) => void kernelStderr(line + '\n');
@@ -48,24 +46,25 @@ export function startKernel(configPath: string): KernelServer {
   const connection = JSON.parse(readFileSync(configPath, 'utf8')) as ConnectionInfo;
   // First: TypeScript takes seconds to load and build its program; its thread starts now.
   const compiler = startCompiler();
-  const found = tslabVersion();
-  if (found !== SUPPORTED_TSLAB) log(`[saddlelab] tslab ${found} found; this kernel supports tslab ${SUPPORTED_TSLAB}`);
+  for (const problem of checkAdapter()) log(problem);
   installSelfImport(packageHome());
+  const timing = process.env.SADDLELAB_KERNEL_TIMING ? startupTiming(compiler) : undefined;
   let tslab: TslabRuntime | undefined;
   const runtime = () => {
     if (tslab) return tslab;
-    const cached = requireCached('@tslab/typescript-for-tslab', 'runtime');
+    const cached = preloadTypescript('runtime');
     tslab = loadTslab();
     if (tslab.warning) log(tslab.warning);
     setImmediate(() => cached.save());
+    timing?.mark('executor');
     return tslab;
   };
   const server = createKernelServer({
     connection,
     info: kernelInfo(),
     log,
-    makeShell: (publish) =>
-      createShell({
+    makeShell: (publish) => {
+      const shell = createShell({
         publish,
         createExecutor: (console) => runtime().createExecutor(process.cwd(), compiler, console),
         isCompleteCode: (code) => compiler.isCompleteCode(code),
@@ -77,19 +76,59 @@ export function startKernel(configPath: string): KernelServer {
             // tslab failed its check: the cell's run reports why (createExecutor throws the same error).
           }
         },
-      }),
+      });
+      return timing ? timing.watch(shell) : shell;
+    },
   });
-  registerKernel(server.api());
+  const host = server.api();
+  provideHost(host);
+  // A cell may load a second copy of saddlelab (the notebook folder's own): it gets this host too.
+  provideToCopies(HOST_MODULE, (copy) => (copy as { provideHost(h: Host): void }).provideHost(host));
   // interrupt_mode "signal": tslab runs cells with breakOnSigint (a synchronous loop breaks);
   // this also rejects an awaiting cell and aborts trainings (docs/kernel.md, "Interrupts").
   process.on('SIGINT', () => server.interrupt());
   process.on('uncaughtException', (err) => log(`[saddlelab] UncaughtException: ${err.stack ?? err}`));
   process.on('unhandledRejection', (reason) => log(`[saddlelab] UnhandledPromiseRejection: ${(reason as Error)?.stack ?? reason}`));
-  server.start().catch((e) => {
+  server.start().then(() => timing?.mark('sockets'), (e) => {
     log(`[saddlelab] could not bind the kernel's sockets: ${(e as Error).message}`);
     process.exit(1);
   });
   return server;
+}
+
+/**
+ * `SADDLELAB_KERNEL_TIMING=1`: one line in the kernel's log when the first cell is answered,
+ * with the milliseconds from the process's launch to each step of the start-up (the sockets
+ * bound, the compiler thread's warm converter, tslab's executor loaded, the first
+ * execute_request and its reply), to see which one a slow start waited for.
+ */
+function startupTiming(compiler: Compiler) {
+  const marks: Record<string, number> = {};
+  const since = (epochMs: number) => Math.round(epochMs - performance.timeOrigin);
+  const mark = (name: string) => void (marks[name] ??= since(Date.now()));
+  return {
+    mark,
+    watch(shell: Shell): Shell {
+      let first = true;
+      return Object.assign(Object.create(shell) as Shell, {
+        execute: async (...args: Parameters<Shell['execute']>) => {
+          const mine = first;
+          first = false;
+          if (mine) mark('execute_request');
+          try {
+            return await shell.execute(...args);
+          } finally {
+            if (mine) {
+              mark('reply');
+              const { warmAt } = compiler.info();
+              if (warmAt !== undefined) marks.compiler = since(warmAt);
+              log(`[saddlelab] start-up, ms after launch: ${Object.entries(marks).sort((a, b) => a[1] - b[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+            }
+          }
+        },
+      });
+    },
+  };
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   type RequestType,
 } from './messages';
 import type { Shell } from './shell';
-import type { KernelApi } from './types';
+import type { Host } from '../host';
 import { newHeader, parseFrames, toFrame, WireError, WireMessage } from './wire';
 
 /** The connection file's fields (jupyter_client writes it). */
@@ -64,8 +64,8 @@ export interface KernelServer {
   start(): Promise<void>;
   /** Interrupts the running cell and aborts trainings listening to `currentSignal()`. */
   interrupt(): void;
-  /** The kernel API this server backs (`kernel.getKernel()` in cells). */
-  api(): KernelApi;
+  /** The host this server backs (`host.currentHost()` in cells). */
+  api(): Host;
   close(): void;
 }
 
@@ -92,8 +92,14 @@ function badRequest(type: RequestType, c: Record<string, unknown>): string | und
  *
  * @example
  * ```ts
- * const server = createKernelServer({ connection, info, makeShell: (publish) => createShell({ publish, … }) });
- * await server.start();
+ * import { kernelInfo } from './launcher';
+ * import { createShell } from './shell';
+ * // The connection file's fields (jupyter_client writes it); start() binds these ports.
+ * const connection = { transport: 'tcp', ip: '127.0.0.1', key: 'secret', shell_port: 0, iopub_port: 0, stdin_port: 0, control_port: 0, hb_port: 0 };
+ * const makeShell = (publish: PublishFn) => createShell({ publish, createExecutor: () => { throw new Error('tslab is loaded at the first cell'); }, isCompleteCode: () => ({ completed: true }), printQuickInfo: String });
+ * const server = createKernelServer({ connection, info: kernelInfo(), makeShell });
+ * console.log(server.api().live, server.shell.executionCount); // true 0
+ * server.close();
  * ```
  */
 export function createKernelServer(options: KernelServerOptions): KernelServer {
@@ -104,7 +110,11 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
   // handover: a client that connects with an identity the kernel still holds (jupyter_client gives
   // every client of a kernel manager the same one; a reconnecting frontend may come back before the
   // old connection is gone) takes it over, as in ipykernel. Without it the new connection was ignored.
-  const router = () => new Router({ handover: true });
+  // sendHighWaterMark 0: a ROUTER drops what it cannot queue for a peer (1,000 messages by default),
+  // and every request must get its reply (messaging spec), so replies a client has not read yet
+  // stay queued here, however many (a client that sent 10,000 requests without reading lost
+  // replies, its execute_reply among them: test/kernel/test_flood.py).
+  const router = () => new Router({ handover: true, sendHighWaterMark: 0 });
   const sockets = { iopub: new Publisher(), shell: router(), control: router(), stdin: router(), hb: new Reply() };
   /** The comm message being handled: what the kernel sends meanwhile is parented to it. */
   let handling: WireMessage | undefined;
@@ -256,7 +266,7 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
       publish('status', { execution_state: 'starting' }, {});
     },
     interrupt,
-    api(): KernelApi {
+    api(): Host {
       return createLiveKernel({
         send: (type, content, o) => publish(type as IopubType, content as never, context(), { metadata: o?.metadata, buffers: o?.buffers }),
         comms,

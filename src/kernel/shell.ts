@@ -7,7 +7,6 @@
  * output goes through `publish`, parented to the cell's request header.
  */
 import { inspect } from 'node:util';
-import type { ConsoleInterface } from 'tslab/dist/executor';
 import { createInputHistory, type InputHistory } from './input-history';
 import type {
   CompleteReply,
@@ -25,7 +24,7 @@ import type {
   IsCompleteRequest,
   MimeBundle,
 } from './messages';
-import type { DisplayHook, Executor, IsCompleteResult } from './tslab';
+import type { ConsoleInterface, DisplayHook, Executor, IsCompleteResult } from './adapter';
 
 type Header = Record<string, unknown>;
 export type Publish = <T extends IopubType>(type: T, content: IopubContents[T], parent: Header) => void;
@@ -116,8 +115,13 @@ const toCodePoints = (s: string, i: number) => Array.from(s.slice(0, Math.max(0,
  *
  * @example
  * ```ts
- * const shell = createShell({ publish, createExecutor, isCompleteCode, printQuickInfo });
- * const reply = await shell.execute({ code: '6 * 7' }, header); // execute_result "42", reply ok
+ * import type { Executor } from './adapter';
+ * const published: unknown[] = [];
+ * // The kernel passes tslab's executor; this stand-in evaluates JavaScript and logs the value as tslab's does.
+ * const createExecutor = (console: { log(v: unknown): void }) => ({ execute: async (code: string) => (console.log(eval(code)), true), interrupt() {} }) as unknown as Executor;
+ * const shell = createShell({ publish: (type, content) => void published.push([type, content]), createExecutor, isCompleteCode: () => ({ completed: true }), printQuickInfo: String });
+ * const reply = await shell.execute({ code: '6 * 7' }, { msg_id: 'a' });
+ * console.log(reply.status, published[1]); // ok [ 'execute_result', { execution_count: 1, data: { 'text/plain': '42' }, metadata: {} } ]
  * ```
  */
 export function createShell(options: ShellOptions): Shell {

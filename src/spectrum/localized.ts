@@ -165,7 +165,7 @@ export function localizedLoss(weights: NestedWeights, X: number[][], G: number[]
  * ```ts
  * import { spectrum } from 'saddlelab';
  * const { value, gradient } = spectrum.localizedLossGradient([[[1, 0]], [[2]]], [[1, 0]], [[-1]]);
- * console.log(value, gradient[0]); // -2 [ [ -2, -0 ] ]
+ * console.log(value, gradient[0]); // -2 [ [ -2, 0 ] ]
  * ```
  */
 export function localizedLossGradient(

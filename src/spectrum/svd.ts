@@ -69,7 +69,7 @@ export const gramSingularValues: SvdProvider = (m, rows, cols, k) => {
  * @example
  * ```ts
  * import { spectrum } from 'saddlelab';
- * console.log(spectrum.energyOutsideTop1([3, 4].sort((a, b) => b - a))); // 9/25 = 0.36
+ * console.log(spectrum.energyOutsideTop1([3, 4].sort((a, b) => b - a))); // 0.36 (9/25)
  * ```
  */
 export function energyOutsideTop1(s: ArrayLike<number>): number {
@@ -106,7 +106,7 @@ export function ratio12(s: ArrayLike<number>): number {
  * @example
  * ```ts
  * import { spectrum } from 'saddlelab';
- * console.log(spectrum.reluCutRatio(new Float32Array([3, -4]))); // 16/25 = 0.64
+ * console.log(spectrum.reluCutRatio(new Float32Array([3, -4]))); // 0.64 (16/25)
  * ```
  */
 export function reluCutRatio(z: Float32Array | Float64Array, zRelu?: Float32Array | Float64Array): number {

@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datasetFrom } from '../cli/config';
+import { datasetFrom } from '../train/config';
 import { fail, requireKnownKeys, requireNonNegative, requireObject, requirePositive } from '../errors';
 import { escape, type EscapeOptions } from '../spectrum/escape';
 import { writeJsonAtomic } from './files';

@@ -4,7 +4,7 @@
  * scheduler, and `merge` gathers the rows into one table.
  *
  * A layer above train and spectrum (it runs them) and below widgets (SweepPlot draws its rows). It
- * parses train configs with src/cli/config.ts, the parser of `saddlelab train`, so a sweep point
+ * parses train configs with src/train/config.ts, the parser of `saddlelab train` too, so a sweep point
  * accepts exactly what `saddlelab train --config` does.
  *
  * @example

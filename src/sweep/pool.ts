@@ -82,9 +82,12 @@ export function defaultWorkerScript(): string {
  *
  * @example
  * ```ts
+ * import { sweepPoints } from './spec';
+ * const [point] = sweepPoints({ kind: 'escape', base: { data: { circleToy: {} }, depth: 3, width: 2, starts: 2, steps: 50 }, grid: { width: [2] } });
  * const pool = createWorkerPool({ size: 2, threads: 1 });
  * const row = await pool.run(point, { out: 'runs', baseDir: '.', summary: {} });
  * await pool.close();
+ * console.log(row.status); // done
  * ```
  */
 export function createWorkerPool(options: PoolOptions): WorkerPool {

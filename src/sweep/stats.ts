@@ -102,8 +102,10 @@ export interface Aggregate {
  * @example
  * ```ts
  * import { sweep } from 'saddlelab';
- * // const agg = sweep.aggregate(result.rows, { x: 'model.init.scale', y: 'firstEscapeTime', group: 'depth', average: 'geometric' });
- * // agg.groups[0].points: [{ x, y, lo, hi, n }, …]
+ * const row = (scale: number, seed: number, time: number) => ({ status: 'done', params: { 'model.init.scale': scale, seed }, metrics: { firstEscapeTime: time } });
+ * const rows = [row(0.01, 0, 100), row(0.01, 1, 1000), row(0.1, 0, 10)]; // sweep.run's result.rows
+ * const agg = sweep.aggregate(rows, { x: 'model.init.scale', y: 'firstEscapeTime', average: 'geometric' });
+ * console.log(agg.groups[0].points.map((p) => [p.x, Math.round(p.y), p.n])); // [ [ 0.01, 316, 2 ], [ 0.1, 10, 1 ] ]
  * ```
  */
 export function aggregate(rows: RowLike[], options: AggregateOptions): Aggregate {

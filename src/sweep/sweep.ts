@@ -5,9 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
-import { readJson } from '../cli/config';
+import { readJson } from '../train/config';
 import { SaddlelabError, fail, requireKnownKeys, requireNonNegativeInt, requireObject, requirePositiveInt } from '../errors';
-import { getKernel } from '../kernel/registry';
+import { currentHost } from '../host';
 import { writeJsonAtomic } from './files';
 import { donePoint, runPoint, type RunPointOptions, type SweepRow } from './point';
 import { createWorkerPool } from './pool';
@@ -127,7 +127,7 @@ export async function sweep(spec: SweepSpec | string, options: SweepOptions): Pr
   const workers = options.workers === undefined ? cores : requireNonNegativeInt('options.workers', options.workers);
   const threads = options.threads === undefined ? Math.max(1, Math.floor(cores / Math.max(1, workers))) : requirePositiveInt('options.threads', options.threads);
   const log = options.log === false ? () => {} : options.log ?? ((line: string) => console.log(line));
-  const signal = options.signal ?? getKernel().currentSignal();
+  const signal = options.signal ?? currentHost().currentSignal();
   const out = resolve(options.out);
   try {
     mkdirSync(out, { recursive: true });

@@ -6,8 +6,13 @@
  * @example
  * ```ts
  * import { sweep } from 'saddlelab';
- * const { rows, missing } = sweep.merge(['runs/shard-0', 'runs/shard-1'], { spec: 'sweep.json' });
- * console.log(rows.length, missing.length);
+ * const spec = { kind: 'escape', base: { data: { circleToy: {} }, depth: 3, starts: 4, steps: 200 }, grid: { width: [2, 4] },
+ *   summary: { target: { speed: 0.5, tolerance: 0.005 } } };
+ * // Two shards, as two Slurm tasks would run them:
+ * await sweep.run(spec, { out: 'runs/shard-0', shard: { index: 0, count: 2 }, workers: 0 });
+ * await sweep.run(spec, { out: 'runs/shard-1', shard: { index: 1, count: 2 }, workers: 0 });
+ * const { rows, missing } = sweep.merge(['runs/shard-0', 'runs/shard-1'], { spec });
+ * console.log(rows.length, missing.length); // 2 0
  * ```
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';

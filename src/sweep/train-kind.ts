@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../backend';
-import { runFromConfig } from '../cli/config';
+import { runFromConfig } from '../train/config';
 import { SaddlelabError, requireKnownKeys, requireObject } from '../errors';
 import { fit } from '../train/fit';
 import { createHistory, loadHistory, type History } from '../train/history';

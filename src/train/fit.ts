@@ -6,11 +6,10 @@
 import type { Dataset } from '../data/dataset';
 import { useBackend, describeBackend, type BackendName } from '../backend';
 import { requireObject, requirePositive, requirePositiveInt } from '../errors';
-import { getKernel } from '../kernel/registry';
-import { runRegistry } from '../kernel/runs';
+import { currentHost } from '../host';
 import type { History } from './history';
 import type { Mlp } from './mlp';
-import { createProgressDisplay } from './progress';
+import { runRegistry } from './run-registry';
 import { createTrainer, type Trainer, type TrainerOptions } from './trainer';
 import type { StopReason, TrainCallbacks, TrainingRun } from './types';
 
@@ -52,14 +51,14 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
   requireObject('options', options);
   const steps = requirePositiveInt('steps', options.steps);
   const yieldEveryMs = options.yieldEveryMs === undefined ? 10 : requirePositive('yieldEveryMs', options.yieldEveryMs);
-  const kernel = getKernel();
-  const bar = options.log === undefined && kernel.live;
-  const log = options.log === false ? () => {} : options.log ?? (bar ? (line: string) => console.log(line) : (line: string) => void process.stderr.write(line + '\n'));
+  const host = currentHost();
   const trainer = createTrainer(model, data, options, FIT_KEYS);
   const { history, control } = trainer;
+  // The host reports progress (a bar in the saddlelab kernel's cell) unless the caller takes the lines.
+  const progress = options.log === undefined ? host.progress({ name: trainer.name, total: steps }) : undefined;
+  const log = options.log === false ? () => {} : options.log ?? (progress ? (line: string) => console.log(line) : (line: string) => void process.stderr.write(line + '\n'));
   // Inside the saddlelab kernel a kernel interrupt aborts the run (docs/kernel.md, "Interrupts").
-  const signal = options.signal ?? kernel.currentSignal();
-  const progress = bar ? createProgressDisplay(kernel, { name: trainer.name, total: steps }) : undefined;
+  const signal = options.signal ?? host.currentSignal();
   const unsubscribe = history.subscribe({
     onStep: progress ? (info) => (progress.step(info.step, info.loss), options.onStep?.(info)) : options.onStep,
     onRecord: options.onRecord,
@@ -167,10 +166,12 @@ export function runs(): RunEntry[] {
  *
  * @example
  * ```ts
- * import { train } from 'saddlelab';
- * // In the cell after an interrupted `await train.fit(…)`:
- * const run = train.lastRun();
- * console.log(run?.history.end?.reason, run?.history.length); // aborted 1234
+ * import { train, data } from 'saddlelab';
+ * const net = train.mlp({ inputDim: 2, widths: [10], outputDim: 1, init: { scale: 0.1, seed: 0 } });
+ * // Stopped at step 10, as a kernel interrupt would stop it, in a cell that then forgot `run`:
+ * const run = train.start(net, data.circleToy(), { steps: 100000, log: false, onStep: (s) => void (s.step === 10 && run.control.stop()) });
+ * await run.done;
+ * console.log(train.lastRun() === run, train.lastRun()?.history.end?.reason); // true stopped
  * ```
  */
 export function lastRun(): RunEntry | undefined {

@@ -19,8 +19,8 @@ export interface StepSizeRule {
  *
  * @example
  * ```ts
- * checkStepSize({ adaptive: 0.5 }); // ok
- * checkStepSize(-1); // throws: [saddlelab] lr must be a finite number > 0; got -1
+ * checkStepSize({ adaptive: 0.5 }); // accepted
+ * try { checkStepSize(-1); } catch (e) { console.log((e as Error).message); } // [saddlelab] lr must be a finite number > 0; got -1
  * ```
  */
 export function checkStepSize(lr: unknown, field = 'lr'): StepSize {

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import { ensureBackend } from '../backend/backend';
 import { SaddlelabError, fail, requireKnownKeys, requireNonNegativeInt, requireObject, requireOneOf, requirePositiveInt } from '../errors';
-import { runRegistry } from '../kernel/runs';
+import { runRegistry } from './run-registry';
 import { createBatchSampler } from './batches';
 import { checkCheckpointOptions, dataDigest, openCheckpoint, writeCheckpoint, type CheckpointOptions, type RunFingerprint } from './checkpoint';
 import { checkEngine, createStepEngine } from './engines';

@@ -50,10 +50,12 @@ export const NO_CONTROL_REASON = 'This trainer has no run control, so nothing he
  *
  * @example
  * ```ts
- * import { train, widgets } from 'saddlelab';
- * // const trainer = train.createTrainer(net, ds, { lr: 5e-4 });
- * // new widgets.TrainingDashboard(trainer, { totalSteps: 2000 });   // last expression of a cell
- * // next cell: for (let t = 0; t < 2000; t++) if (!(await trainer.next())) break;
+ * import { data, train, widgets } from 'saddlelab';
+ * const net = train.mlp({ inputDim: 2, widths: [8], outputDim: 1, init: { scale: 0.1, seed: 0 } });
+ * const trainer = train.createTrainer(net, data.circleToy(), { lr: 0.05 });
+ * const dash = new widgets.TrainingDashboard(trainer, { totalSteps: 20 }); // the last expression of a cell shows it
+ * for (let t = 0; t < 20; t++) if (!(await trainer.next())) break; // the next cell: the loop stays visible
+ * console.log(dash.state.runs[0].loss.length); // 20
  * ```
  */
 export class TrainingDashboard extends PlotWidget {

@@ -100,9 +100,12 @@ function decode(v: unknown): unknown {
  *
  * @example
  * ```ts
+ * import { train, widgets } from 'saddlelab';
  * import { figureData, stateOfFigureData } from './figure-data';
- * // const data = figureData(new LossPlot(history).state);
- * // stateOfFigureData(data).runs[0].loss  // a Float64Array again
+ * const h = train.createHistory({ name: 'demo', activation: 'linear', dims: [2, 2], depth: 1, config: {} });
+ * for (let t = 0; t < 3; t++) h.addStep({ step: t, loss: 1 / (t + 1), paramNorm: 1, lr: 0.1 });
+ * const data = figureData(new widgets.LossPlot(h).state);
+ * console.log(stateOfFigureData(JSON.parse(JSON.stringify(data)))?.runs[0].loss); // Float64Array(3) [1, 0.5, 0.333…]
  * ```
  */
 export function figureData(state: PlotState): FigureData {

@@ -1,26 +1,22 @@
 /**
- * The part of the kernel API (src/kernel/types.ts) the widgets use. The
- * kernel folder is a leaf (it imports only errors), so the widgets import it
- * directly; `getKernel()` returns the saddlelab kernel when this process is
- * one, else the kernel's own static stand-in (`live: false`: text and rich
- * output through stock tslab, no comms). Unit tests pass a fake kernel.
+ * The part of the host (src/host/types.ts) the widgets use: the saddlelab kernel's when this
+ * process is one, else the plain-Node host (`live: false`: text and rich output through stock
+ * tslab, no comms). Unit tests pass a fake.
  */
-import { getKernel } from '../kernel/registry';
-import type { Comm, CommMsg, KernelApi, MimeBundle } from '../kernel/types';
+import { currentHost, type Comm, type CommMsg, type Host, type MimeBundle } from '../host';
 
 export type { MimeBundle };
 export type WidgetCommMsg = CommMsg;
 /** A comm as the widgets use it (the target name is not needed). */
 export type WidgetComm = Omit<Comm, 'targetName'>;
-/** The kernel API subset the widgets use; `registerWidget` is optional so fakes may leave it out. */
-export type WidgetKernel = Pick<KernelApi, 'live' | 'display' | 'updateDisplay'> &
-  Partial<Pick<KernelApi, 'registerWidget'>> & {
-    openComm(...args: Parameters<KernelApi['openComm']>): WidgetComm;
+/** The host subset the widgets use; `registerWidget` is optional so fakes may leave it out. */
+export type WidgetKernel = Pick<Host, 'live' | 'display' | 'updateDisplay'> &
+  Partial<Pick<Host, 'registerWidget'>> & {
+    openComm(...args: Parameters<Host['openComm']>): WidgetComm;
   };
 
 /**
- * The kernel of this process: the saddlelab kernel extension's API, or the
- * static stand-in whose `live` is false.
+ * The host of this process: the saddlelab kernel's, or the plain-Node one whose `live` is false.
  *
  * @example
  * ```ts
@@ -29,5 +25,5 @@ export type WidgetKernel = Pick<KernelApi, 'live' | 'display' | 'updateDisplay'>
  * ```
  */
 export function defaultKernel(): WidgetKernel {
-  return getKernel();
+  return currentHost();
 }

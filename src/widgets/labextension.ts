@@ -28,8 +28,10 @@ export function labExtensionSource(): string {
  *
  * @example
  * ```ts
- * import { installLabExtension } from './labextension';
- * // installLabExtension('.venv/share/jupyter');
+ * import { installLabExtension, uninstallLabExtension } from './labextension';
+ * const where = installLabExtension('share/jupyter'); // as `saddlelab install --prefix .` does
+ * console.log(where.endsWith('share/jupyter/labextensions/saddlelab')); // true
+ * uninstallLabExtension('share/jupyter');
  * ```
  */
 export function installLabExtension(dataDir: string): string {

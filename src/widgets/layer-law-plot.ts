@@ -18,8 +18,11 @@ export interface LayerLawPlotOptions extends WidgetOptions {
  *
  * @example
  * ```ts
- * import { widgets } from 'saddlelab';
- * // new widgets.LayerLawPlot(history, { source: 'weights' });
+ * import { train, widgets } from 'saddlelab';
+ * const h = train.createHistory({ name: 'deep', activation: 'linear', dims: [2, 2, 2, 2], depth: 3, config: {} });
+ * h.addRecord({ step: 0, loss: 1, paramNorm: 1, weights: [Float64Array.of(2, 1), Float64Array.of(3, 1), Float64Array.of(1, 1)] });
+ * const plot = new widgets.LayerLawPlot(h, { source: 'weights' }); // the last expression of a cell shows it
+ * console.log(Array.from(plot.state.law!.ratio)); // [2, 3, 1]
  * ```
  */
 export class LayerLawPlot extends PlotWidget {

@@ -83,7 +83,9 @@ function staticImg(data: Record<string, unknown>, metadata: Record<string, unkno
  * @example
  * ```ts
  * import { reportNotebook } from './report';
- * // const { notebook, figures, interactive } = reportNotebook(JSON.parse(fs.readFileSync('run.ipynb', 'utf8')));
+ * const nb = { cells: [{ cell_type: 'markdown', source: 'The loss $L$ falls.' }], metadata: {} };
+ * const { figures, interactive, maths } = reportNotebook(nb); // an .ipynb's JSON, parsed
+ * console.log(figures, interactive, maths); // 0 0 1
  * ```
  */
 export function reportNotebook<T extends object>(notebook: T): { notebook: T; figures: number; interactive: number; maths: number; mathml: Record<string, string> } {
@@ -175,8 +177,11 @@ export interface ReportResult {
  *
  * @example
  * ```ts
+ * import { writeFileSync } from 'node:fs';
  * import { writeReport } from './report';
- * // writeReport('reports/05-mnist-figure-1.ipynb', 'reports/05-mnist-figure-1.html');
+ * writeFileSync('run.ipynb', JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'markdown', metadata: {}, source: '# A run' }] }));
+ * const result = writeReport('run.ipynb', 'run.html'); // nbconvert, from the .venv that setup made
+ * console.log(result.figures); // 0
  * ```
  */
 export function writeReport(notebookPath: string, htmlPath: string, options: ReportOptions = {}): ReportResult {

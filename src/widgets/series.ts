@@ -46,7 +46,7 @@ export function displayStride(n: number, max = WIDGET_MAX_POINTS): number {
  * import { runSeries } from './series';
  * const h = train.createHistory({ name: 'r', activation: 'linear', dims: [1, 1], depth: 1, config: {} });
  * h.addStep({ step: 0, loss: 1, paramNorm: 1, lr: 1 });
- * console.log(runSeries(h).loss); // Float64Array [1]
+ * console.log(runSeries(h).loss); // Float64Array(1) [1]
  * ```
  */
 export function runSeries(history: History, from = 0, every = displayStride(history.length)): RunSeriesState {
@@ -200,8 +200,8 @@ function flat(meta: History['meta']): Record<string, string> {
  * ```ts
  * import { train } from 'saddlelab';
  * import { runNames } from './series';
- * const meta = (depth: number) => ({ name: 'run', activation: 'relu' as const, dims: [2, 4, 1], depth, config: {} });
- * console.log(runNames([train.createHistory(meta(4)), train.createHistory(meta(6))])); // ['run (depth 4)', 'run (depth 6)']
+ * const meta = (depth: number) => ({ name: 'run', activation: 'relu' as const, dims: Array(depth + 1).fill(2), depth, config: {} });
+ * console.log(runNames([train.createHistory(meta(4)), train.createHistory(meta(6))])); // ['run (depth 4, width 2×2×2)', 'run (depth 6, width 2×2×2×2×2)']
  * ```
  */
 export function runNames(histories: History[]): string[] {

@@ -26,9 +26,11 @@ export interface SpectrumPlotOptions extends WidgetOptions {
  *
  * @example
  * ```ts
- * import { widgets } from 'saddlelab';
- * // history: from train.fit(...) or train.loadHistory(json)
- * // new widgets.SpectrumPlot(history, { mode: 'snapshot', steps: [0, 2000, 8000] });
+ * import { train, widgets } from 'saddlelab';
+ * const h = train.createHistory({ name: 'run', activation: 'linear', dims: [2, 2, 2], depth: 2, config: {} });
+ * for (const step of [0, 2000, 8000]) h.addRecord({ step, loss: 1, paramNorm: 1, weights: [Float64Array.of(1 + step / 1000, 1), Float64Array.of(1, 0.5)] });
+ * const plot = new widgets.SpectrumPlot(h, { mode: 'snapshot', steps: [0, 2000, 8000] }); // the last expression of a cell shows it
+ * console.log(plot.figure().panels.length); // 2
  * ```
  */
 export class SpectrumPlot extends PlotWidget {

@@ -20,8 +20,11 @@ export const STATIC_MAX_POINTS = 1500;
  *
  * @example
  * ```ts
+ * import { train, widgets } from 'saddlelab';
  * import { figureSvg } from './static-figure';
- * // const svg = figureSvg(new LossPlot(history).state);  // '<svg xmlns=…'
+ * const h = train.createHistory({ name: 'demo', activation: 'linear', dims: [2, 2], depth: 1, config: {} });
+ * for (let t = 0; t < 3; t++) h.addStep({ step: t, loss: 1 / (t + 1), paramNorm: 1, lr: 0.1 });
+ * console.log(figureSvg(new widgets.LossPlot(h).state).slice(0, 40)); // <svg xmlns="http://www.w3.org/2000/svg"…
  * ```
  */
 export function figureSvg(state: PlotState): string {
@@ -42,9 +45,12 @@ export interface StaticFigure {
  *
  * @example
  * ```ts
+ * import { train, widgets } from 'saddlelab';
  * import { staticFigure } from './static-figure';
- * // const { data, metadata } = staticFigure(new LossPlot(history).state);
- * // kernel.display({ 'text/plain': 'loss', ...data }, { metadata });
+ * const h = train.createHistory({ name: 'demo', activation: 'linear', dims: [2, 2], depth: 1, config: {} });
+ * for (let t = 0; t < 3; t++) h.addStep({ step: t, loss: 1 / (t + 1), paramNorm: 1, lr: 0.1 });
+ * const { data, metadata } = staticFigure(new widgets.LossPlot(h).state); // for kernel.display({ 'text/plain': 'loss', ...data }, { metadata })
+ * console.log(Object.keys(data), metadata['image/png'].width > 0); // ['image/svg+xml', 'image/png', 'application/vnd.saddlelab.figure+json'] true
  * ```
  */
 export function staticFigure(state: PlotState): StaticFigure {

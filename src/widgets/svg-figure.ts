@@ -180,9 +180,13 @@ function legendSvg(items: LegendItem[], x: number, y: number): string {
  *
  * @example
  * ```ts
+ * import { train, widgets } from 'saddlelab';
  * import { describeFigure } from './figure';
  * import { renderFigureSvg } from './svg-figure';
- * // const svg = renderFigureSvg(describeFigure(new LossPlot(history).state, { maxPoints: 1500 }));
+ * const h = train.createHistory({ name: 'demo', activation: 'linear', dims: [2, 2], depth: 1, config: {} });
+ * for (let t = 0; t < 3; t++) h.addStep({ step: t, loss: 1 / (t + 1), paramNorm: 1, lr: 0.1 });
+ * const svg = renderFigureSvg(describeFigure(new widgets.LossPlot(h).state, { maxPoints: 1500 }));
+ * console.log(svg.startsWith('<svg'), svg.endsWith('</svg>')); // true true
  * ```
  */
 export function renderFigureSvg(desc: FigureDescription): string {

@@ -29,9 +29,12 @@ const OPTION_KEYS = ['x', 'y', 'success', 'group', 'average', 'bars', 'reference
  * @example
  * ```ts
  * import { sweep, widgets } from 'saddlelab';
+ * const spec = { kind: 'escape', base: { data: { circleToy: {} }, depth: 3, starts: 4, steps: 200 }, grid: { width: [2, 4] },
+ *   summary: { target: { speed: 0.5, tolerance: 0.005 } } };
  * const plot = new widgets.SweepPlot([], { x: 'width', success: { hits: 'hits', trials: 'starts' }, name: 'example-1' });
- * plot.display();
+ * plot.display(); // live in the saddlelab kernel, a static figure elsewhere
  * await sweep.run(spec, { out: 'runs/example-1', onPoint: plot.onPoint });
+ * console.log(plot.state.sweep?.rows.length); // 2
  * ```
  */
 export class SweepPlot extends PlotWidget {

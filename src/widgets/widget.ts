@@ -12,7 +12,7 @@ import { splitBuffers } from './codec';
 import { BROWSER_KEYS, BROWSER_VALUE_OK, LIVE, MODEL_NAMES, VIEW_NAMES, defaultState } from './contract';
 import { defaultKernel, type MimeBundle, type WidgetComm, type WidgetCommMsg, type WidgetKernel } from './kernel-port';
 import { displayStride, phasesOf, runSeries, spectrumSeries, topK } from './series';
-import type { StatefulWidget } from '../kernel/types';
+import type { StatefulWidget } from '../host';
 import type { AppendMessage, BrowserKey, BrowserState, PlotState, WidgetKind } from './state';
 import { describeFigure, type FigureDescription } from './figure';
 import { staticFigure } from './static-figure';

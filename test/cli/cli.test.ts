@@ -6,8 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli';
-import { FLAGS } from '../../src/cli/flags';
+import { COMMANDS, main } from '../../src/cli';
 import { loadHistory } from '../../src/train/history';
 
 const dir = mkdtempSync(join(tmpdir(), 'saddlelab-cli-'));
@@ -87,7 +86,7 @@ it('escape: prints the best speed, per-layer singular values and how many starts
 it.each([
   [['train'], /--config is required/],
   [['train', '--config'], /--config needs a value/],
-  [['train', '--bogus', '1'], /unknown option --bogus; accepted: --config, --out, --checkpoint, --checkpoint-every, --quiet, --resume/],
+  [['train', '--bogus', '1'], /unknown option --bogus; accepted: --config, --out, --checkpoint, --checkpoint-every, --resume, --quiet, --help/],
   [['train', '--config', '/nonexistent.json', '--out', '/tmp/x.json'], /config: cannot read \/nonexistent.json/],
   [['escape'], /--input is required/],
   [['frobnicate'], /unknown command 'frobnicate'/],
@@ -113,8 +112,16 @@ it.each([
   expect(r.err).toMatch(message as RegExp);
 });
 
+/** Each command's string options and switches, from its own table (src/cli/<command>.ts). */
+const FLAGS = Object.fromEntries(
+  COMMANDS.map((c) => {
+    const entries = Object.entries(c.options);
+    return [c.name, { valued: entries.filter(([, o]) => o.type === 'string').map(([n]) => n), all: [...entries.map(([n]) => n), 'help'] }];
+  }),
+);
+
 /**
- * The sweep enumerates the CLI's flag table (src/cli/flags.ts). For every command:
+ * The sweep enumerates the commands' option tables. For every command:
  * an unknown flag and a stray argument are errors listing what is accepted; every valued flag
  * without a value is an error naming it; every valued flag has a bad-value case below (a new
  * flag without one fails the coverage test).
@@ -148,8 +155,8 @@ const BAD_VALUES: Record<string, { argv: () => string[]; message: RegExp; built?
   'uninstall --prefix': { argv: () => ['uninstall', '--prefix', '--user'], message: /--prefix needs a value/ },
 };
 
-const commandCases = Object.entries(FLAGS).flatMap(([command, { valued, switches }]) => [
-  [`${command}: unknown flag`, [command, '--bogus'], new RegExp(`unknown option --bogus; accepted: ${[...valued, ...switches].map((f) => `--${f}`).join(', ')}`)],
+const commandCases = Object.entries(FLAGS).flatMap(([command, { valued, all }]) => [
+  [`${command}: unknown flag`, [command, '--bogus'], new RegExp(`unknown option --bogus; accepted: ${all.map((f) => `--${f}`).join(', ')}`)],
   [`${command}: stray argument`, [command, 'stray'], /unexpected argument 'stray'/],
   ...valued.map((f) => [`${command}: --${f} without a value`, [command, `--${f}`], new RegExp(`--${f} needs a value`)]),
 ]) as Array<[string, string[], RegExp]>;
@@ -173,13 +180,49 @@ it.each(Object.entries(BAD_VALUES))('%s with a bad value exits 1 naming it', asy
   expect(r.err).toMatch(message);
 });
 
-it('every valued flag of every command has a bad-value case, and the flag table is the command table', async () => {
+it('every valued flag of every command has a bad-value case, and the top-level help lists every command', async () => {
   const flags = Object.entries(FLAGS).flatMap(([c, { valued }]) => valued.map((f) => `${c} --${f}`));
   expect(flags.filter((k) => !(k in BAD_VALUES))).toEqual([]);
   expect(Object.keys(BAD_VALUES).filter((k) => !flags.includes(k))).toEqual([]);
   const help = await cli('--help');
+  expect(help.code).toBe(0);
   const listed = [...help.out.matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]);
-  expect(listed.sort()).toEqual(Object.keys(FLAGS).sort());
+  expect(listed).toEqual(COMMANDS.map((c) => c.name));
+});
+
+describe.each(COMMANDS.map((c) => [c.name, c] as const))('%s --help', (name, command) => {
+  it.each(['--help', '-h'])('%s prints the usage, every option with its default, an example and the exit codes, and exits 0', async (flag) => {
+    const r = await cli(name, flag);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toBe(command.help());
+    expect(r.out).toMatch(new RegExp(`^saddlelab ${name}: `));
+    expect(r.out).toMatch(new RegExp(`usage:\n  saddlelab ${name} `));
+    for (const [option, spec] of Object.entries(command.options)) {
+      const line = r.out.split('\n').find((l) => l.includes(`--${option}${spec.type === 'string' ? ' ' : ''}`) && l.includes(spec.description));
+      expect(line).toBeDefined();
+      if (spec.default !== undefined) expect(line).toContain(`[default: ${spec.default}]`);
+    }
+    expect(r.out).toMatch(new RegExp(`examples?:\n  (npx )?saddlelab ${name}\\b`));
+    expect(r.out).toMatch(/exit codes:\n {2}0 +\S/);
+    expect(r.out).toMatch(/^ {2}1 +bad options/m);
+  });
+
+  it('help wins over missing required options, but not over an unknown one', async () => {
+    expect((await cli(name, '--help')).code).toBe(0);
+    const r = await cli(name, '--help', '--bogus');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^\[saddlelab\] unknown option --bogus/);
+  });
+});
+
+it('a switch given a value, and a short option that does not exist, are errors naming them', async () => {
+  const quiet = await cli('train', '--quiet=yes');
+  expect(quiet.code).toBe(1);
+  expect(quiet.err).toMatch(/^\[saddlelab\] --quiet takes no value; got --quiet=yes/);
+  const short = await cli('sweep', '-x');
+  expect(short.code).toBe(1);
+  expect(short.err).toMatch(/^\[saddlelab\] unknown option -x; accepted: --spec, /);
 });
 
 const bin = join(__dirname, '../../bin/saddlelab.js');

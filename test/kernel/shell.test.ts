@@ -6,7 +6,7 @@
  */
 import type { ConsoleInterface } from 'tslab/dist/executor';
 import { bundleOf, createShell, errorOf, type Publish } from '../../src/kernel/shell';
-import type { Executor } from '../../src/kernel/tslab';
+import type { Executor } from '../../src/kernel/adapter';
 
 type Step = (console: ConsoleInterface) => boolean | Promise<boolean>;
 

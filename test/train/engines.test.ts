@@ -115,12 +115,12 @@ describeNative('native engine', () => {
     for (const key of Object.getOwnPropertyNames(real)) (counted as unknown as Record<string, unknown>)[key] = (real as unknown as Record<string, unknown>)[key];
     for (const key of Object.keys(calls) as (keyof typeof calls)[]) {
       const f = real[key] as (...args: unknown[]) => unknown;
-      (counted as Record<string, unknown>)[key] = (...args: unknown[]) => (calls[key].push(args), f.apply(real, args));
+      (counted as unknown as Record<string, unknown>)[key] = (...args: unknown[]) => (calls[key].push(args), f.apply(real, args));
     }
     be.binding = counted;
     try {
       await trainer.next(); // builds the session (and its two step-size scalars)
-      for (const k of Object.keys(calls)) calls[k].length = 0;
+      for (const k of Object.keys(calls) as (keyof typeof calls)[]) calls[k].length = 0;
       for (let t = 0; t < 5; t++) await trainer.next();
       expect(calls.createTensor.map(([shape, dtype, values]) => [shape, dtype, (values as Int32Array).length])).toEqual(Array(5).fill([[8], real.TF_INT32, 8]));
       expect(calls.tensorDataSync).toHaveLength(5);

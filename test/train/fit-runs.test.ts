@@ -1,6 +1,7 @@
 /** train.start's onStart, and train.runs()/lastRun(): runs stay reachable after their cell is interrupted. */
 import { useBackend } from '../../src/backend';
-import { lastRun, runs, start, fit, type TrainingRun } from '../../src/train/fit';
+import { lastRun, runs, start, fit } from '../../src/train/fit';
+import type { TrainingRun } from '../../src/train/types';
 import { mlp } from '../../src/train/mlp';
 import { createTrainer } from '../../src/train/trainer';
 import { toy } from './toy';

@@ -31,7 +31,7 @@ it('rejects steps that do not increase, and malformed JSON, naming the field', (
 it('subscribers see steps, records and the end; unsubscribe stops them', () => {
   const h = createHistory(meta);
   const seen: string[] = [];
-  const off = h.subscribe({ onStep: (s) => seen.push(`s${s.step}`), onRecord: (r) => seen.push(`r${r.step}`), onEnd: (why) => seen.push(why) });
+  const off = h.subscribe({ onStep: (s) => void seen.push(`s${s.step}`), onRecord: (r) => void seen.push(`r${r.step}`), onEnd: (why) => void seen.push(why) });
   h.addStep({ step: 0, loss: 1, paramNorm: 1, lr: 1 });
   h.addRecord({ step: 0, loss: 1, paramNorm: 1, weights: [Float64Array.of(1)] });
   h.finish('completed');

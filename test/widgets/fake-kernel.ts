@@ -1,12 +1,12 @@
 /**
- * The kernel the widget unit tests run against: the kernel's own API (src/kernel/api.ts), the
- * same code the saddlelab kernel and the static stand-in use, with its one outgoing seam
- * recording every message instead of sending it. `createFakeKernel()` is the live kernel (real
- * comm manager, real comms); `createFakeKernel(false)` the static stand-in (no comms) whose
- * displays are recorded. The kernel extension's sockets are tested in test/kernel/ and end to
+ * The host the widget unit tests run against: the saddlelab kernel's (src/kernel/api.ts), the
+ * same code the kernel uses, with its one outgoing seam recording every message instead of
+ * sending it (`createFakeKernel()`: real comm manager, real comms), or the plain-Node host
+ * (src/host/node-host.ts) whose displays are recorded (`createFakeKernel(false)`: no comms). The kernel extension's sockets are tested in test/kernel/ and end to
  * end in test/widgets/e2e/.
  */
-import { createLiveKernel, createStaticKernel } from '../../src/kernel/api';
+import { createNodeHost } from '../../src/host';
+import { createLiveKernel } from '../../src/kernel/api';
 import type { MimeBundle, WidgetKernel } from '../../src/widgets/kernel-port';
 
 export interface Sent {
@@ -39,7 +39,7 @@ export function createFakeKernel(live = true): FakeKernel {
   const displays: FakeKernel['displays'] = [];
   const updates: FakeKernel['updates'] = [];
   if (!live) {
-    const api = createStaticKernel((bundle, _metadata, displayId, update) =>
+    const api = createNodeHost((bundle, _metadata, displayId, update) =>
       update ? void updates.push({ displayId: displayId as string, bundle }) : void displays.push({ bundle, displayId }),
     );
     return { ...api, comms, displays, updates };

@@ -5,10 +5,16 @@ import { typesetMarkdown } from '../../src/widgets/report-math';
 import { createFakeKernel } from './fake-kernel';
 import { staircase } from './histories';
 
+/** A notebook as these tests write it: cells whose outputs carry a mime bundle, or text. */
+interface TestNotebook {
+  metadata?: Record<string, unknown> & { widgets?: unknown };
+  cells: Array<{ cell_type?: string; source?: string; outputs?: Array<{ output_type: string; data?: Record<string, unknown>; text?: string; metadata?: Record<string, unknown> }> }>;
+}
+
 const VIEW = 'application/vnd.jupyter.widget-view+json';
 
 test('prepareReport keeps the static figure, drops the widget view, and drops widget state nobody needs', () => {
-  const nb = {
+  const nb: TestNotebook = {
     metadata: { widgets: { 'application/vnd.jupyter.widget-state+json': { state: {} } } },
     cells: [
       { cell_type: 'markdown', source: 'x' },
@@ -18,7 +24,7 @@ test('prepareReport keeps the static figure, drops the widget view, and drops wi
   };
   const out = prepareReport(nb);
   expect(Object.keys(out.cells[1].outputs![0].data!)).toEqual(['text/plain', 'image/svg+xml']);
-  expect(out.metadata.widgets).toBeUndefined();
+  expect(out.metadata?.widgets).toBeUndefined();
   // The input is not changed.
   expect(VIEW in nb.cells[1].outputs![0].data!).toBe(true);
 });
@@ -71,7 +77,7 @@ describe('reportNotebook', () => {
   const bundle = kernel.displays[0].bundle;
 
   test('a saddlelab output becomes one HTML block: static image and figure data, safe inside a <script>', () => {
-    const nb = {
+    const nb: TestNotebook = {
       metadata: { widgets: { 'application/vnd.jupyter.widget-state+json': { state: {} } } },
       cells: [
         { cell_type: 'code', outputs: [{ output_type: 'display_data', data: { ...bundle, [VIEW]: { model_id: 'a' } }, metadata: { 'image/png': { width: 1, height: 1 } } }] },
@@ -80,16 +86,16 @@ describe('reportNotebook', () => {
     };
     const { notebook, figures, interactive } = reportNotebook(nb);
     expect([figures, interactive]).toEqual([1, 1]);
-    const out = notebook.cells[0].outputs[0];
-    expect(Object.keys(out.data)).toEqual(['text/html', 'text/plain']);
-    const html = String(out.data['text/html']);
+    const out = notebook.cells[0].outputs![0];
+    expect(Object.keys(out.data!)).toEqual(['text/html', 'text/plain']);
+    const html = String(out.data!['text/html']);
     expect(html).toMatch(/^<div class="saddlelab-figure"><img class="saddlelab-static" alt="LossPlot\([^"]*" style="max-width:100%" src="data:image\/svg\+xml;base64,/);
     const json = /<script type="application\/vnd\.saddlelab\.figure\+json">(.*)<\/script><\/div>$/.exec(html)![1];
     expect(json).not.toMatch(/</);
     expect(stateOfFigureData(JSON.parse(json))!.runs[0].name).toBe(h.meta.name);
     // Another library's figure is left to nbconvert; the widget state nobody shows is gone.
-    expect(notebook.cells[1].outputs[0].data).toEqual({ 'text/plain': 'other', 'image/svg+xml': '<svg/>' });
-    expect(notebook.metadata.widgets).toBeUndefined();
+    expect(notebook.cells[1].outputs![0].data).toEqual({ 'text/plain': 'other', 'image/svg+xml': '<svg/>' });
+    expect(notebook.metadata?.widgets).toBeUndefined();
   });
 
   test('an output saved before figure data existed still becomes its static image', () => {
@@ -97,9 +103,9 @@ describe('reportNotebook', () => {
     // As nbformat writes it: text mime types as lists of lines.
     const lines = (v: unknown) => String(v).split(/(?<=\n)/);
     const onDisk = { ...old, 'image/svg+xml': lines(old['image/svg+xml']), 'text/plain': lines(old['text/plain']), [VIEW]: { model_id: 'a' } };
-    const { notebook, figures, interactive } = reportNotebook({ cells: [{ outputs: [{ output_type: 'display_data', data: onDisk }] }] });
+    const { notebook, figures, interactive } = reportNotebook<TestNotebook>({ cells: [{ outputs: [{ output_type: 'display_data', data: onDisk }] }] });
     expect([figures, interactive]).toEqual([1, 0]);
-    const html = String(notebook.cells[0].outputs[0].data['text/html']);
+    const html = String(notebook.cells[0].outputs![0].data!['text/html']);
     expect(html).not.toMatch(/<script/);
     const svg = Buffer.from(/base64,([^"]+)"/.exec(html)![1], 'base64').toString();
     expect(svg).toBe(old['image/svg+xml']);

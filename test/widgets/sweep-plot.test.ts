@@ -11,11 +11,12 @@ import type { SweepRow } from '../../src/sweep/point';
 import { aggregate, wilson } from '../../src/sweep/stats';
 import { sweep } from '../../src/sweep/sweep';
 import { SweepPlot } from '../../src/widgets';
+import type { SweepPlotOptions } from '../../src/widgets/sweep-plot';
 import { describeFigure, figureCsv } from '../../src/widgets/figure';
 import { replay } from './browser-side';
 import { createFakeKernel } from './fake-kernel';
 
-const row = (id: string, params: Record<string, unknown>, metrics: Record<string, unknown>, status: 'done' | 'failed' = 'done'): SweepRow => ({ id, index: 0, kind: 'train', status, params, metrics, seconds: 1, backend: 'cpu' });
+const row = (id: string, params: SweepRow['params'], metrics: SweepRow['metrics'], status: 'done' | 'failed' = 'done'): SweepRow => ({ id, index: 0, kind: 'train', status, params, metrics, seconds: 1, backend: 'cpu' });
 
 /** A plateau time t = K·σ^−(L−2) per seed: depth 3 slope −1, depth 4 slope −2. */
 function plateauRows(): SweepRow[] {
@@ -136,5 +137,5 @@ it.each([
   [{ x: 'width', y: 'speed', references: [{ slope: 'steep' }] }, /options.references\[0\].slope must be a finite number/],
   [{ x: 'width', y: 'speed', colour: 'red' }, /options.colour must be one of the known options/],
 ])('bad options %j', (options, message) => {
-  expect(() => new SweepPlot([], { ...(options as never), kernel: createFakeKernel(false) })).toThrow(message);
+  expect(() => new SweepPlot([], { ...(options as SweepPlotOptions), kernel: createFakeKernel(false) })).toThrow(message);
 });

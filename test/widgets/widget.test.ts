@@ -3,7 +3,7 @@ import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard } from '../../s
 import { MODEL_NAMES, VIEW_NAMES } from '../../src/widgets/contract';
 import type { PlotState } from '../../src/widgets/state';
 import { WIDGET_MODULE } from '../../src/widgets/version';
-import type { StatefulWidget } from '../../src/kernel/types';
+import type { StatefulWidget } from '../../src/host';
 import { putBuffers } from '../../widgets/src/buffers';
 import { applyCustom, asReceived, browserState } from './browser-side';
 import { createFakeKernel, type FakeComm } from './fake-kernel';

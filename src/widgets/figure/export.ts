@@ -21,8 +21,12 @@ function csvField(v: string | number): string {
  *
  * @example
  * ```ts
+ * import { train, widgets } from 'saddlelab';
  * import { figureCsv } from './export';
- * // figureCsv(describeFigure(widget.state)).split('\n')[0] === 'panel,series,x_name,x,y_name,y'
+ * const h = train.createHistory({ name: 'demo', activation: 'linear', dims: [2, 2], depth: 1, config: {} });
+ * for (let t = 0; t < 3; t++) h.addStep({ step: t, loss: 1 / (t + 1), paramNorm: 1, lr: 0.1 });
+ * const csv = figureCsv(widgets.describeFigure(new widgets.LossPlot(h).state));
+ * console.log(csv.split('\n')[0]); // panel,series,x_name,x,y_name,y
  * ```
  */
 export function figureCsv(fig: FigureDescription): string {
@@ -70,7 +74,7 @@ export function figureJson(fig: FigureDescription): string {
  * @example
  * ```ts
  * import { exportFileName } from './export';
- * // exportFileName(fig, 'png') === 'mnist-depth-6-TrainingDashboard-step2300.png'
+ * console.log(exportFileName({ fileStem: 'mnist-depth-6-TrainingDashboard-step2300' }, 'png')); // mnist-depth-6-TrainingDashboard-step2300.png
  * ```
  */
 export function exportFileName(fig: Pick<FigureDescription, 'fileStem'>, ext: 'csv' | 'json' | 'png' | 'svg'): string {

@@ -72,7 +72,7 @@ describe('update plan', () => {
     const f1 = draw(s1);
     const moved = planUpdate(drawnOf(f1), draw({ ...s1, cursor: 3 }));
     expect(moved).toMatchObject({ kind: 'extend', indices: [] });
-    expect((moved as { layout: { shapes: Array<{ x0: number }> } }).layout.shapes.map((s) => s.x0)).toContain(3);
+    expect((moved as unknown as { layout: { shapes: Array<{ x0: number }> } }).layout.shapes.map((s) => s.x0)).toContain(3);
     expect(planUpdate(drawnOf(f1), draw({ ...s1, log_y: false })).kind).toBe('react');
     expect(planUpdate(drawnOf(f1), draw({ ...s1, smoothing: 5 })).kind).toBe('react');
     expect(planUpdate(undefined, f1).kind).toBe('react');

@@ -2,9 +2,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SaddlelabError } from '../../src/errors';
-import { forwardPackage, loadTslab, loadTslabCompiler, resilientConverter, SUPPORTED_TSLAB, type Converter, type TsSys } from '../../src/kernel/tslab';
-import pkg from '../../package.json';
+import { SaddlelabError } from '../../../src/errors';
+import { checkTslab, forwardPackage, missingModules, loadTslab, loadTslabCompiler, resilientConverter, SUPPORTED_TSLAB, type Converter, type TsSys } from '../../../src/kernel/adapter/tslab';
+import pkg from '../../../package.json';
 
 /** A loader that gives the real modules, except `overrides` (a module id → its stand-in). */
 const loaderWith = (overrides: Record<string, unknown>) => (id: string) => (id in overrides ? overrides[id] : require(id));
@@ -26,6 +26,8 @@ it('loads the installed tslab: its executor, display hook and compiler, with no 
   const compiler = loadTslabCompiler();
   expect(compiler.isCompleteCode('for (;;) {').completed).toBe(false);
   expect(compiler.typescript).toMatch(/^\d+\.\d+/);
+  expect(compiler.resolvesModule('seedrandom', join(__dirname, '..', '..', '..'))).toBe(true);
+  expect(compiler.resolvesModule('no-such-package-anywhere', join(__dirname, '..', '..', '..'))).toBe(false);
 });
 
 it('a tslab that lacks a member fails with a [saddlelab] error naming the version found and the one supported', () => {
@@ -93,6 +95,32 @@ describe('resilientConverter', () => {
     expect(notes[0]).toMatch(/^\[saddlelab\] tslab's converter is stuck/);
   });
 
+  it('converts once more with a fresh converter when a module it missed can be found now, and only then', () => {
+    const made: string[] = [];
+    let installed = false;
+    const create = (): Converter => {
+      const id = made.length + 1;
+      made.push(`converter#${id}`);
+      // A converter sees the packages that existed when it was made (TypeScript's cached resolution).
+      const sees = installed;
+      const missing = { code: 2307, messageText: "Cannot find module 'late' or its corresponding type declarations.", category: 1, start: { offset: 0, line: 0, character: 0 }, end: { offset: 0, line: 0, character: 0 } };
+      return { ...fake([], false)(), convert: () => ({ diagnostics: sees ? [] : [missing], output: sees ? `ok#${id}` : undefined }) };
+    };
+    const notes: string[] = [];
+    const conv = resilientConverter(create, (l) => notes.push(l), (name) => installed && name === 'late');
+    expect(conv.convert('', "import 'late'").diagnostics).toHaveLength(1);
+    expect(made).toEqual(['converter#1']);
+    installed = true;
+    expect(conv.convert('', "import 'late'").output).toBe('ok#2');
+    expect(made).toEqual(['converter#1', 'converter#2']);
+    expect(notes).toEqual(["[saddlelab] late can be found now; starting a fresh converter"]);
+  });
+
+  it('missingModules names the modules of "Cannot find module" errors, once each', () => {
+    const d = (code: number, messageText: string) => ({ code, messageText });
+    expect(missingModules([d(2307, "Cannot find module 'a' or its corresponding type declarations."), d(2792, "Cannot find module 'b'. Did you mean to set the 'moduleResolution' option to 'nodenext'?"), d(2307, "Cannot find module 'a'"), d(2322, "Type 'number' is not assignable to type 'string'.")])).toEqual(['a', 'b']);
+  });
+
   it('passes other errors through', () => {
     const conv = resilientConverter(() => ({ ...fake([], false)(), convert: () => { throw new Error('other'); } }));
     expect(() => conv.convert('', 'x')).toThrow('other');
@@ -130,5 +158,23 @@ describe('forwardPackage', () => {
     expect(sys.fileExists(join(cwd, 'node_modules', 'other', 'package.json'))).toBe(false);
     own = false; // the folder installed its own copy: nothing is forwarded
     expect(sys.fileExists(join(where, 'package.json'))).toBe(false);
+  });
+});
+
+describe('checkTslab (the start-up check)', () => {
+  it('finds every module the kernel loads from the installed tslab, and says nothing', () => {
+    expect(checkTslab()).toEqual([]);
+  });
+
+  it('names a module that cannot be found and a version that is not the supported one', () => {
+    const resolve = (id: string) => {
+      if (id === 'tslab/dist/inspect') throw new Error('not found');
+      return id;
+    };
+    const problems = checkTslab(resolve, loaderWith({ 'tslab/package.json': { version: '1.1.0' } }));
+    expect(problems).toEqual([
+      `[saddlelab] tslab 1.1.0 found; this kernel supports tslab ${SUPPORTED_TSLAB}`,
+      `[saddlelab] tslab 1.1.0 found, but its module tslab/dist/inspect cannot be found; cells will fail until saddlelab's dependencies are reinstalled (tslab ${SUPPORTED_TSLAB})`,
+    ]);
   });
 });

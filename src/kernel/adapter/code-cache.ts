@@ -11,10 +11,11 @@ import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
-
-type ModuleInternals = typeof Module & { _nodeModulePaths(dir: string): string[]; wrap(src: string): string };
+import { nodeInternals } from './node-module';
 
 export interface CachedModule {
+  /** True when V8 compiled the module without a cache (none yet, or rejected): `save()` writes one. */
+  readonly fresh: boolean;
   /** Writes the cache (with the functions compiled so far) when there was none or V8 rejected it. */
   save(): void;
 }
@@ -38,13 +39,13 @@ function cacheDir(): string | undefined {
  *
  * @example
  * ```ts
- * const ts = requireCached('@tslab/typescript-for-tslab', 'compiler');
+ * const ts = requireCached('typescript', 'compiler');
  * // … use it …
  * ts.save();
  * ```
  */
 export function requireCached(id: string, role: string): CachedModule {
-  const none: CachedModule = { save: () => {} };
+  const none: CachedModule = { fresh: false, save: () => {} };
   let file: string;
   try {
     file = require.resolve(id);
@@ -53,12 +54,12 @@ export function requireCached(id: string, role: string): CachedModule {
   }
   if (require.cache[file]) return none;
   const dir = cacheDir();
-  if (!dir) return none;
+  const M = nodeInternals();
+  if (!dir || !M) return none;
   const st = statSync(file);
   const key = createHash('sha256').update([file, st.size, st.mtimeMs, process.version, process.arch, role].join('\0')).digest('hex').slice(0, 24);
   const cacheFile = join(dir, `${key}.bin`);
   const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
-  const M = Module as ModuleInternals;
   const script = new Script(M.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
   const mod = new Module(file, module);
   mod.filename = file;
@@ -73,6 +74,7 @@ export function requireCached(id: string, role: string): CachedModule {
   }
   const fresh = cachedData === undefined || script.cachedDataRejected === true;
   return {
+    fresh,
     save() {
       if (!fresh) return;
       try {

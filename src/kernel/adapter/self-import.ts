@@ -6,9 +6,8 @@
  */
 import Module from 'node:module';
 import { join } from 'node:path';
+import { nodeInternals } from './node-module';
 
-type Resolve = (request: string, parent: unknown, isMain: boolean, options?: unknown) => string;
-const ModuleInternals = Module as unknown as { _resolveFilename: Resolve };
 let bypass = false;
 let installed: string | undefined;
 
@@ -29,12 +28,15 @@ export function hasOwnCopy(dir: string, name = 'saddlelab'): boolean {
 /**
  * Makes `require(name)` and `require(name + '/…')` fall back to the package at `home` when
  * Node's own resolution finds nothing (Node's `Module._resolveFilename`, wrapped once).
+ * Returns false, changing nothing, on a Node without that internal (node-module.ts).
  */
-export function installSelfImport(home: string, name = 'saddlelab'): void {
-  if (installed !== undefined) return;
+export function installSelfImport(home: string, name = 'saddlelab'): boolean {
+  const internals = nodeInternals();
+  if (!internals) return false;
+  if (installed !== undefined) return true;
   installed = home;
-  const original = ModuleInternals._resolveFilename;
-  ModuleInternals._resolveFilename = function (request, parent, isMain, options) {
+  const original = internals._resolveFilename;
+  internals._resolveFilename = function (request, parent, isMain, options) {
     try {
       return original.call(this, request, parent, isMain, options);
     } catch (e) {
@@ -43,4 +45,5 @@ export function installSelfImport(home: string, name = 'saddlelab'): void {
       return original.call(this, join(home, request.slice(name.length)), parent, isMain, options);
     }
   };
+  return true;
 }

@@ -1,4 +1,4 @@
-import { createRunRegistry } from '../../src/kernel/runs';
+import { createRunRegistry } from '../../src/train/run-registry';
 
 it('lists runs oldest first and gives the latest', () => {
   const runs = createRunRegistry();

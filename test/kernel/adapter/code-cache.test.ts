@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const CODE_CACHE = resolve(__dirname, '../../dist/kernel/code-cache.js');
+const CODE_CACHE = resolve(__dirname, '../../../dist/kernel/adapter/code-cache.js');
 
 it('loads through the cache, writes it once, and the next process uses it', () => {
   const root = mkdtempSync(join(tmpdir(), 'code-cache-'));

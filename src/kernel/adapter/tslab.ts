@@ -1,9 +1,10 @@
 /**
- * The fence around tslab: every use of tslab's internals (modules under tslab/dist that
- * tslab does not export, its module-level display hook, its TypeScript's `sys`) goes
- * through here. `loadTslab()` checks, before anything uses them, that the members this
- * kernel needs exist, and otherwise fails with a [saddlelab] error naming the tslab version
- * found and the one supported (package.json pins it exactly).
+ * tslab's internals, part of the kernel's adapter (index.ts): its modules under tslab/dist
+ * that tslab does not export, its module-level display hook, its TypeScript (loaded through
+ * the code cache) and that TypeScript's `sys`. `checkTslab()` runs at start-up;
+ * `loadTslab()` and `loadTslabCompiler()` check, before anything uses them, that the members
+ * this kernel needs exist, and otherwise fail with a [saddlelab] error naming the tslab
+ * version found and the one supported (package.json pins it exactly).
  *
  * The kernel splits tslab in two: the compiler (tslab's converter, TypeScript's program)
  * runs in a worker thread (compiler-worker.ts), so the kernel answers at once while it
@@ -13,13 +14,17 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ConsoleInterface, ConverterSet, Executor } from 'tslab/dist/executor';
 import type { CompletionInfo, Converter, ConverterOptions, IsCompleteResult } from 'tslab/dist/converter';
-import { SaddlelabError } from '../errors';
+import { SaddlelabError } from '../../errors';
+import { requireCached, type CachedModule } from './code-cache';
 
 /** The tslab version this kernel is built and tested against (package.json pins it). */
 export const SUPPORTED_TSLAB = '1.0.22';
 
 /** tslab's own types for what the adapter hands out. */
-export type { CompletionInfo, Converter, ConverterOptions, ConverterSet, Executor, IsCompleteResult };
+export type { CompletionInfo, ConsoleInterface, Converter, ConverterOptions, ConverterSet, Executor, IsCompleteResult };
+
+/** The TypeScript that tslab compiles with (its own fork). */
+const TYPESCRIPT = '@tslab/typescript-for-tslab';
 /** tslab's display hook: `display_data` (update false) or `update_display_data` (true). */
 export type DisplayHook = (data: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
 
@@ -45,6 +50,8 @@ export interface TslabCompiler {
   isCompleteCode(code: string): IsCompleteResult;
   /** TypeScript's file system host, which tslab's converter reads every file through. */
   readonly sys: TsSys;
+  /** Whether TypeScript finds module `name` from folder `dir` now (no cache, types included). */
+  resolvesModule(name: string, dir: string): boolean;
 }
 
 /** The part of TypeScript's `sys` that module resolution reads. */
@@ -58,6 +65,7 @@ export interface TsSys {
 }
 
 type Loader = (id: string) => unknown;
+type ResolveModuleName = (name: string, containingFile: string, options: object, host: TsSys) => { resolvedModule?: unknown };
 
 /** Module → members of it the kernel needs, with their kind. */
 const RUNTIME_NEEDS: Record<string, Record<string, 'function' | 'property'>> = {
@@ -67,8 +75,37 @@ const RUNTIME_NEEDS: Record<string, Record<string, 'function' | 'property'>> = {
 };
 const COMPILER_NEEDS: Record<string, Record<string, 'function' | 'property'>> = {
   'tslab/dist/converter': { createConverter: 'function', isCompleteCode: 'function' },
-  '@tslab/typescript-for-tslab': { sys: 'property', version: 'property' },
+  [TYPESCRIPT]: { sys: 'property', version: 'property', resolveModuleName: 'function' },
 };
+
+/**
+ * Loads tslab's TypeScript (8 MB of JavaScript, which both kernel threads load at start-up)
+ * through V8's code cache (code-cache.ts) before tslab's modules require it; `role` names the
+ * thread, whose cache differs. `save()` once the thread has compiled what it needs.
+ */
+export function preloadTypescript(role: 'compiler' | 'runtime'): CachedModule {
+  return requireCached(TYPESCRIPT, role);
+}
+
+/**
+ * The start-up check: the tslab version found and whether every module the kernel loads from it
+ * exists (resolving only: nothing is loaded, so the kernel still answers at once). Their members
+ * are checked when they load (`loadTslab`, `loadTslabCompiler`). Returns the problems, each a
+ * [saddlelab] line for the kernel's log; empty when all is there.
+ */
+export function checkTslab(resolve: (id: string) => string = require.resolve, load: Loader = require): string[] {
+  const version = tslabVersion(load);
+  const problems: string[] = [];
+  if (version !== SUPPORTED_TSLAB) problems.push(`[saddlelab] tslab ${version} found; this kernel supports tslab ${SUPPORTED_TSLAB}`);
+  for (const id of [...Object.keys(RUNTIME_NEEDS), ...Object.keys(COMPILER_NEEDS)]) {
+    try {
+      resolve(id);
+    } catch {
+      problems.push(`[saddlelab] tslab ${version} found, but its module ${id} cannot be found; cells will fail until saddlelab's dependencies are reinstalled (tslab ${SUPPORTED_TSLAB})`);
+    }
+  }
+  return problems;
+}
 
 /** The version of the tslab that `load` finds, read from its package.json (cheap: loads no code). */
 export function tslabVersion(load: Loader = require): string {
@@ -127,9 +164,12 @@ export function loadTslab(load: Loader = require): TslabRuntime {
 /** Loads and checks what the compiler thread needs of tslab. */
 export function loadTslabCompiler(load: Loader = require): TslabCompiler {
   const { mods, warning } = check(load, COMPILER_NEEDS);
-  const ts = mods['@tslab/typescript-for-tslab'] as unknown as { sys: TsSys; version: string };
+  const ts = mods[TYPESCRIPT] as unknown as { sys: TsSys; version: string; resolveModuleName: ResolveModuleName };
   const conv = mods['tslab/dist/converter'];
+  // Module resolution as tslab's converter sets it (Node10, with JSON modules and JavaScript).
+  const options = { moduleResolution: 2, resolveJsonModule: true, allowJs: true };
   return {
+    resolvesModule: (name, dir) => ts.resolveModuleName(name, join(dir, '__tslab__.ts'), options, ts.sys).resolvedModule !== undefined,
     version: tslabVersion(load),
     warning,
     typescript: ts.version,
@@ -139,57 +179,66 @@ export function loadTslabCompiler(load: Loader = require): TslabCompiler {
   };
 }
 
-/**
- * Stock tslab's display hook, when this process is a stock tslab kernel running a cell (the
- * saddlelab package loaded there, without the saddlelab kernel). That kernel's tslab may be
- * another copy than saddlelab's dependency (a global tslab), so every loaded
- * tslab/dist/jupyter.js is asked, saddlelab's own first. Loads nothing new.
- */
-export function stockTslabDisplay(): DisplayHook | undefined {
-  const candidates: Array<{ lastWriteDisplayData?: DisplayHook | null }> = [];
-  for (const [file, mod] of Object.entries(require.cache)) {
-    if (mod && /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) candidates.push(mod.exports);
-  }
-  return candidates.find((c) => typeof c?.lastWriteDisplayData === 'function')?.lastWriteDisplayData ?? undefined;
-}
-
 /** The TypeScript version of tslab's compiler, from its package.json (no code loaded). */
 export function typescriptVersion(load: Loader = require): string {
   try {
-    return String((load('@tslab/typescript-for-tslab/package.json') as { version?: unknown }).version);
+    return String((load(`${TYPESCRIPT}/package.json`) as { version?: unknown }).version);
   } catch {
     return 'unknown';
   }
 }
 
+/** The modules a conversion could not find (TypeScript's errors 2307 and 2792). */
+export function missingModules(diagnostics: ReadonlyArray<{ code: number; messageText: string }>): string[] {
+  const names = diagnostics.filter((d) => d.code === 2307 || d.code === 2792).map((d) => /Cannot find module '([^']+)'/.exec(d.messageText)?.[1]);
+  return [...new Set(names.filter((n): n is string => n !== undefined))];
+}
+
 /**
- * tslab's converter throws 'Unexpected pending rebuildTimer' on every cell once TypeScript has
- * scheduled a second rebuild (it does when a folder it watched for a failed import appears:
- * `npm install` after `Cannot find module`). This wraps `create()`'s converter: on that error
- * it builds a fresh one (re-adding in-memory `//%module` cells) and retries once.
+ * tslab's converter in two situations it does not recover from by itself:
+ * - It throws 'Unexpected pending rebuildTimer' on every cell once TypeScript has scheduled a
+ *   second rebuild (it does when a folder it watched for a failed import appears: `npm
+ *   install` after `Cannot find module`).
+ * - A failed import stays failed until TypeScript's file watchers report the package's new
+ *   folder, which takes a while (or never comes, when `node_modules` itself is new), so a cell
+ *   run again right after `npm install` said `Cannot find module` once more.
+ * This wraps `create()`'s converter: on that error, or when a conversion misses a module that
+ * `resolves(name)` now finds, it builds a fresh one (re-adding in-memory `//%module` cells)
+ * and converts once more. A module that is still missing costs nothing extra.
  */
-export function resilientConverter(create: () => Converter, log: (line: string) => void = () => {}): Converter {
+export function resilientConverter(create: () => Converter, log: (line: string) => void = () => {}, resolves: (name: string) => boolean = () => false): Converter {
   let conv = create();
   const modules: Array<Parameters<Converter['addModule']>> = [];
   const stuck = (e: unknown) => e instanceof Error && /rebuildTimer|clearing unexpected tiemr/.test(e.message);
+  const renew = () => {
+    try {
+      conv.close();
+    } catch {
+      // the stuck converter's watchers may already be gone
+    }
+    conv = create();
+    for (const m of modules) conv.addModule(...m);
+  };
   const retry = <T>(fn: (c: Converter) => T): T => {
     try {
       return fn(conv);
     } catch (e) {
       if (!stuck(e)) throw e;
       log(`[saddlelab] tslab's converter is stuck (${(e as Error).message}); starting a fresh one`);
-      try {
-        conv.close();
-      } catch {
-        // the stuck converter's watchers may already be gone
-      }
-      conv = create();
-      for (const m of modules) conv.addModule(...m);
+      renew();
       return fn(conv);
     }
   };
+  const convert: Converter['convert'] = (prevDecl, src) => {
+    const out = retry((c) => c.convert(prevDecl, src));
+    const found = missingModules(out.diagnostics).filter(resolves);
+    if (!found.length) return out;
+    log(`[saddlelab] ${found.join(', ')} can be found now; starting a fresh converter`);
+    renew();
+    return conv.convert(prevDecl, src);
+  };
   return {
-    convert: (prevDecl, src) => retry((c) => c.convert(prevDecl, src)),
+    convert,
     inspect: (prevDecl, src, pos) => retry((c) => c.inspect(prevDecl, src, pos)),
     complete: (prevDecl, src, pos) => retry((c) => c.complete(prevDecl, src, pos)),
     addModule: (...args) => {

@@ -1,11 +1,10 @@
-/** The progress bar of fit/start: one display updated in place, throttled, ending with how the run ended. */
+/** The progress bar a host reports runs with: one display updated in place, throttled, ending with how the run ended; and fit reporting through the host. */
 import { useBackend } from '../../src/backend';
-import { registerKernel, REGISTRY_KEY } from '../../src/kernel/registry';
-import type { KernelApi } from '../../src/kernel/types';
+import { createNodeHost, provideHost } from '../../src/host';
+import { clock, createProgressBar } from '../../src/host/progress-bar';
 import { fit } from '../../src/train/fit';
 import { mlp } from '../../src/train/mlp';
-import { clock, createProgressDisplay } from '../../src/train/progress';
-import { toy } from './toy';
+import { toy } from '../train/toy';
 
 type Shown = { kind: 'display' | 'update'; id: string; plain: string; html: string };
 
@@ -23,13 +22,13 @@ function recorder() {
 it('updates one display in place, at most every intervalMs, with steps/s, time left and the loss', () => {
   const { shown, api } = recorder();
   let t = 1000;
-  const bar = createProgressDisplay(api, { name: 'demo', total: 1000, intervalMs: 250, now: () => t });
+  const bar = createProgressBar(api, { name: 'demo', total: 1000, intervalMs: 250, now: () => t });
   bar.detail('cpu, engine tfjs');
   for (let step = 0; step < 1000; step++) {
     t += 1; // 1 ms a step: 1000 steps/s
     bar.step(step, 1 / (step + 1));
   }
-  bar.finish({ reason: 'completed', step: 999 });
+  bar.finish({ reason: 'completed' });
   expect(shown[0].kind).toBe('display');
   expect(new Set(shown.map((s) => s.id)).size).toBe(1);
   expect(shown.slice(1).every((s) => s.kind === 'update')).toBe(true);
@@ -47,9 +46,9 @@ it('updates one display in place, at most every intervalMs, with steps/s, time l
 
 it('a run that did not complete says why, in the final update', () => {
   const { shown, api } = recorder();
-  const bar = createProgressDisplay(api, { name: 'r', total: 10 });
+  const bar = createProgressBar(api, { name: 'r', total: 10 });
   bar.step(2, 0.5);
-  bar.finish({ reason: 'diverged', step: 2, message: '[saddlelab] the loss became non-finite at step 3' });
+  bar.finish({ reason: 'diverged', message: '[saddlelab] the loss became non-finite at step 3' });
   expect(shown[shown.length - 1].plain).toMatch(/3\/10 steps .* · diverged: the loss became non-finite at step 3$/);
   expect(clock(3725)).toBe('1:02:05');
   expect(clock(65)).toBe('1:05');
@@ -61,7 +60,7 @@ describe('fit', () => {
     await useBackend('cpu');
   });
   afterEach(() => {
-    delete (globalThis as Record<symbol, unknown>)[REGISTRY_KEY];
+    provideHost(undefined);
   });
   const net = () => mlp({ inputDim: 3, widths: [8], outputDim: 2, init: { scale: 0.3, seed: 1 } });
 
@@ -69,7 +68,9 @@ describe('fit', () => {
     const { shown, api } = recorder();
     const lines: string[] = [];
     const stdout = jest.spyOn(console, 'log').mockImplementation((...a) => void lines.push(a.join(' ')));
-    registerKernel({ ...api, live: true, openComm: () => { throw new Error('no'); }, registerTarget: () => () => {}, registerWidget: () => () => {}, currentSignal: () => undefined } as KernelApi);
+    // A live host whose progress reporter is the bar, as the saddlelab kernel's is.
+    const live = { ...createNodeHost(), ...api, live: true };
+    provideHost({ ...live, progress: (run) => createProgressBar(live, run) });
     try {
       const model = net();
       const h = await fit(model, toy(), { steps: 300, lr: 0.05, record: false, name: 'barred' });

@@ -1,19 +1,11 @@
 /**
- * The progress bar of `train.fit` / `train.start` in a live kernel: one display in the cell,
- * updated in place (`update_display_data` on its display id) at most every `intervalMs`, with
- * steps done, steps/s, time left and the loss; its last update says how the run ended.
+ * A progress reporter drawn as a bar: one display, updated in place (its display id) at most
+ * every `intervalMs`, with steps done, steps/s, time left and the loss; its last update says
+ * how the run ended. The saddlelab kernel's host reports the progress of `train.fit` /
+ * `train.start` with it (in the cell); training itself only calls the reporter.
  */
-import type { KernelApi } from '../kernel/types';
-import type { HistoryEnd } from './history';
-
-export interface ProgressDisplay {
-  /** Sets the second line (backend and engine, known once the backend is loaded). */
-  detail(text: string): void;
-  /** Step `step` (0-based) is done with this loss; shown when `intervalMs` has passed since the last update. */
-  step(step: number, loss: number): void;
-  /** The run ended: the final update. */
-  finish(end: HistoryEnd | undefined): void;
-}
+import { requireObject, requirePositiveInt } from '../errors';
+import type { Host, ProgressReporter } from './types';
 
 export interface ProgressOptions {
   /** The run's name. */
@@ -41,16 +33,21 @@ const fmtRate = (r: number) => (!Number.isFinite(r) || r <= 0 ? '–' : r >= 100
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 
 /**
- * Shows a progress bar for a run in `kernel` (a display with an id, updated in place).
+ * Shows a progress bar for a run with `host`'s displays (a display with an id, updated in place).
  *
  * @example
  * ```ts
- * const bar = createProgressDisplay(kernel.getKernel(), { name: 'run', total: 2000 });
+ * const shown: string[] = [];
+ * const screen = { display: (b: Record<string, unknown>) => void shown.push(String(b['text/plain'])), updateDisplay: (_id: string, b: Record<string, unknown>) => void shown.push(String(b['text/plain'])) };
+ * const bar = createProgressBar(screen, { name: 'run', total: 2000 });
  * bar.step(0, 1.5); // … once per step; shown at most every 250 ms
- * bar.finish(history.end);
+ * bar.finish({ reason: 'completed' });
+ * console.log(shown.length, shown[2].split(' · ').pop()); // 3 completed
  * ```
  */
-export function createProgressDisplay(kernel: Pick<KernelApi, 'display' | 'updateDisplay'>, options: ProgressOptions): ProgressDisplay {
+export function createProgressBar(host: Pick<Host, 'display' | 'updateDisplay'>, options: ProgressOptions): ProgressReporter {
+  requireObject('options', options);
+  requirePositiveInt('options.total', options.total);
   const now = options.now ?? Date.now;
   const interval = options.intervalMs ?? 250;
   const { total, name } = options;
@@ -85,11 +82,11 @@ export function createProgressDisplay(kernel: Pick<KernelApi, 'display' | 'updat
     return { 'text/plain': plain, 'text/html': html };
   };
 
-  kernel.display(bundle('starting', false), { displayId: id });
+  host.display(bundle('starting', false), { displayId: id });
   return {
     detail(text) {
       detail = text;
-      kernel.updateDisplay(id, bundle('starting', false));
+      host.updateDisplay(id, bundle('starting', false));
     },
     step(step, value) {
       done = step + 1;
@@ -99,11 +96,11 @@ export function createProgressDisplay(kernel: Pick<KernelApi, 'display' | 'updat
       last = t;
       window.push([t, done]);
       while (window.length > 2 && t - window[1][0] > 3000) window.shift();
-      kernel.updateDisplay(id, bundle('', false));
+      host.updateDisplay(id, bundle('', false));
     },
     finish(end) {
       const status = !end ? 'ended' : end.reason === 'completed' ? 'completed' : `${end.reason}${end.message ? `: ${end.message.replace(/^\[saddlelab\] /, '')}` : ''}`;
-      kernel.updateDisplay(id, bundle(status, true));
+      host.updateDisplay(id, bundle(status, true));
     },
   };
 }

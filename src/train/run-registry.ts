@@ -3,8 +3,8 @@
  * one whose cell was interrupted or threw (tslab drops that cell's declarations) can still be
  * reached from the next cell with its history and controls: `train.lastRun()`, `train.runs()`.
  *
- * A leaf like the rest of src/kernel/: it stores what it is given and knows nothing of
- * training; src/train/ gives the entries their types.
+ * It stores what it is given (anything with a `history`); fit.ts and trainer.ts, which add
+ * to it, give the entries their types.
  */
 import { requireObject, requirePositiveInt } from '../errors';
 
@@ -38,8 +38,7 @@ export interface RunRegistryOptions {
  *
  * @example
  * ```ts
- * import { kernel } from 'saddlelab';
- * const runs = kernel.createRunRegistry({ limit: 2 });
+ * const runs = createRunRegistry({ limit: 2 });
  * const history = {};
  * runs.add({ history });
  * console.log(runs.last()?.history === history); // true

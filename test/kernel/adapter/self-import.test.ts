@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const SELF_IMPORT = resolve(__dirname, '../../dist/kernel/self-import.js');
+const SELF_IMPORT = resolve(__dirname, '../../../dist/kernel/adapter/self-import.js');
 
 const pkg = (dir: string, name: string, value: string) => {
   mkdirSync(dir, { recursive: true });

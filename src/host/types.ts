@@ -1,6 +1,10 @@
 /**
- * The kernel-side API of saddlelab's Jupyter kernel extension, type-only.
- * `getKernel()` (src/kernel/index.ts) returns a `KernelApi`.
+ * What the library asks of whoever hosts it, type-only: displays (updated in place by id),
+ * comms to a frontend, the abort signal of the cell running now, and a progress reporter for
+ * a run. The saddlelab kernel implements it (src/kernel/api.ts), plain Node has a default
+ * (node-host.ts), tests pass their own. The library reaches it through `currentHost()`
+ * (current.ts) or an option, never through the kernel: training and widgets work the same in
+ * a notebook, a script and a test.
  */
 
 export type MimeBundle = Record<string, unknown>;
@@ -37,8 +41,24 @@ export interface StatefulWidget {
   getState(): { state: Record<string, unknown>; buffer_paths: Array<Array<string | number>>; buffers: ArrayBufferView[] };
 }
 
-export interface KernelApi {
-  /** True inside the saddlelab kernel; false in stock tslab or plain Node. */
+/** How a run ended, as a progress reporter shows it. */
+export interface RunEnd {
+  reason: string;
+  message?: string;
+}
+
+/** A run's progress, reported by the host (a bar updated in place in the saddlelab kernel). */
+export interface ProgressReporter {
+  /** Sets the second line (backend and engine, known once the backend is loaded). */
+  detail(text: string): void;
+  /** Step `step` (0-based) is done with this loss; the reporter decides how often it shows. */
+  step(step: number, loss: number): void;
+  /** The run ended: the final report. */
+  finish(end: RunEnd | undefined): void;
+}
+
+export interface Host {
+  /** True where displays update in place and comms reach a frontend (the saddlelab kernel); false in stock tslab or plain Node. */
   readonly live: boolean;
   openComm(targetName: string, data?: Record<string, unknown>, metadata?: Record<string, unknown>, buffers?: ArrayBufferView[]): Comm;
   /** Comms the frontend opens on `targetName` go to `onOpen`; returns the unregister function. */
@@ -51,4 +71,6 @@ export interface KernelApi {
   currentSignal(): AbortSignal | undefined;
   /** Lists a widget for `request_states` until it closes; returns the unregister function. */
   registerWidget(widget: StatefulWidget): () => void;
+  /** A reporter for a run of `total` steps, or undefined where progress goes as lines (plain Node: the run logs to stderr). */
+  progress(run: { name: string; total: number }): ProgressReporter | undefined;
 }

@@ -1,5 +1,6 @@
 /**
- * The JSON config of `saddlelab train`: the same options as the API.
+ * The JSON config of a run (`saddlelab train --config`, and each point of a train sweep): the
+ * same options as the API. It lives here, below the CLI and the sweeps, which both read it.
  * ```json
  * { "model": { "widths": [50, 50, 50], "activation": "linear", "init": { "gamma": 1.5, "seed": 1 } },
  *   "data": { "linearTeacher": { "singularValues": [10, 20, 30, 40, 50], "n": 100, "seed": 0 } },
@@ -14,8 +15,8 @@ import { dirname, resolve } from 'node:path';
 import * as dataSets from '../data';
 import type { Dataset } from '../data/dataset';
 import { SaddlelabError, fail, requireKnownKeys, requireObject } from '../errors';
-import type { FitOptions } from '../train/fit';
-import type { MlpOptions } from '../train/mlp';
+import type { FitOptions } from './fit';
+import type { MlpOptions } from './mlp';
 
 export interface RunConfig {
   model: Partial<MlpOptions> & Pick<MlpOptions, 'widths'>;
