@@ -145,7 +145,7 @@ export function globalsOfDawn(): Record<string, unknown> {
  * ```ts
  * import { backend } from 'saddlelab';
  * const { info } = await backend.webgpuDevice({ allowSoftware: true });
- * console.log(backend.describeAdapter(info)); // e.g. google swiftshader SwiftShader driver 5.0.0 (software: the CPU)
+ * console.log(backend.describeAdapter(info)); // … (vendor, architecture and driver; on SwiftShader: google swiftshader SwiftShader driver 5.0.0, software)
  * ```
  */
 export async function webgpuDevice(options: WebGpuDeviceOptions = {}): Promise<WebGpuDevice> {
@@ -179,7 +179,7 @@ export function openWebgpuDevice(): WebGpuDevice | undefined {
  * @example
  * ```ts
  * import { backend } from 'saddlelab';
- * console.log(await backend.hardwareWebgpuAvailable()); // false on a machine without a GPU
+ * console.log(await backend.hardwareWebgpuAvailable()); // … (true where Dawn finds a hardware GPU; false on a machine without one)
  * ```
  */
 export async function hardwareWebgpuAvailable(): Promise<boolean> {

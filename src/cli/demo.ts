@@ -13,7 +13,7 @@ export const demoCommand = defineCommand({
   usage: ['[--steps N] [--backend NAME]'],
   options: {
     steps: { type: 'string', value: 'N', default: '2500', description: 'training steps' },
-    backend: { type: 'string', value: 'NAME', default: 'the first that loads: tensorflow, wasm, cpu', description: 'the TensorFlow.js backend (gpu, tensorflow, wasm, cpu)' },
+    backend: { type: 'string', value: 'NAME', default: 'the first that loads (docs/gpu.md, docs/native.md)', description: 'the TensorFlow.js backend: gpu, webgpu, tensorflow, wasm or cpu (docs/gpu.md)' },
   },
   examples: ['saddlelab demo --steps 1000 --backend cpu'],
   exitCodes: { 0: 'trained; the summary is on stdout', 1: 'bad options (a [saddlelab] message says which)' },

@@ -11,17 +11,27 @@ import { defineCommand } from './command';
 export const trainCommand = defineCommand({
   name: 'train',
   summary: 'train one network from a JSON config (progress on stderr)',
-  usage: ['--config FILE --out FILE [--checkpoint DIR [--resume] [--checkpoint-every SECONDS]] [--quiet]'],
+  usage: ['--config FILE --out FILE [--backend NAME] [--checkpoint DIR [--resume] [--checkpoint-every SECONDS]] [--quiet]'],
   description: 'The config holds { model, data, train }: the options of train.mlp, a data set and train.fit (README, "Command line").',
   options: {
     config: { type: 'string', value: 'FILE', description: 'the run: a JSON file with { model, data, train } (required)' },
     out: { type: 'string', value: 'FILE', description: 'where to write the history JSON (required; its folder must exist)' },
+    backend: {
+      type: 'string',
+      value: 'NAME',
+      default: "the config's train.backend, else the first that loads",
+      description: 'the TensorFlow.js backend: gpu, webgpu, tensorflow, wasm or cpu (docs/gpu.md)',
+    },
     checkpoint: { type: 'string', value: 'DIR', description: 'write checkpoints to this folder, and on SIGINT/SIGTERM' },
     'checkpoint-every': { type: 'string', value: 'SECONDS', default: '120', description: 'seconds between checkpoints (with --checkpoint)' },
     resume: { type: 'boolean', description: 'continue from the checkpoint in --checkpoint DIR' },
     quiet: { type: 'boolean', description: 'no progress lines on stderr' },
   },
-  examples: ['saddlelab train --config run.json --out history.json --checkpoint ck', 'saddlelab train --config run.json --out history.json --checkpoint ck --resume'],
+  examples: [
+    'saddlelab train --config run.json --out history.json --checkpoint ck',
+    'saddlelab train --config run.json --out history.json --backend webgpu',
+    'saddlelab train --config run.json --out history.json --checkpoint ck --resume',
+  ],
   exitCodes: {
     0: 'the run finished; the history is written',
     1: 'bad options or config (a [saddlelab] message says which)',
@@ -32,7 +42,7 @@ export const trainCommand = defineCommand({
   run: ({ options }) => train(options),
 });
 
-async function train(flags: { config?: string; out?: string; checkpoint?: string; 'checkpoint-every'?: string; resume?: true; quiet?: true }): Promise<number> {
+async function train(flags: { config?: string; out?: string; backend?: string; checkpoint?: string; 'checkpoint-every'?: string; resume?: true; quiet?: true }): Promise<number> {
   if (flags.config === undefined) throw new SaddlelabError('[saddlelab] --config is required: a JSON file with { model, data, train }', 'config');
   if (flags.out === undefined) throw new SaddlelabError('[saddlelab] --out is required: where to write the history JSON', 'out');
   if (flags.resume && flags.checkpoint === undefined) throw new SaddlelabError('[saddlelab] --resume needs --checkpoint DIR: the folder to continue from', 'resume');
@@ -50,6 +60,7 @@ async function train(flags: { config?: string; out?: string; checkpoint?: string
   const { mlp } = require('../train/mlp') as typeof import('../train/mlp');
   const { createRunControl } = require('../train/run-control') as typeof import('../train/run-control');
   const run = runFromConfig(readJson(flags.config, 'config'), configDir(flags.config));
+  if (flags.backend !== undefined) run.train.backend = flags.backend as typeof run.train.backend;
   // Choose the backend before the weights exist, so they are created on it.
   await useBackend(run.train.backend);
   const model = mlp(run.model);

@@ -86,7 +86,7 @@ it('escape: prints the best speed, per-layer singular values and how many starts
 it.each([
   [['train'], /--config is required/],
   [['train', '--config'], /--config needs a value/],
-  [['train', '--bogus', '1'], /unknown option --bogus; accepted: --config, --out, --checkpoint, --checkpoint-every, --resume, --quiet, --help/],
+  [['train', '--bogus', '1'], /unknown option --bogus; accepted: --config, --out, --backend, --checkpoint, --checkpoint-every, --resume, --quiet, --help/],
   [['train', '--config', '/nonexistent.json', '--out', '/tmp/x.json'], /config: cannot read \/nonexistent.json/],
   [['escape'], /--input is required/],
   [['frobnicate'], /unknown command 'frobnicate'/],
@@ -132,6 +132,10 @@ const SWEEP = { base: { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, tr
 const BAD_VALUES: Record<string, { argv: () => string[]; message: RegExp; built?: true }> = {
   'train --config': { argv: () => ['train', '--config', file('notjson.json', '{ nope'), '--out', join(dir, 'n.json')], message: /config: .* is not valid JSON/ },
   'train --out': { argv: () => ['train', '--config', file('ok.json', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1 } }), '--out', '/no/such/folder/h.json'], message: /--out: the folder \/no\/such\/folder does not exist/ },
+  'train --backend': {
+    argv: () => ['train', '--config', file('ok.json', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1 } }), '--out', join(dir, 'n.json'), '--backend', 'tpu'],
+    message: /backend must be one of 'gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'; got "tpu"/,
+  },
   'train --checkpoint': {
     argv: () => ['train', '--config', file('ok.json', { model: { widths: [2] }, data: { x: [[1]], y: [[1]] }, train: { steps: 1 } }), '--out', join(dir, 'n.json'), '--checkpoint', mkdtempSync(join(dir, 'empty-')), '--resume'],
     message: /checkpoint.resume: .* holds no checkpoint/,
