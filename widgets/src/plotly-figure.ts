@@ -9,6 +9,7 @@
  */
 import { ALERT_COLOR } from '../../src/widgets/contract';
 import { axisTicks } from '../../src/widgets/figure/axes';
+import { LABEL_FONT_PX, LABEL_LANE_PX } from '../../src/widgets/figure/layout';
 import type { AxisDescription, FigureDescription, PanelDescription } from '../../src/widgets/figure/types';
 
 export interface Trace {
@@ -26,6 +27,7 @@ export interface Trace {
   legendgroup: string;
   showlegend: boolean;
   hovertemplate: string;
+  hoverinfo?: 'skip';
 }
 
 export interface PlotlyFigure {
@@ -82,16 +84,22 @@ function hoverFormat(a: AxisDescription): string {
  */
 export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFigure {
   const { rows, cols } = desc.grid;
-  // Rows: the dashboard's loss panel (a full-width row 0 above the spectra) is taller.
-  const rowPx = Array.from({ length: rows }, (_, r) => (desc.kind === 'TrainingDashboard' && r === 0 ? LOSS_ROW_PX : desc.kind === 'LossPlot' || desc.kind === 'LayerLawPlot' ? LOSS_ROW_PX : ROW_PX));
-  const plotPx = rowPx.reduce((a, b) => a + b, 0) + GAP_PX * (rows - 1);
-  const height = plotPx + TOP_PX + BOTTOM_PX;
-  const rowTop = (r: number) => 1 - (rowPx.slice(0, r).reduce((a, b) => a + b, 0) + GAP_PX * r) / plotPx;
+  // Rows: the loss panel (a dashboard's full-width row 0, a LossPlot of one run) is taller.
+  const rowPx = Array.from({ length: rows }, (_, r) => ((desc.kind === 'TrainingDashboard' && r === 0) || (desc.kind === 'LossPlot' && rows === 1) || desc.kind === 'LayerLawPlot' ? LOSS_ROW_PX : ROW_PX));
+  // Above each row, the lanes of its mark labels (figure/marks.ts), clear of the curves; row 0's go into the top margin.
+  const lanesPx = Array.from({ length: rows }, (_, r) => Math.max(0, ...desc.panels.filter((p) => p.row === r).map((p) => p.labelLanes)) * LABEL_LANE_PX);
+  const gapPx = (r: number) => (r === 0 ? 0 : GAP_PX + lanesPx[r]);
+  const plotPx = rowPx.reduce((a, b) => a + b, 0) + Array.from({ length: rows }, (_, r) => gapPx(r)).reduce((a, b) => a + b, 0);
+  const top = TOP_PX + lanesPx[0];
+  // Legends never scroll: the figure is at least as tall as its legend (an entry is about 19 px).
+  const entries = desc.panels.reduce((n, p) => n + p.series.filter((s) => s.legend).length, 0) + desc.legend.length;
+  const height = Math.max(plotPx + top + BOTTOM_PX, entries * 19 + top + BOTTOM_PX);
+  const rowTop = (r: number) => 1 - (rowPx.slice(0, r).reduce((a, b) => a + b, 0) + Array.from({ length: r + 1 }, (_, i) => gapPx(i)).reduce((a, b) => a + b, 0)) / plotPx;
   const width = (1 - COL_GAP * (cols - 1)) / cols;
   const layout: Record<string, unknown> = {
     height,
-    margin: { l: 64, r: 16, t: TOP_PX, b: BOTTOM_PX },
-    title: desc.title ? { text: desc.title, font: { size: 14 }, x: 0.01, xanchor: 'left' } : undefined,
+    margin: { l: 64, r: 16, t: top, b: height - top - plotPx },
+    title: desc.title ? { text: desc.title, font: { size: 13 }, x: 0.01, xanchor: 'left', yref: 'container', y: 1, yanchor: 'top', pad: { t: 8 } } : undefined,
     showlegend: true,
     legend: { font: { size: 11 }, tracegroupgap: 2 },
     hovermode: 'closest',
@@ -143,6 +151,10 @@ export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFi
       annotations.push({ text: `<b>${panel.title}</b>`, xref: `${xs} domain`, yref: `${ys} domain`, x: 0, y: 1, xanchor: 'left', yanchor: 'bottom', showarrow: false, font: { size: 12 } });
     }
     for (const s of panel.series) {
+      if (s.role === 'reference') {
+        // A white halo under a reference line keeps its dashes visible where it runs along a curve of its colour.
+        data.push({ type: 'scatter', mode: 'lines', uid: `${s.id}-halo`, name: '', x: Array.from(s.x), y: Array.from(s.y), xaxis: xs, yaxis: ys, line: { color: '#fff', dash: 'solid', width: s.width + 2.5 }, opacity: 0.9, legendgroup: s.group, showlegend: false, hovertemplate: '', hoverinfo: 'skip' });
+      }
       if (s.growing) growing.push(data.length);
       data.push({
         type: 'scatter',
@@ -169,17 +181,18 @@ export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFi
       if (m.x1 > m.x0) shapes.push({ type: 'rect', ...common, fillcolor: m.color, opacity: m.opacity, line: { width: 0 }, layer: 'below' });
       else shapes.push({ type: 'line', ...common, opacity: m.opacity, line: { color: m.color, dash: m.dash, width: m.width } });
       if (m.label) {
+        // Above the panel, in the lane figure/marks.ts chose: clear of the curves, the ticks and the other labels.
         annotations.push({
           text: m.label,
           xref: xs,
           yref: `${ys} domain`,
           x: m.x0,
-          y: m.role === 'end' ? 0.02 : 1,
-          xanchor: m.role === 'end' ? 'right' : 'left',
-          yanchor: m.role === 'end' ? 'bottom' : 'top',
-          xshift: m.role === 'end' ? -3 : 2,
+          y: 1,
+          xanchor: m.labelAnchor === 'start' ? 'left' : m.labelAnchor === 'end' ? 'right' : 'center',
+          yanchor: 'bottom',
+          yshift: 1 + m.labelLane * LABEL_LANE_PX,
           showarrow: false,
-          font: { size: 10, color: m.role === 'end' ? ALERT_COLOR : darker(m.color) },
+          font: { size: LABEL_FONT_PX, color: m.role === 'end' ? ALERT_COLOR : darker(m.color) },
         });
       }
     }
