@@ -15,6 +15,7 @@ export const FLAGS = {
   sweep: { valued: ['spec', 'out', 'workers', 'threads', 'shard', 'emit', 'shards', 'cpus'], switches: ['merge', 'list', 'quiet'] },
   install: { valued: ['prefix'], switches: ['user', 'sys-prefix'] },
   uninstall: { valued: ['prefix'], switches: ['user', 'sys-prefix'] },
+  report: { valued: ['out'], switches: [] },
 } as const satisfies Record<string, { valued: readonly string[]; switches: readonly string[] }>;
 
 export type CommandName = keyof typeof FLAGS;

@@ -1,5 +1,5 @@
 /**
- * `saddlelab <command>`: train, escape, demo, install, uninstall. Each command
+ * `saddlelab <command>`: train, escape, sweep, demo, report, install, uninstall. Each command
  * returns its exit code; errors print their `[saddlelab]` message and exit 1.
  */
 import { SaddlelabError } from '../errors';
@@ -12,6 +12,7 @@ commands:
   escape --input problem.json                  optimal escape direction of {X, G, depth, width, starts, seed}
   sweep --spec sweep.json --out DIR            a family of runs on every core (--shard I/N, --emit slurm, --merge DIR…, --list)
   demo                                         a small run that trains and prints a summary
+  report NOTEBOOK.ipynb [--out REPORT.html]    an executed notebook as one offline HTML page, figures interactive
   install [--user | --sys-prefix | --prefix DIR]   install the saddlelab Jupyter kernel (and widget extension)
   uninstall [--user | --sys-prefix | --prefix DIR] remove them
 `;
@@ -23,6 +24,7 @@ const commands: Record<string, () => Command> = {
   escape: () => require('./escape').escapeCommand,
   sweep: () => require('./sweep').sweepCommand,
   demo: () => require('./demo').demoCommand,
+  report: () => require('./report').reportCommand,
   install: () => require('./install').installCommand,
   uninstall: () => require('./install').uninstallCommand,
 };

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SaddlelabError } from '../errors';
 import { installLabExtension, uninstallLabExtension } from '../widgets/labextension';
+import { installReportTemplate, uninstallReportTemplate } from '../widgets/report-template';
 import { parseArgs } from './args';
 import { FLAGS } from './flags';
 
@@ -58,6 +59,8 @@ export async function installCommand(argv: string[]): Promise<number> {
   process.stderr.write(`[saddlelab] kernelspec '${KERNEL_NAME}' written to ${dir}\n`);
   const ext = installLabExtension(data);
   process.stderr.write(`[saddlelab] widget extension copied to ${ext}\n`);
+  const template = installReportTemplate(data);
+  process.stderr.write(`[saddlelab] nbconvert template copied to ${template} (jupyter nbconvert --to html --template saddlelab NOTEBOOK.ipynb)\n`);
   return 0;
 }
 
@@ -67,6 +70,7 @@ export async function uninstallCommand(argv: string[]): Promise<number> {
   const data = dataDir(flags);
   rmSync(join(data, 'kernels', KERNEL_NAME), { recursive: true, force: true });
   uninstallLabExtension(data);
-  process.stderr.write(`[saddlelab] removed the kernelspec and widget extension from ${data}\n`);
+  uninstallReportTemplate(data);
+  process.stderr.write(`[saddlelab] removed the kernelspec, widget extension and nbconvert template from ${data}\n`);
   return 0;
 }
