@@ -12,6 +12,7 @@
 import { ALERT_COLOR, DASH_PATTERNS } from './contract';
 import { COLUMN_GAP_PX, EM, LABEL_FONT_PX, LABEL_LANE_PX, panelWidthPx, textWidthPx } from './figure/layout';
 import type { AxisDescription, FigureDescription, PanelDescription } from './figure/types';
+import { darker } from './figure/panels';
 
 /** Plot-area heights of a row of panels, as in the live view: the loss row is taller. */
 const ROW_PX = 210;
@@ -40,12 +41,6 @@ export function wrapText(text: string, width: number, size: number): string[] {
   }
   if (line) lines.push(line);
   return lines;
-}
-
-/** A mark's colour darkened for label text (light snapshot colours are unreadable as text on white), as the live view does. */
-function darker(color: string): string {
-  if (!/^#[0-9a-f]{6}$/i.test(color)) return color;
-  return '#' + [1, 3, 5].map((i) => Math.round(parseInt(color.slice(i, i + 2), 16) * 0.6).toString(16).padStart(2, '0')).join('');
 }
 
 const dashAttr = (dash: keyof typeof DASH_PATTERNS) => (DASH_PATTERNS[dash] ? ` stroke-dasharray="${DASH_PATTERNS[dash]}"` : '');
@@ -123,8 +118,6 @@ function panelSvg(panel: PanelDescription, box: Box, id: string, showX: boolean,
       if (!s.x.length) continue;
       let d = '';
       for (let i = 0; i < s.x.length; i++) d += `${i ? 'L' : 'M'}${n(sx(s.x[i]))} ${n(sy(s.y[i]))}`;
-      // A reference line sits on a white halo, so its dashes stay visible where it runs along a curve of its colour.
-      if (s.role === 'reference') body.push(`<path class="halo" d="${d}" fill="none" stroke="#fff" stroke-width="${s.width + 2.5}" stroke-opacity="0.9" stroke-linejoin="round"/>`);
       body.push(`<path class="series ${s.role}" data-name="${esc(s.name)}" d="${d}" fill="none" stroke="${s.color}" stroke-width="${s.width}"${dashAttr(s.dash)} stroke-opacity="${s.opacity}" stroke-linejoin="round"/>`);
       if (s.markers) for (let i = 0; i < s.x.length; i++) body.push(`<circle cx="${n(sx(s.x[i]))}" cy="${n(sy(s.y[i]))}" r="2.6" fill="${s.color}" fill-opacity="${s.opacity}"/>`);
     }

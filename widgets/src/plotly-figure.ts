@@ -11,6 +11,7 @@ import { ALERT_COLOR } from '../../src/widgets/contract';
 import { axisTicks } from '../../src/widgets/figure/axes';
 import { LABEL_FONT_PX, LABEL_LANE_PX } from '../../src/widgets/figure/layout';
 import type { AxisDescription, FigureDescription, PanelDescription } from '../../src/widgets/figure/types';
+import { darker } from '../../src/widgets/figure/panels';
 
 export interface Trace {
   type: 'scatter';
@@ -27,7 +28,6 @@ export interface Trace {
   legendgroup: string;
   showlegend: boolean;
   hovertemplate: string;
-  hoverinfo?: 'skip';
 }
 
 export interface PlotlyFigure {
@@ -58,12 +58,6 @@ const GAP_PX = 48;
 const TOP_PX = 40;
 const BOTTOM_PX = 50;
 const COL_GAP = 0.07;
-
-/** A mark's colour darkened for its label text (the late, light snapshot colours are unreadable as text on white). */
-function darker(color: string): string {
-  if (!/^#[0-9a-f]{6}$/i.test(color)) return color;
-  return '#' + [1, 3, 5].map((i) => Math.round(parseInt(color.slice(i, i + 2), 16) * 0.6).toString(16).padStart(2, '0')).join('');
-}
 
 function toPlotlyRange(a: AxisDescription, range: [number, number]): [number, number] {
   return a.type === 'log' ? [Math.log10(range[0]), Math.log10(range[1])] : range;
@@ -151,10 +145,6 @@ export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFi
       annotations.push({ text: `<b>${panel.title}</b>`, xref: `${xs} domain`, yref: `${ys} domain`, x: 0, y: 1, xanchor: 'left', yanchor: 'bottom', showarrow: false, font: { size: 12 } });
     }
     for (const s of panel.series) {
-      if (s.role === 'reference') {
-        // A white halo under a reference line keeps its dashes visible where it runs along a curve of its colour.
-        data.push({ type: 'scatter', mode: 'lines', uid: `${s.id}-halo`, name: '', x: Array.from(s.x), y: Array.from(s.y), xaxis: xs, yaxis: ys, line: { color: '#fff', dash: 'solid', width: s.width + 2.5 }, opacity: 0.9, legendgroup: s.group, showlegend: false, hovertemplate: '', hoverinfo: 'skip' });
-      }
       if (s.growing) growing.push(data.length);
       data.push({
         type: 'scatter',

@@ -12,6 +12,15 @@ import type { AxisDescription, MarkDescription, PanelDescription, SeriesDescript
 
 export const runColor = (j: number): string => RUN_COLORS[j % RUN_COLORS.length];
 
+/**
+ * A colour darkened to 60 % (a reference line over a curve of its colour stays visible; a light
+ * snapshot colour becomes readable as label text).
+ */
+export function darker(color: string): string {
+  if (!/^#[0-9a-f]{6}$/i.test(color)) return color;
+  return '#' + [1, 3, 5].map((i) => Math.round(parseInt(color.slice(i, i + 2), 16) * 0.6).toString(16).padStart(2, '0')).join('');
+}
+
 const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
 /** `W₁₂`: a matrix symbol with its layer as a subscript. */
 export const subscript = (symbol: string, l: number): string => symbol + String(l).replace(/\d/g, (d) => SUBSCRIPT[Number(d)]);
@@ -208,7 +217,7 @@ export function lawPanel(state: PlotState): PanelDescription {
       series.push({ id, name, group: id, legend: true, role: 'law', ...pts, color, dash: 'solid', width: 1.5, opacity: 1, markers: true, growing: false });
       if (!pts.x.length) return;
       const ref = Float64Array.from(law.layers, (l) => pts.y[0] * Math.pow(l / pts.x[0], slope));
-      series.push({ id: `${id}-ref`, name: refName, group: `${id}-ref`, legend: true, role: 'reference', ...drawable(law.layers, ref, logX, logY), color, dash: 'dash', width: 1.2, opacity: 0.8, markers: false, growing: false });
+      series.push({ id: `${id}-ref`, name: refName, group: `${id}-ref`, legend: true, role: 'reference', ...drawable(law.layers, ref, logX, logY), color: darker(color), dash: 'dash', width: 1.4, opacity: 1, markers: false, growing: false });
     };
     quantity('ratio', 's1/s2', law.ratio, RUN_COLORS[0], 0.25, 'ℓ^(1/4)');
     quantity('energy', 'energy outside s1', law.energy, RUN_COLORS[1], -0.5, 'ℓ^(−1/2)');

@@ -7,7 +7,7 @@
  */
 import { aggregate, type Aggregate, type AggregateGroup } from '../../sweep/stats';
 import type { PlotState, SweepState } from '../state';
-import { axis, runColor } from './panels';
+import { axis, darker, runColor } from './panels';
 import type { PanelDescription, SeriesDescription } from './types';
 import { fieldWords } from './words';
 
@@ -73,7 +73,7 @@ export function sweepPanel(state: PlotState): PanelDescription {
       const y = (x: number) => first.y * Math.pow(x / first.x, ref.slope);
       if (!ok(y(last.x), logY)) continue;
       refs.push(
-        series(`ref:${g.label}:${ref.slope}`, ref.label || `slope ${ref.slope}`, `ref:${g.label}:${ref.slope}`, true, 'reference', [first.x, last.x], [first.y, y(last.x)], color, { dash: 'dash', width: 1.2, opacity: 0.9 }),
+        series(`ref:${g.label}:${ref.slope}`, ref.label || `slope ${ref.slope}`, `ref:${g.label}:${ref.slope}`, true, 'reference', [first.x, last.x], [first.y, y(last.x)], darker(color), { dash: 'dash', width: 1.4, opacity: 1 }),
       );
     }
   });
@@ -105,7 +105,7 @@ export function sweepCaption(state: PlotState): string {
     lines.push(`${w(sweep.y!)} against ${w(sweep.x)} ${axes}${groups}: each point is the ${mean} over its rows (${n || 'no'} rows: seeds), the bar ± ${bars}${sweep.average === 'geometric' ? ' of log10' : ''}.`);
   }
   const refs = sweep.references;
-  if (refs.length) lines.push(`Dashed: reference power laws y ∝ x^slope through each group's first point (${refs.map((r) => r.label || `slope ${r.slope}`).join('; ')}).`);
+  if (refs.length) lines.push(`Dashed, in a darker shade of the group's colour (drawn above the data): reference power laws y ∝ x^slope through each group's first point (${refs.map((r) => r.label || `slope ${r.slope}`).join('; ')}).`);
   const done = sweep.rows.length;
   const failed = sweep.rows.filter((r) => r.status === 'failed').length;
   const total = sweep.total !== null ? ` of ${sweep.total}` : '';
