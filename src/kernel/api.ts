@@ -18,7 +18,7 @@ export interface LiveKernelOptions {
   comms?: CommManager;
   /** The interrupt signal of the current cell (default: none). */
   currentSignal?: () => AbortSignal | undefined;
-  /** Where problems with incoming comm messages are reported. */
+  /** The kernel's log: where problems with incoming comm messages, and `api.log` lines, go. */
   log?: (line: string) => void;
 }
 
@@ -49,6 +49,7 @@ export function createLiveKernel(options: LiveKernelOptions): LiveKernel {
     display: (bundle, o) => display('display_data', bundle, o?.metadata, o?.displayId),
     updateDisplay: (id, bundle, o) => display('update_display_data', bundle, o?.metadata, id),
     currentSignal: () => options.currentSignal?.(),
+    ...(options.log ? { log: options.log } : {}),
   };
 }
 

@@ -261,6 +261,7 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
         send: (type, content, o) => publish(type as IopubType, content as never, context(), { metadata: o?.metadata, buffers: o?.buffers }),
         comms,
         currentSignal: () => interruptController.signal,
+        log,
       });
     },
     close,

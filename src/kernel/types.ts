@@ -51,4 +51,6 @@ export interface KernelApi {
   currentSignal(): AbortSignal | undefined;
   /** Lists a widget for `request_states` until it closes; returns the unregister function. */
   registerWidget(widget: StatefulWidget): () => void;
+  /** The kernel's own log (its real stderr: the Jupyter server's console), never a cell's output; absent outside the saddlelab kernel. */
+  log?(line: string): void;
 }
