@@ -60,6 +60,8 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
   // Inside the saddlelab kernel a kernel interrupt aborts the run (docs/kernel.md, "Interrupts").
   const signal = options.signal ?? kernel.currentSignal();
   const progress = bar ? createProgressDisplay(kernel, { name: trainer.name, total: steps }) : undefined;
+  // The bar says "paused" at once (no step comes while paused to update it).
+  const offControl = progress ? control.onChange?.((state) => progress.paused(state === 'paused')) : undefined;
   const unsubscribe = history.subscribe({
     onStep: progress ? (info) => (progress.step(info.step, info.loss), options.onStep?.(info)) : options.onStep,
     onRecord: options.onRecord,
@@ -105,6 +107,7 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
 
   const done = loop().then(
     (reason) => {
+      offControl?.();
       for (const w of history.warnings) log(w);
       trainer.finish(reason);
       if (progress) progress.finish(history.end);
@@ -114,6 +117,7 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
       return history;
     },
     (err) => {
+      offControl?.();
       trainer.finish('stopped', `[saddlelab] training stopped by an error: ${err instanceof Error ? err.message : String(err)}`);
       progress?.finish(history.end);
       unsubscribe();

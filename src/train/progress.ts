@@ -1,7 +1,8 @@
 /**
  * The progress bar of `train.fit` / `train.start` in a live kernel: one display in the cell,
  * updated in place (`update_display_data` on its display id) at most every `intervalMs`, with
- * steps done, steps/s, time left and the loss; its last update says how the run ended.
+ * steps done, steps/s, time left and the loss; "paused" (no rate, no time left) while the run is
+ * paused; its last update says how the run ended.
  */
 import type { KernelApi } from '../kernel/types';
 import type { HistoryEnd } from './history';
@@ -11,6 +12,8 @@ export interface ProgressDisplay {
   detail(text: string): void;
   /** Step `step` (0-based) is done with this loss; shown when `intervalMs` has passed since the last update. */
   step(step: number, loss: number): void;
+  /** The run was paused (`true`: shown at once as "paused", with no rate and no time left) or resumed. */
+  paused(on: boolean): void;
   /** The run ended: the final update. */
   finish(end: HistoryEnd | undefined): void;
 }
@@ -63,18 +66,20 @@ export function createProgressDisplay(kernel: Pick<KernelApi, 'display' | 'updat
   const window: Array<[number, number]> = [[t0, 0]];
   let detail = '';
 
+  let isPaused = false;
   const bundle = (status: string, final: boolean) => {
     const t = now();
     const frac = total > 0 ? Math.min(1, done / total) : 0;
     const [t1, s1] = window[0];
-    const rate = final ? done / Math.max(1e-9, (t - t0) / 1000) : (done - s1) / Math.max(1e-9, (t - t1) / 1000);
-    const eta = final ? '' : ` · ${clock((total - done) / rate)} left`;
+    // Paused: no rate and no time left (the run is not moving).
+    const rate = isPaused && !final ? NaN : final ? done / Math.max(1e-9, (t - t0) / 1000) : (done - s1) / Math.max(1e-9, (t - t1) / 1000);
+    const eta = final || isPaused ? '' : ` · ${clock((total - done) / rate)} left`;
     const width = 24;
     const filled = Math.round(frac * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     const stats = `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} steps · ${fmtRate(rate)} steps/s${eta} · ${clock((t - t0) / 1000)} elapsed · loss ${fmtLoss(loss)}`;
     const plain = `${name} ${bar} ${Math.floor(frac * 100)}% ${stats}${status ? ` · ${status}` : ''}${detail ? `\n${detail}` : ''}`;
-    const color = status && !/^completed/.test(status) ? '#c0392b' : '#2e86c1';
+    const color = isPaused ? '#999' : status && !/^completed/.test(status) ? '#c0392b' : '#2e86c1';
     const html =
       `<div style="font-family: var(--jp-code-font-family, monospace); font-size: 12px; line-height: 1.5">` +
       `<div><b>${escape(name)}</b> <span style="display: inline-block; width: 240px; height: 10px; background: #ddd; vertical-align: middle">` +
@@ -92,6 +97,7 @@ export function createProgressDisplay(kernel: Pick<KernelApi, 'display' | 'updat
       kernel.updateDisplay(id, bundle('starting', false));
     },
     step(step, value) {
+      // Steps done: step `step` (0-based) was the `step + 1`-th update (docs/history-format.md, "Steps and updates").
       done = step + 1;
       loss = value;
       const t = now();
@@ -100,6 +106,12 @@ export function createProgressDisplay(kernel: Pick<KernelApi, 'display' | 'updat
       window.push([t, done]);
       while (window.length > 2 && t - window[1][0] > 3000) window.shift();
       kernel.updateDisplay(id, bundle('', false));
+    },
+    paused(on) {
+      isPaused = on;
+      // Steps/s after a resume counts from the resume, not across the pause.
+      if (!on) window.splice(0, window.length, [now(), done]);
+      kernel.updateDisplay(id, bundle(on ? 'paused' : '', false));
     },
     finish(end) {
       const status = !end ? 'ended' : end.reason === 'completed' ? 'completed' : `${end.reason}${end.message ? `: ${end.message.replace(/^\[saddlelab\] /, '')}` : ''}`;

@@ -104,9 +104,9 @@ describe('update plan', () => {
     const w = new TrainingDashboard(staircase(100, 2), { ...opts(), totalSteps: 1000 });
     const state = w.state;
     expect(stepRange(state)).toEqual([0, 99]);
-    expect(progressText({ ...state, progress: { step: 100, total: 1000, stepsPerSecond: 50, etaSeconds: 18, phase: 'running' } })).toBe('100 / 1000 updates · 50 steps/s · 18 s left · running');
-    expect(progressText({ ...state, paused: true, progress: { step: 99, total: null, stepsPerSecond: 0, etaSeconds: null, phase: 'running' } })).toBe('99 updates · pausing');
-    expect(progressText({ ...state, progress: { step: 0, total: 8000, stepsPerSecond: 0, etaSeconds: null, phase: 'idle' } })).toBe('0 / 8000 updates · not started');
-    expect(progressText({ ...state, progress: { step: 2300, total: 2300, stepsPerSecond: 0, etaSeconds: 0, phase: 'done' } })).toBe('2300 / 2300 updates · done');
+    expect(progressText({ ...state, progress: { step: 100, total: 1000, stepsPerSecond: 50, etaSeconds: 18, phase: 'running' } })).toBe('100 / 1000 steps · 50 steps/s · 18 s left · running');
+    expect(progressText({ ...state, paused: true, progress: { step: 99, total: null, stepsPerSecond: 0, etaSeconds: null, phase: 'running' } })).toBe('99 steps · pausing');
+    expect(progressText({ ...state, progress: { step: 0, total: 8000, stepsPerSecond: 0, etaSeconds: null, phase: 'idle' } })).toBe('0 / 8000 steps · not started');
+    expect(progressText({ ...state, progress: { step: 2300, total: 2300, stepsPerSecond: 0, etaSeconds: 0, phase: 'done' } })).toBe('2300 / 2300 steps · done');
   });
 });
