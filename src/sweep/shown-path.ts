@@ -1,6 +1,7 @@
 /**
  * A path as a notebook's reader should see it in a message: relative to the working folder (the
- * notebook's) when inside it; under the temporary folder, elided to its last two parts; under the
+ * notebook's) when inside it; under the temporary folder, without it and its first folder (a
+ * temporary folder's made-up name); under the
  * home folder, from `~`. A report then carries no machine's temporary names or user folders.
  */
 import { homedir, tmpdir } from 'node:os';
@@ -28,8 +29,9 @@ export function shownPath(p: string, cwd: string = process.cwd()): string {
   if (inside(cwd, abs)) return relative(cwd, abs) || '.';
   const tmp = resolve(tmpdir());
   if (inside(tmp, abs)) {
+    // The first folder under it is a made-up name (mkdtemp's): it goes, the rest says what the path is.
     const parts = relative(tmp, abs).split(sep).filter((x) => x);
-    return parts.length <= 2 ? `…${sep}${parts.join(sep)}` : `…${sep}${parts.slice(-2).join(sep)}`;
+    return `…${sep}${(parts.length > 1 ? parts.slice(1) : parts).join(sep)}`;
   }
   const home = resolve(homedir());
   if (inside(home, abs)) return `~${sep}${relative(home, abs)}`;

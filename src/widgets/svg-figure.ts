@@ -10,7 +10,9 @@
  * caption. Pure string building: no browser, no canvas, a few milliseconds.
  */
 import { ALERT_COLOR, DASH_PATTERNS } from './contract';
-import { COLUMN_GAP_PX, EM, LABEL_FONT_PX, LABEL_LANE_PX, panelWidthPx, textWidthPx } from './figure/layout';
+import { COLUMN_GAP_PX, LABEL_FONT_PX, LABEL_LANE_PX, panelWidthPx, textWidthPx, wrapText } from './figure/layout';
+
+export { wrapText };
 import type { AxisDescription, FigureDescription, PanelDescription } from './figure/types';
 import { darker } from './figure/panels';
 
@@ -19,7 +21,7 @@ const ROW_PX = 210;
 const LOSS_ROW_PX = 280;
 /** Between rows: the upper row's tick labels and axis title (the lower row's title and labels: `above` in renderFigureSvg). */
 const ROW_GAP = 48;
-const MARGIN = { left: 70, right: 16, top: 14, bottom: 46 };
+const MARGIN = { left: 80, right: 16, top: 14, bottom: 46 };
 const LEGEND_GAP = 18;
 const FONT = 'DejaVu Sans, Verdana, sans-serif';
 /** Widest legend; longer entries wrap onto a second line. */
@@ -27,21 +29,6 @@ const LEGEND_MAX_PX = 260;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (v: number) => (Math.round(v * 10) / 10).toString();
-
-/** Words of `text` in lines of at most `width` px at font `size`. */
-export function wrapText(text: string, width: number, size: number): string[] {
-  const max = Math.max(10, Math.floor(width / (size * EM)));
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w)) {
-    if (line && line.length + 1 + word.length > max) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
 
 const dashAttr = (dash: keyof typeof DASH_PATTERNS) => (DASH_PATTERNS[dash] ? ` stroke-dasharray="${DASH_PATTERNS[dash]}"` : '');
 
@@ -96,9 +83,13 @@ function panelSvg(panel: PanelDescription, box: Box, id: string, showX: boolean,
   }
   if (showX && panel.x.title) out.push(`<text class="axis-title x" x="${n(box.x + box.w / 2)}" y="${n(box.y + box.h + 32)}" text-anchor="middle" font-size="12" fill="#222">${esc(panel.x.title)}</text>`);
   if (showY && panel.y.title) {
-    const cx = box.x - 52;
-    const cy = box.y + box.h / 2;
-    out.push(`<text class="axis-title y" x="${n(cx)}" y="${n(cy)}" transform="rotate(-90 ${n(cx)} ${n(cy)})" text-anchor="middle" font-size="12" fill="#222">${esc(panel.y.title)}</text>`);
+    // Along the panel's height: a title longer than that wraps onto a second line (to the left).
+    const lines = wrapText(panel.y.title, box.h, 12).slice(0, 2);
+    lines.forEach((line, k) => {
+      const cx = box.x - 52 - (lines.length - 1 - k) * 13;
+      const cy = box.y + box.h / 2;
+      out.push(`<text class="axis-title y" x="${n(cx)}" y="${n(cy)}" transform="rotate(-90 ${n(cx)} ${n(cy)})" text-anchor="middle" font-size="12" fill="#222">${esc(line)}</text>`);
+    });
   }
   if (panel.title) out.push(`<text class="panel-title" x="${n(box.x)}" y="${n(box.y - 5)}" font-size="12" font-weight="bold" fill="#222">${esc(panel.title)}</text>`);
 

@@ -51,7 +51,7 @@ test('in a live kernel a sweep prints its start and its table, and shows the poi
   }
   expect(printed).toHaveLength(2);
   expect(printed[0]).toMatch(/^\[saddlelab\] sweep toy: 3 points, 0 done before, 3 to run in this process → …\/saddlelab-sweep-messages-\w+$/);
-  expect(printed[1]).toMatch(/table in …\/saddlelab-sweep-messages-\w+\/table\.csv and …\/saddlelab-sweep-messages-\w+\/table\.json$/);
+  expect(printed[1]).toMatch(/table in …\/table\.csv and …\/table\.json$/);
   expect(printed.join('\n')).not.toContain(tmpdir() + '/');
   expect(displays.map((d) => d.type)).toEqual(['display_data', 'update_display_data', 'update_display_data', 'update_display_data']);
   expect(new Set(displays.map((d) => d.id)).size).toBe(1);

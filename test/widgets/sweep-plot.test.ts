@@ -81,7 +81,7 @@ describe('figure', () => {
     const bar = panel.series.find((s) => s.role === 'interval')!;
     expect(Array.from(bar.y)).toEqual([w.lo, w.hi]);
     expect(fig.caption).toMatch(/Success rate, starts reaching the target speed \(hits\) \/ starts \(starts\), against width \(width\) \(linear x, linear y\): each point pools the trials of its rows \(n = 20–40 trials\), with its 95 % Wilson score interval/);
-    expect(panel.y.title).toBe('success rate (starts reaching the target speed / starts)');
+    expect(panel.y.title).toBe('success rate');
     expect(fig.fileStem).toBe('example-1-SweepPlot-hits-rate-vs-width');
   });
 });

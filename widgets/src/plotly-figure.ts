@@ -9,7 +9,7 @@
  */
 import { ALERT_COLOR } from '../../src/widgets/contract';
 import { axisTicks } from '../../src/widgets/figure/axes';
-import { LABEL_FONT_PX, LABEL_LANE_PX } from '../../src/widgets/figure/layout';
+import { LABEL_FONT_PX, LABEL_LANE_PX, wrapText } from '../../src/widgets/figure/layout';
 import type { AxisDescription, FigureDescription, PanelDescription } from '../../src/widgets/figure/types';
 import { darker } from '../../src/widgets/figure/panels';
 
@@ -116,14 +116,15 @@ export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFi
     const top = rowTop(panel.row);
     const x0 = panel.col * (width + COL_GAP);
     const x1 = x0 + panel.colSpan * width + (panel.colSpan - 1) * COL_GAP;
-    const axisLayout = (which: 'x' | 'y', a: AxisDescription, domain: [number, number], anchor: string, showTitle: boolean) => {
+    const axisLayout = (which: 'x' | 'y', a: AxisDescription, domain: [number, number], anchor: string, showTitle: boolean, lengthPx = Infinity) => {
       const range = zoom[zoomKey(panel, which)] ?? a.range;
       const ticks = zoom[zoomKey(panel, which)] ? axisTicks(a.type, range, a.integer) : a.ticks;
       const out: Record<string, unknown> = {
         domain,
         anchor,
         type: a.type,
-        title: showTitle && a.title ? { text: a.title, font: { size: 12 }, standoff: 4 } : undefined,
+        // A title longer than its axis wraps onto a second line.
+        title: showTitle && a.title ? { text: wrapText(a.title, lengthPx, 12).slice(0, 2).join('<br>'), font: { size: 12 }, standoff: 4 } : undefined,
         automargin: true,
         zeroline: false,
       };
@@ -140,7 +141,7 @@ export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFi
     };
     layout[`xaxis${p === 0 ? '' : p + 1}`] = axisLayout('x', panel.x, [x0, Math.min(1, x1)], ys, bottom.get(panel.col) === panel.row || panel.colSpan > 1);
     const h = rowPx[panel.row] / plotPx;
-    layout[`yaxis${p === 0 ? '' : p + 1}`] = axisLayout('y', panel.y, [Math.max(0, top - h), top], xs, panel.col === 0);
+    layout[`yaxis${p === 0 ? '' : p + 1}`] = axisLayout('y', panel.y, [Math.max(0, top - h), top], xs, panel.col === 0, rowPx[panel.row]);
     if (panel.title) {
       annotations.push({ text: `<b>${panel.title}</b>`, xref: `${xs} domain`, yref: `${ys} domain`, x: 0, y: 1, xanchor: 'left', yanchor: 'bottom', showarrow: false, font: { size: 12 } });
     }

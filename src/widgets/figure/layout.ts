@@ -28,3 +28,19 @@ export function panelWidthPx(cols: number, colSpan: number): number {
 export function textWidthPx(text: string, size: number): number {
   return text.length * size * EM;
 }
+
+/** Words of `text` in lines of at most `width` px at font `size`. */
+export function wrapText(text: string, width: number, size: number): string[] {
+  const max = Math.max(10, Math.floor(width / (size * EM)));
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w)) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+

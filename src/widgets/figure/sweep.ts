@@ -36,8 +36,8 @@ export function sweepPanel(state: PlotState): PanelDescription {
   const sweep = state.sweep;
   const logX = state.log_x;
   const logY = state.log_y;
-  // Axis titles in words; the scale (log or linear) is in the ticks and the caption, the average in the caption.
-  const yTitle = !sweep ? '' : sweep.success ? `success rate (${sweepWords(sweep, sweep.success.hits)} / ${sweepWords(sweep, sweep.success.trials)})` : sweepWords(sweep, sweep.y!);
+  // Axis titles in words; the scale (log or linear) is in the ticks and the caption, the average and a rate's hits and trials in the caption.
+  const yTitle = !sweep ? '' : sweep.success ? 'success rate' : sweepWords(sweep, sweep.y!);
   const xs = sweep ? sweep.rows.map((r) => (sweep.x in r.params ? r.params[sweep.x] : r.metrics[sweep.x])) : [];
   const integerX = xs.length > 0 && xs.every((v) => Number.isInteger(v));
   const panel: PanelDescription = {

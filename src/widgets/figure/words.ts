@@ -45,15 +45,18 @@ export const FIELD_WORDS: Readonly<Record<string, string>> = {
  * @example
  * ```ts
  * import { fieldWords } from './words';
- * console.log(fieldWords('model.init.scale'), fieldWords('firstEscapeTime'), fieldWords('model.fooBar')); // init scale σ first escape, time t = Σ ηₖ foo bar
+ * console.log(fieldWords('model.init.scale'), fieldWords('firstEscapeTime'), fieldWords('leftC0Step')); // init scale σ first escape, time t = Σ ηₖ left C0 step
  * ```
  */
 export function fieldWords(field: string, extra: Readonly<Record<string, string>> = {}): string {
   if (Object.prototype.hasOwnProperty.call(extra, field)) return extra[field];
   if (Object.prototype.hasOwnProperty.call(FIELD_WORDS, field)) return FIELD_WORDS[field];
   const last = field.split('.').pop() || field;
+  // Capitalized words go lower case; symbols (C0, L, ReLU) keep their case.
   return last
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/[_-]+/g, ' ')
-    .toLowerCase();
+    .split(' ')
+    .map((w) => (/^[A-Z][a-z]+$/.test(w) ? w.toLowerCase() : w))
+    .join(' ');
 }
