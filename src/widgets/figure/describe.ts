@@ -157,8 +157,9 @@ function lossAt(state: PlotState, run: number, step: number): number | undefined
 
 /**
  * The latest step a figure can read a value at: for the loss kinds the last loss point of any
- * run, for the others (or before any loss) the last spectrum record. The last loss point of a run of N steps is step N − 1 (docs/history-format.md,
- * "Steps and updates"); a record of the final weights, step N, is read beside it.
+ * run, for the others (or before any loss) the last spectrum record. The last loss point of a
+ * run of N steps is step N − 1 (docs/history-format.md, "Steps and updates"); a record of the
+ * final weights, step N, is read beside it.
  */
 function latestStep(state: PlotState): number | null {
   let last = -Infinity;

@@ -9,7 +9,7 @@
  * draws saddlelab's figures with the widget manager from a CDN: nothing of them in the page.
  * Screenshots: test-results/nbconvert-*.png.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,15 @@ maybe('jupyter nbconvert --to html', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120000);
+
+  test('saddlelab report NOTEBOOK.ipynb --out PAGE.html writes the page that needs no network (widgets.writeReport)', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'saddlelab.js'), 'report', join(root, 'executed.ipynb'), '--out', join(root, 'report.html')], { cwd: root, env, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`report\\.html: ${FIGURES} figure\\(s\\), ${FIGURES} interactive, 1 formula\\(s\\)`));
+    const html = readFileSync(join(root, 'report.html'), 'utf8');
+    expect(html.match(/class="saddlelab-figure"/g)).toHaveLength(FIGURES);
+    expect(html).not.toMatch(/mathjax|require\.js|unpkg/i);
+  });
 
   test('without JavaScript the static images show', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 1000 } });
