@@ -83,16 +83,21 @@ export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFi
   // Above each row, the lanes of its mark labels (figure/marks.ts), clear of the curves; row 0's go into the top margin.
   const lanesPx = Array.from({ length: rows }, (_, r) => Math.max(0, ...desc.panels.filter((p) => p.row === r).map((p) => p.labelLanes)) * LABEL_LANE_PX);
   const gapPx = (r: number) => (r === 0 ? 0 : GAP_PX + lanesPx[r]);
-  const plotPx = rowPx.reduce((a, b) => a + b, 0) + Array.from({ length: rows }, (_, r) => gapPx(r)).reduce((a, b) => a + b, 0);
-  const top = TOP_PX + lanesPx[0];
-  // Legends never scroll: the figure is at least as tall as its legend (an entry is about 19 px).
+  // Legends never scroll: Plotly scrolls a legend taller than the plot area, so the rows grow until
+  // it fits (an entry and its group gap are at most 22 px at font 11, plus the padding).
   const entries = desc.panels.reduce((n, p) => n + p.series.filter((s) => s.legend).length, 0) + desc.legend.length;
-  const height = Math.max(plotPx + top + BOTTOM_PX, entries * 19 + top + BOTTOM_PX);
+  const needed = entries * 22 + 24;
+  const gaps = Array.from({ length: rows }, (_, r) => gapPx(r)).reduce((a, b) => a + b, 0);
+  const rowsPx = rowPx.reduce((a, b) => a + b, 0);
+  if (rowsPx + gaps < needed) for (let r = 0; r < rows; r++) rowPx[r] *= (needed - gaps) / rowsPx;
+  const plotPx = rowPx.reduce((a, b) => a + b, 0) + gaps;
+  const top = TOP_PX + lanesPx[0];
+  const height = plotPx + top + BOTTOM_PX;
   const rowTop = (r: number) => 1 - (rowPx.slice(0, r).reduce((a, b) => a + b, 0) + Array.from({ length: r + 1 }, (_, i) => gapPx(i)).reduce((a, b) => a + b, 0)) / plotPx;
   const width = (1 - COL_GAP * (cols - 1)) / cols;
   const layout: Record<string, unknown> = {
     height,
-    margin: { l: 64, r: 16, t: top, b: height - top - plotPx },
+    margin: { l: 64, r: 16, t: top, b: BOTTOM_PX },
     title: desc.title ? { text: desc.title, font: { size: 13 }, x: 0.01, xanchor: 'left', yref: 'container', y: 1, yanchor: 'top', pad: { t: 8 } } : undefined,
     showlegend: true,
     legend: { font: { size: 11 }, tracegroupgap: 2 },

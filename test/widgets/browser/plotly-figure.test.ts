@@ -33,9 +33,10 @@ describe('plotlyFigure', () => {
     // Snapshot marks are labelled by step, above the panel (clear of the curves), in the lanes the description chose.
     const labels = fig.layout.annotations as Array<{ text: string; y: number; yanchor: string; yshift: number }>;
     expect(labels.map((a) => [a.text, a.y, a.yanchor, a.yshift])).toEqual([['50', 1, 'bottom', 1], ['300', 1, 'bottom', 1]]);
-    // The legend never scrolls: the figure is at least as tall as its entries.
+    // The legend never scrolls: the plot area is at least as tall as its entries.
     const entries = fig.data.filter((t) => t.showlegend).length + shapes.filter((s) => s.showlegend).length;
-    expect(fig.layout.height as number).toBeGreaterThanOrEqual(entries * 19);
+    const margin = fig.layout.margin as { t: number; b: number };
+    expect((fig.layout.height as number) - margin.t - margin.b).toBeGreaterThanOrEqual(entries * 19);
   });
 
   test('dashboard: step axes matched to the loss axis (linked zoom), spectra on one value range; a user zoom is kept with ticks redone for it', () => {

@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createHistory } from '../../../src/train/history';
-import { LayerLawPlot, LossPlot, SweepPlot, TrainingDashboard } from '../../../src/widgets';
+import { LayerLawPlot, LossPlot, SpectrumPlot, SweepPlot, TrainingDashboard } from '../../../src/widgets';
 import { FIGURE_MIME, figureData } from '../../../src/widgets/figure-data';
 import type { PlotState } from '../../../src/widgets/state';
 import { figureSvg } from '../../../src/widgets/static-figure';
@@ -67,7 +67,14 @@ function states(): Record<string, PlotState> {
     ],
   }).state;
   const law = new LayerLawPlot(staircase(300, 12, 20), { ...opts(), source: 'weights' }).state;
-  return { fig1, two, overlay, dash, sweep, law };
+  // Ten singular values and an escape in one row of three panels: the legend is taller than the row.
+  const ten = createHistory({ name: 'ten values', activation: 'relu', dims: [3, 6, 6, 6, 1], depth: 4, config: {} });
+  for (let t = 0; t < 400; t++) {
+    ten.addStep({ step: t, loss: 0.5 / (1 + Math.exp((t - 200) / 5)) + 0.01, paramNorm: 1, lr: 0.1 });
+    if (t % 20 === 0) ten.addRecord({ step: t, loss: 0.5, paramNorm: 1, weights: Array.from({ length: 4 }, () => Float64Array.from({ length: 10 }, (_, i) => 1 / (i + 1) + t / 1000)) });
+  }
+  const spectra = new SpectrumPlot(ten, { ...opts(), layers: [2, 3, 4] }).state;
+  return { fig1, two, overlay, dash, sweep, law, spectra };
 }
 
 interface Box {
