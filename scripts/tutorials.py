@@ -191,16 +191,21 @@ MAX_ITEMS = 6
 
 
 def words(key: str) -> str:
-    """A key figure's name in words: camelCase split (finalLoss -> final loss)."""
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", key).replace("_", " ").lower()
+    """A key figure's name in words, as widgets.keyFigures names it: camelCase split, capitalized words lower case, symbols kept (leftC0Step -> left C0 step)."""
+    split = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", key).replace("_", " ").split(" ")
+    return " ".join(w.lower() if re.fullmatch(r"[A-Z][a-z]+", w) else w for w in split)
 
 
 def short(value, depth: int = 0) -> str:
     """A key figure as short text: numbers to 4 significant digits, long lists cut to their first items."""
-    if isinstance(value, bool) or value is None:
+    if value is None:
+        return "–"  # JSON has no NaN: the notebook's NaN arrives as null
+    if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, int):
+    if isinstance(value, int) and abs(value) < 10**6:
         return str(value)
+    if isinstance(value, int):
+        return f"{value:.4g}"
     if isinstance(value, float):
         return f"{value:.4g}"
     if isinstance(value, list):

@@ -18,7 +18,7 @@ const MAX_CHARS = 160;
 const MAX_ITEMS = 6;
 
 /**
- * A value as short readable text: numbers by `formatValue` (integers whole), lists and records
+ * A value as short readable text: numbers by `formatValue` (integers below a million whole), lists and records
  * inline, the first `MAX_ITEMS` items of a long list and how many there are.
  *
  * @example
@@ -28,7 +28,7 @@ const MAX_ITEMS = 6;
  * ```
  */
 export function formatFigure(v: unknown, depth = 0): string {
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e15 ? String(v) : formatValue(v);
+  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) < 1e6 ? String(v) : formatValue(v);
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean' || v === null || v === undefined) return String(v);
   if (Array.isArray(v)) {
