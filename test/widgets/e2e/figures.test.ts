@@ -187,7 +187,7 @@ maybe.each(['lab', 'notebook'] as const)('figures and view controls in %s', (app
         s.value = '600';
         s.dispatchEvent(new Event('input', { bubbles: true }));
       });
-      await eventually(async () => (await layout('law')).title.text, (v) => expect(v).toBe('layer law at step 600'));
+      await eventually(async () => (await layout('law')).title.text, (v) => expect(v).toMatch(/^Layer law \(Theorem 3.1\) of the weights Wℓ at step 600 /));
     });
   });
 
