@@ -40,7 +40,7 @@ describe('figure', () => {
     const means = panel.series.filter((s) => s.role === 'sweep');
     expect(means.map((s) => s.name)).toEqual(['depth L = 3', 'depth L = 4']);
     // Axes in words (figure/words.ts), references after the data (drawn above it).
-    expect([panel.x.title, panel.y.title]).toEqual(['init scale σ', 'first escape, time t = Σ ηₖ']);
+    expect([panel.x.title, panel.y.title]).toEqual(['init scale σ', 'time of the first escape, t = Σ ηₖ']);
     expect(panel.series.slice(-2).map((s) => s.role)).toEqual(['reference', 'reference']);
     means.forEach((s, g) => {
       expect(Array.from(s.x)).toEqual(agg.groups[g].points.map((p) => p.x));
@@ -61,10 +61,10 @@ describe('figure', () => {
     expect(r.y[0]).toBe(means[1].y[0]);
     expect(Math.log(r.y[1] / r.y[0]) / Math.log(r.x[1] / r.x[0])).toBeCloseTo(-2, 12);
     expect(r.dash).toBe('dash');
-    expect(fig.caption).toMatch(/First escape, time t = Σ ηₖ \(firstEscapeTime\) against init scale σ \(model.init.scale\) \(log x, log y\), one line per value of depth L \(depth\): each point is the geometric mean \(mean of log10\) over its rows \(n = 3 rows: seeds\), the bar ± one standard error of the mean of log10\./);
+    expect(fig.caption).toMatch(/Time of the first escape, t = Σ ηₖ \(firstEscapeTime\) against init scale σ \(model.init.scale\) \(log x, log y\), one line per value of depth L \(depth\): each point is the geometric mean \(mean of log10\) over its rows \(n = 3 rows: seeds\), the bar ± one standard error of the mean of log10\./);
     expect(fig.caption).toMatch(/19 points done, 1 failed \(left out\)/);
     expect(fig.fileStem).toBe('sweep-SweepPlot-firstEscapeTime-vs-model.init.scale');
-    expect(fig.title).toBe('sweep: first escape, time t = Σ ηₖ against init scale σ, by depth L');
+    expect(fig.title).toBe('sweep: time of the first escape, t = Σ ηₖ against init scale σ, by depth L');
     // Export: the CSV holds the means as drawn.
     expect(figureCsv(fig)).toContain(`,depth L = 4,init scale σ,0.1,`);
   });

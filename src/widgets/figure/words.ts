@@ -26,8 +26,8 @@ export const FIELD_WORDS: Readonly<Record<string, string>> = {
   time: 'time t = Σ ηₖ',
   escapes: 'escape steps',
   escapeTimes: 'escape times t = Σ ηₖ',
-  firstEscape: 'first escape (step)',
-  firstEscapeTime: 'first escape, time t = Σ ηₖ',
+  firstEscape: 'step of the first escape',
+  firstEscapeTime: 'time of the first escape, t = Σ ηₖ',
   finalRank: 'final rank',
   speed: 'escape speed',
   residual: 'residual',
@@ -45,7 +45,7 @@ export const FIELD_WORDS: Readonly<Record<string, string>> = {
  * @example
  * ```ts
  * import { fieldWords } from './words';
- * console.log(fieldWords('model.init.scale'), fieldWords('firstEscapeTime'), fieldWords('leftC0Step')); // init scale σ first escape, time t = Σ ηₖ left C0 step
+ * console.log(fieldWords('model.init.scale'), fieldWords('firstEscapeTime'), fieldWords('leftC0Step')); // init scale σ time of the first escape, t = Σ ηₖ left C0 step
  * ```
  */
 export function fieldWords(field: string, extra: Readonly<Record<string, string>> = {}): string {
