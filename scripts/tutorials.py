@@ -6,7 +6,8 @@ writes reports:
     reports/index.html   links to every report, with run times and key figures
     reports/summary.json per notebook: run time (s), scale, and the key figures its
                          last cell displays as `application/vnd.saddlelab.summary+json`
-                         (a reader of the notebook sees one line of text there)
+                         (a reader of the notebook sees them as a table: widgets.keyFigures)
+    reports/NAME.summary.json  the same, for one notebook (linked from index.html)
 
 Usage (normally through npm, which runs scripts/setup.sh first):
     npm run tutorials -- [NAME ...] [--scale SCALE] [--out DIR]
@@ -27,6 +28,7 @@ import argparse
 import html
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -184,18 +186,72 @@ def run_one(path: Path, out_dir: Path, timeout: int | None, scale: str, every: f
     return result
 
 
+MAX_CHARS = 120
+MAX_ITEMS = 6
+
+
+def words(key: str) -> str:
+    """A key figure's name in words, as widgets.keyFigures names it: camelCase split, capitalized words lower case, symbols kept (leftC0Step -> left C0 step)."""
+    split = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", key).replace("_", " ").split(" ")
+    return " ".join(w.lower() if re.fullmatch(r"[A-Z][a-z]+", w) else w for w in split)
+
+
+def short(value, depth: int = 0) -> str:
+    """A key figure as short text: numbers to 4 significant digits, long lists cut to their first items."""
+    if value is None:
+        return "–"  # JSON has no NaN: the notebook's NaN arrives as null
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int) and abs(value) < 10**6:
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:.4g}"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list):
+        if not value:
+            return "none"
+        items = [short(v, depth + 1) for v in value[:MAX_ITEMS]]
+        sep = "; " if any(isinstance(v, (dict, list)) for v in value) else ", "
+        text = sep.join(items) + (f" … ({len(value)} in all)" if len(value) > MAX_ITEMS else "")
+        return f"[{text}]" if depth else text
+    if isinstance(value, dict):
+        inner = ", ".join(f"{k} {short(v, depth + 1)}" for k, v in value.items())
+        return f"({inner})" if depth else inner
+    return str(value)
+
+
+def figures_html(figures) -> str:
+    """The key figures as a list of name: value, each value shortened as text before it is escaped (a cut never falls in markup)."""
+    if not isinstance(figures, dict):
+        return ""
+    rows = []
+    for key, value in figures.items():
+        text = short(value)
+        if len(text) > MAX_CHARS:
+            text = text[: MAX_CHARS - 1] + "…"
+        rows.append(f"<li><b>{html.escape(words(key))}</b> {html.escape(text)}</li>")
+    return "<ul>" + "".join(rows) + "</ul>"
+
+
 def write_index(out_dir: Path, results: list) -> None:
     rows = []
     for r in results:
         status = "failed at cell %s" % r["failed"].get("cell") if "failed" in r else "ok"
-        figs = html.escape(json.dumps(r.get("figures"), indent=None))[:600]
-        link = f'<a href="{r["notebook"]}.html">{r["notebook"]}</a>' if "failed" not in r else r["notebook"]
-        rows.append(f"<tr><td>{link}</td><td>{status}</td><td>{html.escape(str(r.get('scale', DEFAULT_SCALE)))}</td><td>{r['seconds']}</td><td><code>{figs}</code></td></tr>")
+        name = r["notebook"]
+        # The full values, one file per notebook, linked from its row.
+        (out_dir / f"{name}.summary.json").write_text(json.dumps(r, indent=2) + "\n")
+        figs = figures_html(r.get("figures")) + f'<a href="{html.escape(name)}.summary.json">all values (JSON)</a>'
+        link = f'<a href="{html.escape(name)}.html">{html.escape(name)}</a>' if "failed" not in r else html.escape(name)
+        rows.append(f"<tr><td>{link}</td><td>{status}</td><td>{html.escape(str(r.get('scale', DEFAULT_SCALE)))}</td><td>{r['seconds']}</td><td class=figures>{figs}</td></tr>")
     (out_dir / "index.html").write_text(
         "<!doctype html><meta charset=utf-8><title>saddlelab tutorials</title>"
-        "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto}td{border-top:1px solid #ccc;padding:.3em;vertical-align:top}code{font-size:80%}</style>"
+        "<style>body{font-family:sans-serif;max-width:70em;margin:2em auto}td{border-top:1px solid #ccc;padding:.3em;vertical-align:top}"
+        ".figures{font-size:85%}.figures ul{margin:0;padding-left:1.2em}</style>"
         "<h1>saddlelab tutorials</h1><p>Reports of the notebooks in <code>notebooks/</code>, executed by <code>npm run tutorials</code>. "
-        "See <a href=summary.json>summary.json</a>.</p>"
+        "Each report is one HTML page that needs no network (figures interactive; the static images without JavaScript); "
+        "the executed <code>.ipynb</code> beside it opens in JupyterLab, Notebook 7, VS Code or on GitHub with every figure. "
+        "Key figures shortened here; every value in <a href=summary.json>summary.json</a>.</p>"
         "<table><tr><th>notebook</th><th>status</th><th>scale</th><th>seconds</th><th>key figures</th></tr>" + "".join(rows) + "</table>\n"
     )
 

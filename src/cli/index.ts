@@ -9,11 +9,12 @@ import type { Command } from './command';
 import { demoCommand } from './demo';
 import { escapeCommand } from './escape';
 import { installCommand, uninstallCommand } from './install';
+import { reportCommand } from './report';
 import { sweepCommand } from './sweep';
 import { trainCommand } from './train';
 
 /** Every command, in the order `saddlelab --help` lists them. A new command is one more entry. */
-export const COMMANDS: readonly Command[] = [trainCommand, escapeCommand, sweepCommand, demoCommand, installCommand, uninstallCommand];
+export const COMMANDS: readonly Command[] = [trainCommand, escapeCommand, sweepCommand, demoCommand, reportCommand, installCommand, uninstallCommand];
 
 /** The top-level help: one line per command. */
 export function usage(): string {

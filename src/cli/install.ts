@@ -1,8 +1,8 @@
 /**
  * `saddlelab install [--user | --sys-prefix | --prefix DIR]` writes the kernelspec
  * `saddlelab` ("TypeScript (saddlelab)"), whose argv runs this package's kernel
- * launcher with this node, and copies the widget extension beside it.
- * `saddlelab uninstall` removes both. No IPython or jupyter command is needed.
+ * launcher with this node, and copies the widget extension and the nbconvert template
+ * `saddlelab` beside it. `saddlelab uninstall` removes all three. No IPython or jupyter command is needed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { SaddlelabError } from '../errors';
 import { installLabExtension, uninstallLabExtension } from '../widgets/labextension';
 import { defineCommand, type OptionValues } from './command';
+import { installReportTemplate, uninstallReportTemplate } from '../widgets/report-template';
 
 export const KERNEL_NAME = 'saddlelab';
 
@@ -51,7 +52,7 @@ export const installCommand = defineCommand({
   name: 'install',
   summary: 'install the Jupyter kernel "TypeScript (saddlelab)" and the widget extension',
   usage: ['[--user | --sys-prefix | --prefix DIR]'],
-  description: "Writes the kernelspec 'saddlelab' (this package's kernel, run with this node) and copies the widget extension beside it; no jupyter command is needed.",
+  description: "Writes the kernelspec 'saddlelab' (this package's kernel, run with this node) and copies the widget extension and the nbconvert template 'saddlelab' (docs/widgets.md, \"Exporting\") beside it; no jupyter command is needed.",
   options: WHERE,
   examples: ['npx saddlelab install --sys-prefix'],
   exitCodes: { 0: 'installed', 1: 'bad options, or the folder cannot be written (a [saddlelab] message says which)' },
@@ -60,7 +61,7 @@ export const installCommand = defineCommand({
 
 export const uninstallCommand = defineCommand({
   name: 'uninstall',
-  summary: 'remove the kernelspec and widget extension that install wrote',
+  summary: 'remove the kernelspec, widget extension and nbconvert template that install wrote',
   usage: ['[--user | --sys-prefix | --prefix DIR]'],
   options: WHERE,
   examples: ['npx saddlelab uninstall --sys-prefix'],
@@ -84,6 +85,8 @@ function install(flags: Where): number {
   process.stderr.write(`[saddlelab] kernelspec '${KERNEL_NAME}' written to ${dir}\n`);
   const ext = installLabExtension(data);
   process.stderr.write(`[saddlelab] widget extension copied to ${ext}\n`);
+  const template = installReportTemplate(data);
+  process.stderr.write(`[saddlelab] nbconvert template copied to ${template} (jupyter nbconvert --to html --template saddlelab NOTEBOOK.ipynb)\n`);
   return 0;
 }
 
@@ -91,6 +94,7 @@ function uninstall(flags: Where): number {
   const data = dataDir(flags);
   rmSync(join(data, 'kernels', KERNEL_NAME), { recursive: true, force: true });
   uninstallLabExtension(data);
-  process.stderr.write(`[saddlelab] removed the kernelspec and widget extension from ${data}\n`);
+  uninstallReportTemplate(data);
+  process.stderr.write(`[saddlelab] removed the kernelspec, widget extension and nbconvert template from ${data}\n`);
   return 0;
 }

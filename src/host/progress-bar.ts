@@ -1,7 +1,7 @@
 /**
  * A progress reporter drawn as a bar: one display, updated in place (its display id) at most
- * every `intervalMs`, with steps done, steps/s, time left and the loss; its last update says
- * how the run ended. The saddlelab kernel's host reports the progress of `train.fit` /
+ * every `intervalMs`, with steps done, steps/s, time left and the loss; "paused" (no rate, no
+ * time left) while the run is paused; its last update says how the run ended. The saddlelab kernel's host reports the progress of `train.fit` /
  * `train.start` with it (in the cell); training itself only calls the reporter.
  */
 import { requireObject, requirePositiveInt } from '../errors';
@@ -60,18 +60,20 @@ export function createProgressBar(host: Pick<Host, 'display' | 'updateDisplay'>,
   const window: Array<[number, number]> = [[t0, 0]];
   let detail = '';
 
+  let isPaused = false;
   const bundle = (status: string, final: boolean) => {
     const t = now();
     const frac = total > 0 ? Math.min(1, done / total) : 0;
     const [t1, s1] = window[0];
-    const rate = final ? done / Math.max(1e-9, (t - t0) / 1000) : (done - s1) / Math.max(1e-9, (t - t1) / 1000);
-    const eta = final ? '' : ` · ${clock((total - done) / rate)} left`;
+    // Paused: no rate and no time left (the run is not moving).
+    const rate = isPaused && !final ? NaN : final ? done / Math.max(1e-9, (t - t0) / 1000) : (done - s1) / Math.max(1e-9, (t - t1) / 1000);
+    const eta = final || isPaused ? '' : ` · ${clock((total - done) / rate)} left`;
     const width = 24;
     const filled = Math.round(frac * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
     const stats = `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} steps · ${fmtRate(rate)} steps/s${eta} · ${clock((t - t0) / 1000)} elapsed · loss ${fmtLoss(loss)}`;
     const plain = `${name} ${bar} ${Math.floor(frac * 100)}% ${stats}${status ? ` · ${status}` : ''}${detail ? `\n${detail}` : ''}`;
-    const color = status && !/^completed/.test(status) ? '#c0392b' : '#2e86c1';
+    const color = isPaused ? '#999' : status && !/^completed/.test(status) ? '#c0392b' : '#2e86c1';
     const html =
       `<div style="font-family: var(--jp-code-font-family, monospace); font-size: 12px; line-height: 1.5">` +
       `<div><b>${escape(name)}</b> <span style="display: inline-block; width: 240px; height: 10px; background: #ddd; vertical-align: middle">` +
@@ -89,6 +91,7 @@ export function createProgressBar(host: Pick<Host, 'display' | 'updateDisplay'>,
       host.updateDisplay(id, bundle('starting', false));
     },
     step(step, value) {
+      // Steps done: step `step` (0-based) was the `step + 1`-th update (docs/history-format.md, "Steps and updates").
       done = step + 1;
       loss = value;
       const t = now();
@@ -97,6 +100,12 @@ export function createProgressBar(host: Pick<Host, 'display' | 'updateDisplay'>,
       window.push([t, done]);
       while (window.length > 2 && t - window[1][0] > 3000) window.shift();
       host.updateDisplay(id, bundle('', false));
+    },
+    paused(on) {
+      isPaused = on;
+      // Steps/s after a resume counts from the resume, not across the pause.
+      if (!on) window.splice(0, window.length, [now(), done]);
+      host.updateDisplay(id, bundle(on ? 'paused' : '', false));
     },
     finish(end) {
       const status = !end ? 'ended' : end.reason === 'completed' ? 'completed' : `${end.reason}${end.message ? `: ${end.message.replace(/^\[saddlelab\] /, '')}` : ''}`;

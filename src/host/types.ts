@@ -53,6 +53,8 @@ export interface ProgressReporter {
   detail(text: string): void;
   /** Step `step` (0-based) is done with this loss; the reporter decides how often it shows. */
   step(step: number, loss: number): void;
+  /** The run was paused (`true`: shown at once as "paused", with no rate and no time left) or resumed. */
+  paused(on: boolean): void;
   /** The run ended: the final report. */
   finish(end: RunEnd | undefined): void;
 }
@@ -73,4 +75,6 @@ export interface Host {
   registerWidget(widget: StatefulWidget): () => void;
   /** A reporter for a run of `total` steps, or undefined where progress goes as lines (plain Node: the run logs to stderr). */
   progress(run: { name: string; total: number }): ProgressReporter | undefined;
+  /** The kernel's own log (its real stderr: the Jupyter server's console), never a cell's output; absent outside the saddlelab kernel. */
+  log?(line: string): void;
 }

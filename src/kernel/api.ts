@@ -13,7 +13,7 @@ export interface LiveKernelOptions {
   comms?: CommManager;
   /** The interrupt signal of the current cell (default: none). */
   currentSignal?: () => AbortSignal | undefined;
-  /** Where problems with incoming comm messages are reported. */
+  /** The kernel's log: where problems with incoming comm messages, and `api.log` lines, go. */
   log?: (line: string) => void;
 }
 
@@ -46,6 +46,7 @@ export function createLiveKernel(options: LiveKernelOptions): LiveKernel {
     updateDisplay: (id, bundle, o) => display('update_display_data', bundle, o?.metadata, id),
     currentSignal: () => options.currentSignal?.(),
     progress: (run) => createProgressBar(host, run),
+    ...(options.log ? { log: options.log } : {}),
   };
   return host;
 }

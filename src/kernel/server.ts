@@ -179,6 +179,8 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
   };
   const isRequest = (t: string): t is RequestType => (REQUEST_TYPES as readonly string[]).includes(t);
 
+  /** The execute_requests in progress (a cell awaiting its training serves comm messages meanwhile). */
+  const running: Array<WireMessage['header']> = [];
   const handle = async (sock: Socket, frames: Buffer[]): Promise<void> => {
     let msg: WireMessage;
     try {
@@ -191,6 +193,8 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
     }
     const type = String(msg.header.msg_type);
     publish('status', { execution_state: 'busy' }, msg.header);
+    const executing = type === 'execute_request';
+    if (executing) running.push(msg.header);
     let idle = true;
     try {
       if (type === 'comm_open' || type === 'comm_msg' || type === 'comm_close') {
@@ -222,7 +226,11 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
         void reply(sock, msg, type, (type === 'execute_request' ? { ...content, execution_count: shell.executionCount } : content) as never);
       }
     } finally {
+      if (executing) running.splice(running.indexOf(msg.header), 1);
       if (idle) publish('status', { execution_state: 'idle' }, msg.header);
+      // Frontends show the last status published: a message handled while a cell runs (a dashboard's
+      // Pause, a completion) ends with its own idle, so the running cell's busy is said again.
+      if (idle && !executing && running.length) publish('status', { execution_state: 'busy' }, running[running.length - 1]);
     }
   };
 
@@ -271,6 +279,7 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
         send: (type, content, o) => publish(type as IopubType, content as never, context(), { metadata: o?.metadata, buffers: o?.buffers }),
         comms,
         currentSignal: () => interruptController.signal,
+        log,
       });
     },
     close,

@@ -32,7 +32,15 @@ export interface PoolOptions {
   execArgv?: string[];
   /** Lines a worker writes (its logs and stderr), prefixed by the point they belong to. */
   log?: (line: string) => void;
+  /**
+   * Lines of native libraries' own logging on a worker's stderr (TensorFlow's absl and oneDNN
+   * notices, `NATIVE_LOG`): not the sweep's progress, so not `log`'s (default: dropped).
+   */
+  nativeLog?: (line: string) => void;
 }
+
+/** A line of native logging: absl's `I0000 00:00:… file.cc:153] …`, its start-up notice, TensorFlow's older `2024-… I tensorflow/…`. */
+export const NATIVE_LOG = /^(?:[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+ [^\s:]+:\d+\] |WARNING: All log messages before absl::InitializeLog\(\) is called|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IWEF] (?:tensorflow|external)\/)/;
 
 export interface WorkerPool {
   readonly size: number;
@@ -93,6 +101,7 @@ export function defaultWorkerScript(): string {
 export function createWorkerPool(options: PoolOptions): WorkerPool {
   const script = options.script ?? defaultWorkerScript();
   const log = options.log ?? (() => {});
+  const nativeLog = options.nativeLog ?? (() => {});
   const workers: Worker[] = [];
   const queue: Job[] = [];
   let killed = false;
@@ -116,7 +125,7 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
           buf = buf.slice(nl + 1);
           if (!line.trim()) continue;
           if (keep) w.stderr.push(line), w.stderr.length > 20 && w.stderr.shift();
-          log(w.job ? `[${w.job.point.id}] ${line}` : line);
+          (keep && NATIVE_LOG.test(line) ? nativeLog : log)(w.job ? `[${w.job.point.id}] ${line}` : line);
         }
       });
     };

@@ -11,6 +11,8 @@ import { currentHost } from '../host';
 import { writeJsonAtomic } from './files';
 import { donePoint, runPoint, type RunPointOptions, type SweepRow } from './point';
 import { createWorkerPool } from './pool';
+import { shownPath } from './shown-path';
+import { createStatusLine } from './status-line';
 import { parseShard, shardPoints, type Shard } from './shard';
 import { parseSweepSpec, sweepPoints, type ParsedSpec, type SweepSpec } from './spec';
 import { writeTable } from './table';
@@ -45,7 +47,10 @@ export interface SweepOptions {
    * with the row of every point done before (`progress.finished` is 0 then).
    */
   onPoint?: (row: SweepRow, progress: SweepProgress) => void;
-  /** Progress lines (default console.log; `false` for silence). */
+  /**
+   * Progress lines (`false` for silence). Default: in the saddlelab kernel, the points' progress
+   * on one line of the cell, updated in place, and the other lines printed; elsewhere console.log.
+   */
   log?: ((line: string) => void) | false;
   /** Stops the sweep: running points are dropped and run again on resume. In the saddlelab kernel an interrupt does it too. */
   signal?: AbortSignal;
@@ -127,7 +132,12 @@ export async function sweep(spec: SweepSpec | string, options: SweepOptions): Pr
   const workers = options.workers === undefined ? cores : requireNonNegativeInt('options.workers', options.workers);
   const threads = options.threads === undefined ? Math.max(1, Math.floor(cores / Math.max(1, workers))) : requirePositiveInt('options.threads', options.threads);
   const log = options.log === false ? () => {} : options.log ?? ((line: string) => console.log(line));
-  const signal = options.signal ?? currentHost().currentSignal();
+  const host = currentHost();
+  // In a notebook, one line per finished point would bury the cell: they share one line, updated in place.
+  const status = options.log === undefined && host.live ? createStatusLine(host) : undefined;
+  // Native libraries' notices from the workers go to the host's log (the Jupyter server's console), not the cell.
+  const nativeLog = host.log ?? ((line: string) => void process.stderr.write(line + '\n'));
+  const signal = options.signal ?? host.currentSignal();
   const out = resolve(options.out);
   try {
     mkdirSync(out, { recursive: true });
@@ -148,7 +158,7 @@ export async function sweep(spec: SweepSpec | string, options: SweepOptions): Pr
   const label = `sweep${parsed.name === 'sweep' ? '' : ` ${parsed.name}`}${shard ? ` shard ${shard.index}/${shard.count}` : ''}`;
   const used = Math.min(workers, todo.length);
   const where = !todo.length ? '' : workers === 0 ? ' in this process' : ` on ${used} worker${used === 1 ? '' : 's'} × ${threads} thread${threads === 1 ? '' : 's'}`;
-  log(`[saddlelab] ${label}: ${points.length} points${shard ? ` of ${all.length}` : ''}, ${progress.skipped} done before, ${todo.length} to run${where} → ${out}`);
+  log(`[saddlelab] ${label}: ${points.length} points${shard ? ` of ${all.length}` : ''}, ${progress.skipped} done before, ${todo.length} to run${where} → ${shownPath(out)}`);
   if (options.onPoint) for (const row of [...rows.values()].sort((a, b) => a.index - b.index)) options.onPoint(row, { ...progress });
 
   const finish = (row: SweepRow) => {
@@ -161,7 +171,10 @@ export async function sweep(spec: SweepSpec | string, options: SweepOptions): Pr
     // Points finish about `workers` at a time, so the time per finished point already counts them.
     const eta = (elapsed / progress.finished) * left;
     const what = row.status === 'done' ? `${row.seconds.toFixed(1)} s` : `FAILED: ${row.error}`;
-    log(`[saddlelab] ${label}: ${progress.skipped + progress.finished}/${points.length} (${describeParams(row.params) || row.id}: ${what})${left ? `, eta ${duration(eta)}` : ''}`);
+    const line = `[saddlelab] ${label}: ${progress.skipped + progress.finished}/${points.length} (${describeParams(row.params) || row.id}: ${what})${left ? `, eta ${duration(eta)}` : ''}`;
+    // A failed point keeps its own line: the status line's next update would hide it.
+    if (status && row.status === 'done') status.update(line);
+    else log(line);
     options.onPoint?.(row, { ...progress });
   };
 
@@ -176,7 +189,7 @@ export async function sweep(spec: SweepSpec | string, options: SweepOptions): Pr
       }
     }
   } else if (todo.length) {
-    const pool = createWorkerPool({ size: workers, threads, script: options.workerScript, execArgv: options.execArgv, log });
+    const pool = createWorkerPool({ size: workers, threads, script: options.workerScript, execArgv: options.execArgv, log, nativeLog });
     const onAbort = () => pool.kill();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -198,12 +211,15 @@ export async function sweep(spec: SweepSpec | string, options: SweepOptions): Pr
   const sorted = [...rows.values()].sort((a, b) => a.index - b.index);
   const seconds = (Date.now() - started) / 1000;
   const complete = sorted.length === points.length;
-  if (stopped) log(`[saddlelab] ${label}: stopped after ${progress.finished} of ${todo.length} points; run it again to resume`);
-  else log(`[saddlelab] ${label}: ${progress.finished} run, ${progress.skipped} done before, ${progress.failed} failed, in ${duration(seconds)}`);
+  const summary = stopped
+    ? `[saddlelab] ${label}: stopped after ${progress.finished} of ${todo.length} points; run it again to resume`
+    : `[saddlelab] ${label}: ${progress.finished} run, ${progress.skipped} done before, ${progress.failed} failed, in ${duration(seconds)}`;
+  if (status && progress.finished) status.done(summary);
+  else log(summary);
   // The table of the whole sweep; a shard leaves that to `mergeSweeps` over every shard's folder.
   if (complete && !shard) {
     const t = writeTable(`${out}/table`, sorted, { name: parsed.name, kind: parsed.kind });
-    log(`[saddlelab] ${label}: table in ${t.csv} and ${t.json}`);
+    log(`[saddlelab] ${label}: table in ${shownPath(t.csv)} and ${shownPath(t.json)}`);
   }
   if (progress.failed && progress.failed === progress.finished && progress.finished > 1) {
     const first = sorted.find((r) => r.status === 'failed');

@@ -59,6 +59,8 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
   const log = options.log === false ? () => {} : options.log ?? (progress ? (line: string) => console.log(line) : (line: string) => void process.stderr.write(line + '\n'));
   // Inside the saddlelab kernel a kernel interrupt aborts the run (docs/kernel.md, "Interrupts").
   const signal = options.signal ?? host.currentSignal();
+  // The bar says "paused" at once (no step comes while paused to update it).
+  const offControl = progress ? control.onChange?.((state) => progress.paused(state === 'paused')) : undefined;
   const unsubscribe = history.subscribe({
     onStep: progress ? (info) => (progress.step(info.step, info.loss), options.onStep?.(info)) : options.onStep,
     onRecord: options.onRecord,
@@ -111,6 +113,7 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
 
   const done = loop().then(
     async (reason) => {
+      offControl?.();
       for (const w of history.warnings) log(w);
       await trainer.finish(reason);
       if (progress) progress.finish(history.end);
@@ -120,6 +123,7 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
       return history;
     },
     async (err) => {
+      offControl?.();
       await trainer.finish('stopped', `[saddlelab] training stopped by an error: ${err instanceof Error ? err.message : String(err)}`);
       progress?.finish(history.end);
       unsubscribe();

@@ -13,8 +13,14 @@ import type { RunControl, RunState } from './types';
  * ```
  */
 export function createRunControl(): RunControl {
-  let state: RunState = 'idle';
+  let current: RunState = 'idle';
   let waiting: (() => void)[] = [];
+  const listeners = new Set<(state: RunState) => void>();
+  const set = (next: RunState) => {
+    if (next === current) return;
+    current = next;
+    for (const l of listeners) l(next);
+  };
   const release = () => {
     const wake = waiting;
     waiting = [];
@@ -22,25 +28,29 @@ export function createRunControl(): RunControl {
   };
   return {
     get state() {
-      return state;
+      return current;
     },
     pause() {
-      if (state === 'running' || state === 'idle') state = 'paused';
+      if (current === 'running' || current === 'idle') set('paused');
     },
     resume() {
-      if (state === 'paused') state = 'running';
+      if (current === 'paused') set('running');
       release();
     },
     stop() {
-      if (state !== 'done') state = 'stopped';
+      if (current !== 'done') set('stopped');
       release();
     },
     whenRunnable() {
-      return state === 'paused' ? new Promise<void>((r) => waiting.push(r)) : Promise.resolve();
+      return current === 'paused' ? new Promise<void>((r) => waiting.push(r)) : Promise.resolve();
     },
     setState(s) {
-      state = s;
+      set(s);
       if (s !== 'paused') release();
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

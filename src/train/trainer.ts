@@ -38,7 +38,7 @@ export interface TrainerOptions {
    * schedule's "last step" (the final state is recorded), see {@link Trainer.isRecordStep}.
    */
   steps?: number;
-  /** Name of the run, shown in histories and plots. */
+  /** The run's name, shown in histories and plots (default: `run-1`, `run-2`, … in the order unnamed runs are made in this process). */
   name?: string;
   /** Bounds on what the history keeps. */
   history?: HistoryOptions;
@@ -143,7 +143,19 @@ function resolve(options: TrainerOptions, n: number, extraKeys: readonly string[
     if (typeof c.pause !== 'function' || typeof c.whenRunnable !== 'function') fail('control', 'a RunControl from train.createRunControl()', options.control);
   }
   const checkpoint = options.checkpoint === undefined ? undefined : checkCheckpointOptions(options.checkpoint);
-  return { lr, loss, batchSize, seed, record, steps, name: options.name ?? 'run', engine, checkpoint };
+  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) fail('name', 'a non-empty string', options.name);
+  const name = options.name ?? nextRunName();
+  return { lr, loss, batchSize, seed, record, steps, name, engine, checkpoint };
+}
+
+/** Unnamed runs, numbered in this process (shared by every loaded copy of saddlelab, like the kernel registry). */
+const RUN_COUNTER = Symbol.for('saddlelab.unnamedRuns');
+
+/** `run-1`, `run-2`, …: a name that tells unnamed runs apart in `train.runs()`, legends and file names. */
+function nextRunName(): string {
+  const g = globalThis as unknown as Record<symbol, number | undefined>;
+  g[RUN_COUNTER] = (g[RUN_COUNTER] ?? 0) + 1;
+  return `run-${g[RUN_COUNTER]}`;
 }
 
 function checkData(model: Mlp, data: Dataset): void {

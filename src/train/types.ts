@@ -101,6 +101,8 @@ export interface RunControl {
   whenRunnable(): Promise<void>;
   /** Used by the trainer and the loop. @internal */
   setState(state: RunState): void;
+  /** Calls `listener` with the new state whenever it changes (a progress bar shows "paused"); returns the unsubscribe function. */
+  onChange?(listener: (state: RunState) => void): () => void;
 }
 
 /** A training in progress, as `train.start()` returns it. */

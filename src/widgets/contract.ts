@@ -29,7 +29,7 @@ export const VIEW_NAMES = Object.fromEntries(KINDS.map((k) => [k, `${k}View`])) 
 
 /** Every PlotState key, in the order the browser model reads them. */
 export const STATE_KEYS = [
-  'kind', 'title', 'log_y', 'log_x', 'smoothing', 'relative', 'runs', 'spectrum', 'source', 'mode', 'snapshot_steps',
+  'kind', 'title', 'log_y', 'log_x', 'smoothing', 'relative', 'runs', 'spectrum', 'source', 'mode', 'snapshot_steps', 'overlay',
   'law', 'cursor', 'selected_layers', 'paused', 'progress', 'ends', 'controls', 'sweep',
 ] as const satisfies ReadonlyArray<keyof PlotState>;
 
@@ -66,6 +66,7 @@ export function defaultState(kind: WidgetKind): PlotState {
     source: 'weights',
     mode: 'series',
     snapshot_steps: [],
+    overlay: false,
     law: null,
     cursor: null,
     selected_layers: [],

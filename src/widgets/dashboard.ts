@@ -23,7 +23,7 @@ export type DashboardSource = History | { readonly history: History; readonly co
 
 /** Options of TrainingDashboard. */
 export interface DashboardOptions extends WidgetOptions {
-  /** Planned number of updates, for the progress line and the time left (default: the run's `steps`, else `history.meta.config.steps`, when a number). */
+  /** Planned number of steps (updates), for the progress line and the time left (default: the run's `steps`, else `history.meta.config.steps`, when a number). */
   totalSteps?: number;
   /** Layers shown (1-based; default all). */
   layers?: number[];
@@ -106,7 +106,8 @@ export class TrainingDashboard extends PlotWidget {
     }
     this.rate.step = h.latestStep;
     this.rate.time = now;
-    // Updates done: each step in the history is the loss before its update, which the trainer then applied.
+    // Steps done: step t's loss is taken before its update, which the trainer then applied, so
+    // latestStep + 1 updates are made (docs/history-format.md, "Steps and updates").
     const done = Math.max(0, h.latestStep + 1);
     const step = this.total !== null ? Math.min(done, this.total) : done;
     const phase = this.phase();
@@ -166,6 +167,6 @@ export class TrainingDashboard extends PlotWidget {
   protected describe(): string {
     const h = this.runs[0];
     const p = this.progress();
-    return `TrainingDashboard(${h.meta.name}: ${p.step}${p.total !== null ? ` / ${p.total}` : ''} updates, loss ${h.latestLoss.toPrecision(4)}, ${h.end ? h.end.reason : p.phase})`;
+    return `TrainingDashboard(${h.meta.name}: ${p.step}${p.total !== null ? ` / ${p.total}` : ''} steps, loss ${h.latestLoss.toPrecision(4)}, ${h.end ? h.end.reason : p.phase})`;
   }
 }

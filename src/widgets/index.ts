@@ -32,6 +32,7 @@ export type { StaticFigure } from './static-figure';
 export { FIGURE_MIME } from './figure-data';
 export { installLabExtension, labExtensionSource } from './labextension';
 export { prepareReport, reportNotebook, writeReport } from './report';
+export { keyFigures, formatFigure, SUMMARY_MIME } from './key-figures';
 export type { ReportOptions, ReportResult } from './report';
 export { WIDGET_MODULE, WIDGET_MODULE_VERSION } from './version';
 export { KINDS, MODEL_NAMES, VIEW_NAMES } from './contract';

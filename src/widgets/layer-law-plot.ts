@@ -37,7 +37,9 @@ export class LayerLawPlot extends PlotWidget {
     const h = this.runs[0];
     const record = recordAt(h.records, this.browser.cursor);
     // The records go to the browser (the figure description computes the law at the cursor there).
-    return { source: this.source, spectrum: spectrumSeries(h.records, h.meta.depth, topK(h.records)), law: record ? layerLaw(record, this.source) : null };
+    // The run's name (for the title); its loss is not drawn here, so no points are sent.
+    const run = { name: h.meta.name, steps: new Float64Array(0), loss: new Float64Array(0), plateaus: [], escapes: [] };
+    return { runs: [run], source: this.source, spectrum: spectrumSeries(h.records, h.meta.depth, topK(h.records)), law: record ? layerLaw(record, this.source) : null };
   }
   protected describe(): string {
     const law = this.compute().law;

@@ -10,12 +10,15 @@ export interface LossPlotOptions extends WidgetOptions {
   markSteps?: number[];
   /** Legend names, one per run (default: each run's name, told apart by its settings where names repeat). */
   names?: string[];
+  /** Several runs in one panel, their plateaus as strips along the bottom (default false: each run in its own panel, on one step axis). */
+  overlay?: boolean;
 }
 
 /**
  * Loss against step (log scale by default) of one or several runs, each in
  * its own colour, with its plateaus shaded and its escapes dashed in that
- * colour (train.detectPhases; docs/phases.md).
+ * colour (train.detectPhases; docs/phases.md). Several runs get a panel each,
+ * on one step axis (`overlay: true`: one panel).
  *
  * @example
  * ```ts
@@ -28,8 +31,9 @@ export interface LossPlotOptions extends WidgetOptions {
 export class LossPlot extends PlotWidget {
   private readonly marks: number[];
   private readonly names: string[];
+  private readonly overlay: boolean;
   constructor(history: History | History[], options: LossPlotOptions = {}) {
-    const { markSteps, names, ...rest } = options;
+    const { markSteps, names, overlay, ...rest } = options;
     const runs = asRuns(history);
     super('LossPlot', runs, rest);
     this.marks = [...(markSteps ?? [])];
@@ -37,9 +41,11 @@ export class LossPlot extends PlotWidget {
       fail('options.names', `an array of ${runs.length} strings (one per run)`, names);
     }
     this.names = names ? [...names] : runNames(runs);
+    if (overlay !== undefined && typeof overlay !== 'boolean') fail('options.overlay', 'true or false', overlay);
+    this.overlay = overlay ?? false;
   }
   protected compute(): Partial<PlotState> {
-    return { runs: this.runs.map((h, j) => ({ ...runSeries(h), name: this.names[j] })), snapshot_steps: this.marks, mode: this.marks.length ? 'snapshot' : 'series' };
+    return { runs: this.runs.map((h, j) => ({ ...runSeries(h), name: this.names[j] })), snapshot_steps: this.marks, mode: this.marks.length ? 'snapshot' : 'series', overlay: this.overlay };
   }
   protected describe(): string {
     return `LossPlot(${this.runs.map((h, j) => `${this.names[j]}: ${h.latestStep + 1} steps, loss ${h.latestLoss.toPrecision(4)}`).join('; ')})`;

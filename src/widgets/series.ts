@@ -193,8 +193,9 @@ function flat(meta: History['meta']): Record<string, string> {
 
 /**
  * Legend names for several runs: each run's name, and where runs share a
- * name, the first settings (depth, width, seed, then the run's options) that
- * tell them apart, e.g. `run (depth 4)` and `run (depth 6)`.
+ * name (or are unnamed: `run-1`, `run-2`), the first settings (depth, width,
+ * seed, then the run's options) that tell them apart, e.g. `run (depth 4)`
+ * and `run (depth 6)`; an unnamed run nothing tells apart keeps its `run-N`.
  *
  * @example
  * ```ts
@@ -205,8 +206,11 @@ function flat(meta: History['meta']): Record<string, string> {
  * ```
  */
 export function runNames(histories: History[]): string[] {
-  const names = histories.map((h) => h.meta.name || 'run');
-  return names.map((name, i) => {
+  // Unnamed runs (`run-1`, `run-2`, …: train.createTrainer's default names) are told apart by
+  // their settings too, when settings tell them apart: `run (depth 4)` says more than `run-7`.
+  const auto = histories.map((h) => /^run-\d+$/.test(h.meta.name));
+  const names = histories.map((h, i) => (auto[i] ? 'run' : h.meta.name || 'run'));
+  const told = names.map((name, i) => {
     const same = histories.filter((_, j) => names[j] === name);
     if (same.length < 2) return name;
     const mine = flat(histories[i].meta);
@@ -214,4 +218,5 @@ export function runNames(histories: History[]): string[] {
     const differ = Object.keys(mine).filter((k) => all.some((m) => m[k] !== mine[k]));
     return differ.length ? `${name} (${differ.slice(0, 2).map((k) => `${k} ${mine[k]}`).join(', ')})` : name;
   });
+  return told.map((name, i) => (auto[i] && name === 'run' ? histories[i].meta.name : name));
 }

@@ -106,6 +106,8 @@ export interface SweepState {
   references: Array<{ slope: number; group: string | null; label: string }>;
   /** Points the sweep has in all, when known (the plot says how many are done). */
   total: number | null;
+  /** Words for fields, over figure/words.ts `FIELD_WORDS` (axis titles, legend, caption); absent in states saved before it existed. */
+  labels?: Record<string, string>;
 }
 
 /** Which widget a model is; picks the view and which fields below are used (contract.ts KINDS). */
@@ -130,6 +132,12 @@ export interface PlotState {
   mode: 'series' | 'snapshot';
   /** Snapshot steps: the spectrum panels of a snapshot view, and marks on a loss plot. */
   snapshot_steps: number[];
+  /**
+   * Several runs of a LossPlot in one panel (true), or each in its own panel on a shared step
+   * axis (false, the default: curves of different depths would cross each other's plateaus and
+   * squeeze each other's scale). Absent in states saved before it existed (read as false).
+   */
+  overlay?: boolean;
   /**
    * The layer law at the cursor's record. Superseded by the figure description,
    * which computes it from `spectrum` at the cursor (figure/law.ts); kept while

@@ -10,47 +10,25 @@
  * caption. Pure string building: no browser, no canvas, a few milliseconds.
  */
 import { ALERT_COLOR, DASH_PATTERNS } from './contract';
+import { COLUMN_GAP_PX, LABEL_FONT_PX, LABEL_LANE_PX, panelWidthPx, textWidthPx, wrapText } from './figure/layout';
+
+export { wrapText };
 import type { AxisDescription, FigureDescription, PanelDescription } from './figure/types';
+import { darker } from './figure/panels';
 
 /** Plot-area heights of a row of panels, as in the live view: the loss row is taller. */
 const ROW_PX = 210;
 const LOSS_ROW_PX = 280;
-/** Between rows: the upper row's tick labels and axis title, the lower row's panel title. */
-const ROW_GAP = 66;
-const COL_GAP = 62;
-const MARGIN = { left: 70, right: 16, top: 14, bottom: 46 };
+/** Between rows: the upper row's tick labels and axis title (the lower row's title and labels: `above` in renderFigureSvg). */
+const ROW_GAP = 48;
+const MARGIN = { left: 80, right: 16, top: 14, bottom: 46 };
 const LEGEND_GAP = 18;
 const FONT = 'DejaVu Sans, Verdana, sans-serif';
-/** Average glyph width of DejaVu Sans in em, for the widths of legends and wrapped text. */
-const EM = 0.6;
+/** Widest legend; longer entries wrap onto a second line. */
+const LEGEND_MAX_PX = 260;
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (v: number) => (Math.round(v * 10) / 10).toString();
-
-function textWidth(s: string, size: number): number {
-  return s.length * size * EM;
-}
-
-/** Words of `text` in lines of at most `width` px at font `size`. */
-export function wrapText(text: string, width: number, size: number): string[] {
-  const max = Math.max(10, Math.floor(width / (size * EM)));
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter((w) => w)) {
-    if (line && line.length + 1 + word.length > max) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-/** A mark's colour darkened for label text (light snapshot colours are unreadable as text on white), as the live view does. */
-function darker(color: string): string {
-  if (!/^#[0-9a-f]{6}$/i.test(color)) return color;
-  return '#' + [1, 3, 5].map((i) => Math.round(parseInt(color.slice(i, i + 2), 16) * 0.6).toString(16).padStart(2, '0')).join('');
-}
 
 const dashAttr = (dash: keyof typeof DASH_PATTERNS) => (DASH_PATTERNS[dash] ? ` stroke-dasharray="${DASH_PATTERNS[dash]}"` : '');
 
@@ -105,9 +83,13 @@ function panelSvg(panel: PanelDescription, box: Box, id: string, showX: boolean,
   }
   if (showX && panel.x.title) out.push(`<text class="axis-title x" x="${n(box.x + box.w / 2)}" y="${n(box.y + box.h + 32)}" text-anchor="middle" font-size="12" fill="#222">${esc(panel.x.title)}</text>`);
   if (showY && panel.y.title) {
-    const cx = box.x - 52;
-    const cy = box.y + box.h / 2;
-    out.push(`<text class="axis-title y" x="${n(cx)}" y="${n(cy)}" transform="rotate(-90 ${n(cx)} ${n(cy)})" text-anchor="middle" font-size="12" fill="#222">${esc(panel.y.title)}</text>`);
+    // Along the panel's height: a title longer than that wraps onto a second line (to the left).
+    const lines = wrapText(panel.y.title, box.h, 12).slice(0, 2);
+    lines.forEach((line, k) => {
+      const cx = box.x - 52 - (lines.length - 1 - k) * 13;
+      const cy = box.y + box.h / 2;
+      out.push(`<text class="axis-title y" x="${n(cx)}" y="${n(cy)}" transform="rotate(-90 ${n(cx)} ${n(cy)})" text-anchor="middle" font-size="12" fill="#222">${esc(line)}</text>`);
+    });
   }
   if (panel.title) out.push(`<text class="panel-title" x="${n(box.x)}" y="${n(box.y - 5)}" font-size="12" font-weight="bold" fill="#222">${esc(panel.title)}</text>`);
 
@@ -117,7 +99,9 @@ function panelSvg(panel: PanelDescription, box: Box, id: string, showX: boolean,
     for (const m of panel.marks.filter((m) => m.x1 > m.x0)) {
       const a = sx(m.x0);
       const b = sx(m.x1);
-      body.push(`<rect class="mark ${m.role}" x="${n(Math.min(a, b))}" y="${n(box.y)}" width="${n(Math.abs(b - a))}" height="${n(box.h)}" fill="${m.color}" fill-opacity="${m.opacity}"/>`);
+      // y0, y1: fractions of the panel's height from the bottom (the strips of several runs).
+      const top = box.y + (1 - m.y1) * box.h;
+      body.push(`<rect class="mark ${m.role}" data-run="${m.run ?? ''}" x="${n(Math.min(a, b))}" y="${n(top)}" width="${n(Math.abs(b - a))}" height="${n((m.y1 - m.y0) * box.h)}" fill="${m.color}" fill-opacity="${m.opacity}"/>`);
     }
   }
   if (sx && sy) {
@@ -129,20 +113,22 @@ function panelSvg(panel: PanelDescription, box: Box, id: string, showX: boolean,
       if (s.markers) for (let i = 0; i < s.x.length; i++) body.push(`<circle cx="${n(sx(s.x[i]))}" cy="${n(sy(s.y[i]))}" r="2.6" fill="${s.color}" fill-opacity="${s.opacity}"/>`);
     }
   }
+  const labels: string[] = [];
   if (sx) {
     for (const m of panel.marks.filter((m) => m.x1 <= m.x0)) {
       const x = sx(m.x0);
       if (x < box.x - 0.5 || x > box.x + box.w + 0.5) continue;
-      body.push(`<line class="mark ${m.role}" x1="${n(x)}" x2="${n(x)}" y1="${n(box.y)}" y2="${n(box.y + box.h)}" stroke="${m.color}" stroke-width="${m.width}"${dashAttr(m.dash)} stroke-opacity="${m.opacity}"/>`);
+      body.push(`<line class="mark ${m.role}" data-run="${m.run ?? ''}" x1="${n(x)}" x2="${n(x)}" y1="${n(box.y)}" y2="${n(box.y + box.h)}" stroke="${m.color}" stroke-width="${m.width}"${dashAttr(m.dash)} stroke-opacity="${m.opacity}"/>`);
       if (m.label) {
-        const end = m.role === 'end';
-        body.push(
-          `<text class="mark-label ${m.role}" x="${n(end ? x - 3 : x + 2)}" y="${n(end ? box.y + box.h - 4 : box.y + 11)}" text-anchor="${end ? 'end' : 'start'}" font-size="10" fill="${end ? ALERT_COLOR : darker(m.color)}">${esc(m.label)}</text>`,
+        // Above the panel, in the lane figure/marks.ts chose: clear of the curves, the ticks and the other labels.
+        const y = box.y - 4 - m.labelLane * LABEL_LANE_PX;
+        labels.push(
+          `<text class="mark-label ${m.role}" x="${n(x)}" y="${n(y)}" text-anchor="${m.labelAnchor}" font-size="${LABEL_FONT_PX}" fill="${m.role === 'end' ? ALERT_COLOR : darker(m.color)}">${esc(m.label)}</text>`,
         );
       }
     }
   }
-  out.push(`<g clip-path="url(#${clip})">${body.join('')}</g>`);
+  out.push(`<g clip-path="url(#${clip})">${body.join('')}</g>`, ...labels);
   return out.join('');
 }
 
@@ -160,19 +146,25 @@ function legendItems(desc: FigureDescription): LegendItem[] {
   return items;
 }
 
-function legendSvg(items: LegendItem[], x: number, y: number): string {
-  return items
-    .map((it, i) => {
-      const cy = y + i * 17 + 8;
+/** Legend entries, each on one line or, when longer than the legend is wide, wrapped onto more; returns the SVG and its height. */
+function legendSvg(items: LegendItem[], x: number, y: number, width: number): { svg: string; height: number } {
+  let cy = y + 8;
+  const svg = items
+    .map((it) => {
       let sym: string;
       if (it.symbol === 'band') sym = `<rect x="${n(x)}" y="${n(cy - 5)}" width="22" height="10" fill="${it.color}" fill-opacity="0.25"/>`;
       else {
         sym = `<line x1="${n(x)}" x2="${n(x + 22)}" y1="${n(cy)}" y2="${n(cy)}" stroke="${it.color}" stroke-width="2"${dashAttr(it.dash)}/>`;
         if (it.symbol === 'marker') sym += `<circle cx="${n(x + 11)}" cy="${n(cy)}" r="2.6" fill="${it.color}"/>`;
       }
-      return `<g class="legend-item">${sym}<text x="${n(x + 28)}" y="${n(cy + 3.5)}" font-size="11" fill="#222">${esc(it.label)}</text></g>`;
+      const lines = wrapText(it.label, width - 28, 11);
+      const text = lines.map((line, k) => `<tspan x="${n(x + 28)}" y="${n(cy + 3.5 + k * 13)}">${esc(line)}</tspan>`).join('');
+      const g = `<g class="legend-item">${sym}<text font-size="11" fill="#222">${text}</text></g>`;
+      cy += 17 + (lines.length - 1) * 13;
+      return g;
     })
     .join('');
+  return { svg, height: cy - 8 - y };
 }
 
 /**
@@ -192,29 +184,37 @@ function legendSvg(items: LegendItem[], x: number, y: number): string {
 export function renderFigureSvg(desc: FigureDescription): string {
   const id = `sl${++figureCounter}`;
   const { rows, cols } = desc.grid;
-  const rowPx = Array.from({ length: rows }, (_, r) => ((desc.kind === 'TrainingDashboard' && r === 0) || desc.kind === 'LossPlot' || desc.kind === 'LayerLawPlot' ? LOSS_ROW_PX : ROW_PX));
-  const panelW = cols === 1 ? 560 : 250;
-  const plotW = cols * panelW + (cols - 1) * COL_GAP;
+  // The loss row is taller, except in a LossPlot of one panel per run (a comparison: rows stacked).
+  const rowPx = Array.from({ length: rows }, (_, r) => ((desc.kind === 'TrainingDashboard' && r === 0) || (desc.kind === 'LossPlot' && rows === 1) || desc.kind === 'LayerLawPlot' ? LOSS_ROW_PX : ROW_PX));
+  const plotW = panelWidthPx(cols, cols);
   const items = legendItems(desc);
-  const legendW = items.length ? Math.min(260, Math.max(...items.map((it) => 28 + textWidth(it.label, 11)))) : 0;
+  const legendW = items.length ? Math.min(LEGEND_MAX_PX, Math.max(...items.map((it) => 28 + textWidthPx(it.label, 11)))) : 0;
   const width = Math.ceil(MARGIN.left + plotW + (items.length ? LEGEND_GAP + legendW : 0) + MARGIN.right);
-  const titleH = desc.title ? 24 : 0;
-  const top = MARGIN.top + titleH + (desc.panels.some((p) => p.row === 0 && p.title) ? 18 : 4);
-  const rowTop = (r: number) => top + rowPx.slice(0, r).reduce((a, b) => a + b, 0) + ROW_GAP * r;
+  const titleLines = desc.title ? wrapText(desc.title, width - MARGIN.left - MARGIN.right, 14) : [];
+  const titleH = titleLines.length * 19 + (titleLines.length ? 5 : 0);
+  // Above each row: its panels' titles and the lanes of their mark labels (figure/marks.ts).
+  const above = Array.from({ length: rows }, (_, r) => {
+    const ps = desc.panels.filter((p) => p.row === r);
+    const lanes = Math.max(0, ...ps.map((p) => p.labelLanes));
+    return Math.max(ps.some((p) => p.title) ? 18 : 4, lanes ? 6 + lanes * LABEL_LANE_PX : 0);
+  });
+  const top = MARGIN.top + titleH;
+  const rowTop = (r: number) => top + above.slice(0, r + 1).reduce((a, b) => a + b, 0) + rowPx.slice(0, r).reduce((a, b) => a + b, 0) + ROW_GAP * r;
   const plotBottom = rowTop(rows - 1) + rowPx[rows - 1] + MARGIN.bottom;
   const bottomRow = new Map<number, number>();
   for (const p of desc.panels) for (let c = p.col; c < p.col + p.colSpan; c++) bottomRow.set(c, Math.max(bottomRow.get(c) ?? 0, p.row));
 
   const parts: string[] = [];
-  if (desc.title) parts.push(`<text class="title" x="${MARGIN.left}" y="${MARGIN.top + 16}" font-size="14" font-weight="bold" fill="#222">${esc(desc.title)}</text>`);
+  titleLines.forEach((line, k) => parts.push(`<text class="title" x="${MARGIN.left}" y="${MARGIN.top + 16 + k * 19}" font-size="14" font-weight="bold" fill="#222">${esc(line)}</text>`));
   desc.panels.forEach((p, i) => {
-    const box = { x: MARGIN.left + p.col * (panelW + COL_GAP), y: rowTop(p.row), w: p.colSpan * panelW + (p.colSpan - 1) * COL_GAP, h: rowPx[p.row] };
+    const box = { x: MARGIN.left + p.col * (panelWidthPx(cols, 1) + COLUMN_GAP_PX), y: rowTop(p.row), w: panelWidthPx(cols, p.colSpan), h: rowPx[p.row] };
     parts.push(`<g class="panel" data-panel="${esc(p.id)}">${panelSvg(p, box, `${id}-p${i}`, bottomRow.get(p.col) === p.row || p.colSpan > 1, p.col === 0)}</g>`);
   });
-  if (items.length) parts.push(`<g class="legend">${legendSvg(items, MARGIN.left + plotW + LEGEND_GAP, top)}</g>`);
+  const legend = items.length ? legendSvg(items, MARGIN.left + plotW + LEGEND_GAP, rowTop(0), legendW) : { svg: '', height: 0 };
+  if (items.length) parts.push(`<g class="legend">${legend.svg}</g>`);
 
   // Under the plot: the values at the last step, why runs stopped early, and what every mark means.
-  let y = Math.max(plotBottom, top + items.length * 17 + 8);
+  let y = Math.max(plotBottom, rowTop(0) + legend.height + 8);
   const textW = width - MARGIN.left / 2 - MARGIN.right;
   const block = (cls: string, text: string, size: number, color: string) => {
     for (const line of wrapText(text, textW, size)) {

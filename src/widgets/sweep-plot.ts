@@ -8,6 +8,7 @@ import { fail, requireObject } from '../errors';
 import type { SweepRow } from '../sweep/point';
 import { aggregate, groupLabel, type AggregateOptions } from '../sweep/stats';
 import type { SweepProgress } from '../sweep/sweep';
+import { fieldWords } from './figure/words';
 import type { PlotState, SweepState } from './state';
 import { PlotWidget, type WidgetOptions } from './widget';
 
@@ -19,9 +20,11 @@ export interface SweepPlotOptions extends WidgetOptions, AggregateOptions {
   total?: number;
   /** The sweep's name, for the title and file names. */
   name?: string;
+  /** Words for fields on the axes, in the legend and the caption (`{ 'model.init.scale': 'init scale σ' }`), over figure/words.ts `FIELD_WORDS`. */
+  labels?: Record<string, string>;
 }
 
-const OPTION_KEYS = ['x', 'y', 'success', 'group', 'average', 'bars', 'references', 'total', 'name', 'kernel', 'interval', 'title', 'logY', 'logX', 'smoothing', 'staticFigure'];
+const OPTION_KEYS = ['x', 'y', 'success', 'group', 'average', 'bars', 'references', 'total', 'name', 'labels', 'kernel', 'interval', 'title', 'logY', 'logX', 'smoothing', 'staticFigure'];
 
 /**
  * A live plot of a sweep.
@@ -57,9 +60,12 @@ export class SweepPlot extends PlotWidget {
       return { slope: r.slope, group: r.group === undefined ? null : groupLabel(r.group), label: r.label ?? `slope ${r.slope}` };
     });
     if (options.total !== undefined && !(Number.isInteger(options.total) && options.total >= 0)) fail('options.total', 'an integer >= 0', options.total);
+    const labels = (options.labels === undefined ? {} : requireObject('options.labels', options.labels)) as Record<string, string>;
+    for (const [k, v] of Object.entries(labels)) if (typeof v !== 'string') fail(`options.labels.${k}`, 'a string (the words for that field)', v);
     const name = options.name ?? 'sweep';
-    const what = options.success ? `${options.success.hits} rate` : options.y;
-    super('SweepPlot', [], { ...options, title: options.title ?? `${name}: ${what} against ${options.x}${options.group ? ` by ${options.group}` : ''}` });
+    const words = (f: string) => fieldWords(f, labels);
+    const what = options.success ? `success rate (${words(options.success.hits)} / ${words(options.success.trials)})` : words(options.y ?? '');
+    super('SweepPlot', [], { ...options, title: options.title ?? `${name}: ${what} against ${words(options.x)}${options.group ? `, by ${words(options.group)}` : ''}` });
     this.spec = {
       name,
       x: options.x,
@@ -69,6 +75,7 @@ export class SweepPlot extends PlotWidget {
       average: options.average ?? 'arithmetic',
       bars: options.bars ?? 'sem',
       references,
+      labels: { ...labels },
     };
     this.total = options.total ?? null;
     const initial = Array.isArray(rows) ? rows : requireObject('rows', rows).rows;

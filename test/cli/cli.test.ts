@@ -157,6 +157,7 @@ const BAD_VALUES: Record<string, { argv: () => string[]; message: RegExp; built?
   'sweep --cpus': { argv: () => ['sweep', '--spec', file('sw.json', SWEEP), '--out', join(dir, 'sw'), '--emit', 'slurm', '--cpus', '-1'], message: /--cpus must be an integer >= 1; got "-1"/ },
   'install --prefix': { argv: () => ['install', '--prefix', file('a-file', 'x')], message: /--prefix: cannot write the kernelspec/, built: true },
   'uninstall --prefix': { argv: () => ['uninstall', '--prefix', '--user'], message: /--prefix needs a value/ },
+  'report --out': { argv: () => ['report', file('run.ipynb', { cells: [] }), '--out', 'report.txt'], message: /--out must be a path ending in \.html; got 'report\.txt'/ },
 };
 
 const commandCases = Object.entries(FLAGS).flatMap(([command, { valued, all }]) => [

@@ -55,6 +55,28 @@ it('a run that did not complete says why, in the final update', () => {
   expect(clock(Infinity)).toBe('–');
 });
 
+it('paused: shown at once, with the steps done, no rate and no time left; after a resume the rate counts from the resume', () => {
+  const { shown, api } = recorder();
+  let t = 0;
+  const bar = createProgressBar(api, { name: 'p', total: 200_000, intervalMs: 250, now: () => t });
+  for (let step = 0; step < 27_773; step++) {
+    t += 0.4; // 2500 steps/s
+    bar.step(step, 0.1);
+  }
+  // More steps after the last shown update, then the pause: the bar shows them at once.
+  for (let step = 27_773; step < 28_152; step++) bar.step(step, 0.1);
+  bar.paused(true);
+  expect(shown[shown.length - 1].plain).toMatch(/^p [█░]{24} 14% 28,152\/200,000 steps · – steps\/s · \d+:\d\d elapsed · loss 0\.1000 · paused$/);
+  expect(shown[shown.length - 1].plain).not.toMatch(/left/);
+  t += 60_000; // paused for a minute
+  bar.paused(false);
+  for (let step = 28_152; step < 29_152; step++) {
+    t += 0.4;
+    bar.step(step, 0.1);
+  }
+  expect(shown[shown.length - 1].plain).toMatch(/ 2500 steps\/s · 1:0\d left /);
+});
+
 describe('fit', () => {
   beforeAll(async () => {
     await useBackend('cpu');

@@ -197,3 +197,30 @@ def test_the_kernel_log_stays_out_of_the_running_cell(kernel):
             streams.append(m["content"]["text"])
     assert "cell done" in "".join(streams)
     assert "[saddlelab]" not in "".join(streams), streams
+
+
+def test_the_kernel_stays_busy_while_a_cell_runs_after_it_handled_a_comm_message(kernel):
+    """Jupyter shows the last status published: after a comm message (a dashboard's Pause) handled
+    while a cell awaits its training, the kernel says busy again for the cell until it ends."""
+    km, kc = kernel
+    while kc.iopub_channel.msg_ready():
+        kc.iopub_channel.get_msg(timeout=1)
+    msg_id = kc.execute("await new Promise((r) => setTimeout(r, 2500)); 'ran'")
+    time.sleep(0.7)
+    comm = kc.session.msg("comm_msg", {"comm_id": "no-such-comm", "data": {"method": "update", "state": {"paused": True}}})
+    kc.session.send(kc.shell_channel.socket, comm)
+    time.sleep(0.8)  # the comm message is handled while the cell still runs
+    states = []
+    while kc.iopub_channel.msg_ready():
+        m = kc.iopub_channel.get_msg(timeout=1)
+        if m["msg_type"] == "status":
+            states.append((m["content"]["execution_state"], m["parent_header"].get("msg_id")))
+    # The comm message had its own busy and idle, then the running cell's busy came back.
+    assert ("idle", comm["header"]["msg_id"]) in states, states
+    assert states[-1] == ("busy", msg_id), states
+    reply = kc.get_shell_msg(timeout=20)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = kc.get_shell_msg(timeout=20)
+    assert reply["content"]["status"] == "ok"
+    last = iopub_until(kc, lambda m: m["msg_type"] == "status" and m["parent_header"].get("msg_id") == msg_id and m["content"]["execution_state"] == "idle")
+    assert last["content"]["execution_state"] == "idle"

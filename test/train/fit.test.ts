@@ -30,7 +30,7 @@ it('the loss decreases and every step is in the history', async () => {
 it('seeded runs give identical histories, and save → load gives them back', async () => {
   const run = async () => {
     const model = net(7);
-    const h = await fit(model, toy(), { steps: 60, lr: 0.05, batchSize: 8, seed: 3, record: { every: 20, activations: true }, log: false });
+    const h = await fit(model, toy(), { steps: 60, lr: 0.05, batchSize: 8, seed: 3, record: { every: 20, activations: true }, log: false, name: 'seeded' });
     model.dispose();
     return h;
   };

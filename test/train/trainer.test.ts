@@ -22,7 +22,12 @@ it('next() runs the control, waits while paused, and returns undefined once stop
   const model = net();
   const trainer = createTrainer(model, toy(), { lr: 0.05, record: false });
   expect(trainer.control.state).toBe('idle');
-  expect(trainer.name).toBe('run');
+  // Unnamed runs get distinct names, numbered in the order they are made.
+  expect(trainer.name).toMatch(/^run-\d+$/);
+  const other = createTrainer(model, toy(), { lr: 0.05, record: false });
+  expect(Number(other.name.slice(4))).toBe(Number(trainer.name.slice(4)) + 1);
+  expect(other.history.meta.name).toBe(other.name);
+  other.dispose();
   await trainer.next();
   expect(trainer.control.state).toBe('running');
   trainer.control.pause();

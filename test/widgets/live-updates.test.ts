@@ -74,8 +74,8 @@ test('a LayerLawPlot follows the latest record live, and the cursor moves it wit
   for (let t = 50; t < 300; t++) addStep(h, t, STEPS, LAYERS, 20);
   w.flush();
   const browser = replay(comm.opened, comm.sent);
-  expect([before, describeFigure(browser).title]).toEqual(['layer law at step 40', 'layer law at step 280']);
-  expect(describeFigure({ ...browser, cursor: 100 }).title).toBe('layer law at step 100');
+  expect([before, describeFigure(browser).title]).toEqual(['Layer law (Theorem 3.1) of the weights Wℓ at step 40 (live)', 'Layer law (Theorem 3.1) of the weights Wℓ at step 280 (live)']);
+  expect(describeFigure({ ...browser, cursor: 100 }).title).toBe('Layer law (Theorem 3.1) of the weights Wℓ at step 100 (live)');
 });
 
 test('a second view learns what the first set (echo_update), with the values the kernel accepted', () => {

@@ -1,5 +1,6 @@
 import { detectPhases } from '../../src/train/phases';
-import { layerLaw, phasesOf, recordAt, runSeries, spectrumSeries, topK } from '../../src/widgets/series';
+import { createHistory } from '../../src/train/history';
+import { layerLaw, phasesOf, recordAt, runNames, runSeries, spectrumSeries, topK } from '../../src/widgets/series';
 import { staircase } from './histories';
 
 describe('series', () => {
@@ -61,4 +62,12 @@ describe('phasesOf during and after a run', () => {
     expect(p.escapes).toEqual(d.escapes);
     expect(p.plateaus).toEqual(d.plateaus);
   });
+});
+
+test('runNames: unnamed runs (run-N) are told apart by their settings where those differ, else keep run-N; named runs keep their names', () => {
+  const h = (name: string, depth: number) => createHistory({ name, activation: 'relu', dims: [2, ...Array(depth - 1).fill(4), 1], depth, config: {} });
+  expect(runNames([h('run-3', 4), h('run-4', 6)])).toEqual(['run (depth 4, width 4×4×4)', 'run (depth 6, width 4×4×4×4×4)']);
+  expect(runNames([h('run-3', 4), h('run-4', 4)])).toEqual(['run-3', 'run-4']);
+  expect(runNames([h('run-3', 4)])).toEqual(['run-3']);
+  expect(runNames([h('deep', 4), h('deep', 6), h('run-9', 6)])).toEqual(['deep (depth 4, width 4×4×4)', 'deep (depth 6, width 4×4×4×4×4)', 'run-9']);
 });

@@ -26,13 +26,14 @@ function panels(svg: string) {
   });
 }
 
-const legend = (svg: string) => [...svg.matchAll(/<g class="legend-item">.*?<text[^>]*>([^<]*)<\/text><\/g>/g)].map((m) => m[1]);
+/** Legend labels (an entry wider than the legend is wrapped onto several tspans: joined back with spaces). */
+const legend = (svg: string) => [...svg.matchAll(/<g class="legend-item">.*?<text[^>]*>(.*?)<\/text><\/g>/g)].map((m) => [...m[1].matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((t) => t[1]).join(' '));
 
 describe('static figure: the figure description drawn as SVG', () => {
   test('LossPlot of two runs: a path per run in its colour, escapes and snapshot steps as marks, a complete legend, the caption', () => {
     const a = staircase(600, 2);
     const b = staircase(400, 2);
-    const state = new LossPlot([a, b], { ...opts(), markSteps: [100] }).state;
+    const state = new LossPlot([a, b], { ...opts(), markSteps: [100], overlay: true }).state;
     const desc = describeFigure(state, { maxPoints: STATIC_MAX_POINTS });
     const svg = figureSvg(state);
     const [p] = panels(svg);

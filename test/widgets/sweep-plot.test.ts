@@ -39,7 +39,10 @@ describe('figure', () => {
     expect(panel.y.type).toBe('log');
     const agg = aggregate(plateauRows(), { x: 'model.init.scale', y: 'firstEscapeTime', group: 'depth', average: 'geometric' });
     const means = panel.series.filter((s) => s.role === 'sweep');
-    expect(means.map((s) => s.name)).toEqual(['depth = 3', 'depth = 4']);
+    expect(means.map((s) => s.name)).toEqual(['depth L = 3', 'depth L = 4']);
+    // Axes in words (figure/words.ts), references after the data (drawn above it).
+    expect([panel.x.title, panel.y.title]).toEqual(['init scale σ', 'time of the first escape, t = Σ ηₖ']);
+    expect(panel.series.slice(-2).map((s) => s.role)).toEqual(['reference', 'reference']);
     means.forEach((s, g) => {
       expect(Array.from(s.x)).toEqual(agg.groups[g].points.map((p) => p.x));
       expect(Array.from(s.y)).toEqual(agg.groups[g].points.map((p) => p.y));
@@ -59,12 +62,12 @@ describe('figure', () => {
     expect(r.y[0]).toBe(means[1].y[0]);
     expect(Math.log(r.y[1] / r.y[0]) / Math.log(r.x[1] / r.x[0])).toBeCloseTo(-2, 12);
     expect(r.dash).toBe('dash');
-    expect(fig.caption).toMatch(/firstEscapeTime against model.init.scale \(log model.init.scale, log y\), one line per value of depth: each point is the geometric mean \(mean of log10\) over its rows \(n = 3 rows: seeds\), the bar ± one standard error of the mean of log10\./);
+    expect(fig.caption).toMatch(/Time of the first escape, t = Σ ηₖ \(firstEscapeTime\) against init scale σ \(model.init.scale\) \(log x, log y\), one line per value of depth L \(depth\): each point is the geometric mean \(mean of log10\) over its rows \(n = 3 rows: seeds\), the bar ± one standard error of the mean of log10\./);
     expect(fig.caption).toMatch(/19 points done, 1 failed \(left out\)/);
     expect(fig.fileStem).toBe('sweep-SweepPlot-firstEscapeTime-vs-model.init.scale');
-    expect(fig.title).toBe('sweep: firstEscapeTime against model.init.scale by depth');
+    expect(fig.title).toBe('sweep: time of the first escape, t = Σ ηₖ against init scale σ, by depth L');
     // Export: the CSV holds the means as drawn.
-    expect(figureCsv(fig)).toContain(`,depth = 4,model.init.scale (log scale),0.1,`);
+    expect(figureCsv(fig)).toContain(`,depth L = 4,init scale σ,0.1,`);
   });
 
   it('a success rate pools hits and trials over seeds, with the Wilson interval as its bar, on a linear axis', () => {
@@ -78,7 +81,8 @@ describe('figure', () => {
     const w = wilson(8, 40);
     const bar = panel.series.find((s) => s.role === 'interval')!;
     expect(Array.from(bar.y)).toEqual([w.lo, w.hi]);
-    expect(fig.caption).toMatch(/Success rate hits \/ starts against width \(linear width, linear y\): each point pools the trials of its rows \(n = 20–40 trials\), with its 95 % Wilson score interval/);
+    expect(fig.caption).toMatch(/Success rate, starts reaching the target speed \(hits\) \/ starts \(starts\), against width \(width\) \(linear x, linear y\): each point pools the trials of its rows \(n = 20–40 trials\), with its 95 % Wilson score interval/);
+    expect(panel.y.title).toBe('success rate');
     expect(fig.fileStem).toBe('example-1-SweepPlot-hits-rate-vs-width');
   });
 });

@@ -9,7 +9,9 @@
  */
 import { ALERT_COLOR } from '../../src/widgets/contract';
 import { axisTicks } from '../../src/widgets/figure/axes';
+import { LABEL_FONT_PX, LABEL_LANE_PX, wrapText } from '../../src/widgets/figure/layout';
 import type { AxisDescription, FigureDescription, PanelDescription } from '../../src/widgets/figure/types';
+import { darker } from '../../src/widgets/figure/panels';
 
 export interface Trace {
   type: 'scatter';
@@ -57,12 +59,6 @@ const TOP_PX = 40;
 const BOTTOM_PX = 50;
 const COL_GAP = 0.07;
 
-/** A mark's colour darkened for its label text (the late, light snapshot colours are unreadable as text on white). */
-function darker(color: string): string {
-  if (!/^#[0-9a-f]{6}$/i.test(color)) return color;
-  return '#' + [1, 3, 5].map((i) => Math.round(parseInt(color.slice(i, i + 2), 16) * 0.6).toString(16).padStart(2, '0')).join('');
-}
-
 function toPlotlyRange(a: AxisDescription, range: [number, number]): [number, number] {
   return a.type === 'log' ? [Math.log10(range[0]), Math.log10(range[1])] : range;
 }
@@ -82,16 +78,27 @@ function hoverFormat(a: AxisDescription): string {
  */
 export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFigure {
   const { rows, cols } = desc.grid;
-  // Rows: the dashboard's loss panel (a full-width row 0 above the spectra) is taller.
-  const rowPx = Array.from({ length: rows }, (_, r) => (desc.kind === 'TrainingDashboard' && r === 0 ? LOSS_ROW_PX : desc.kind === 'LossPlot' || desc.kind === 'LayerLawPlot' ? LOSS_ROW_PX : ROW_PX));
-  const plotPx = rowPx.reduce((a, b) => a + b, 0) + GAP_PX * (rows - 1);
-  const height = plotPx + TOP_PX + BOTTOM_PX;
-  const rowTop = (r: number) => 1 - (rowPx.slice(0, r).reduce((a, b) => a + b, 0) + GAP_PX * r) / plotPx;
+  // Rows: the loss panel (a dashboard's full-width row 0, a LossPlot of one run) is taller.
+  const rowPx = Array.from({ length: rows }, (_, r) => ((desc.kind === 'TrainingDashboard' && r === 0) || (desc.kind === 'LossPlot' && rows === 1) || desc.kind === 'LayerLawPlot' ? LOSS_ROW_PX : ROW_PX));
+  // Above each row, the lanes of its mark labels (figure/marks.ts), clear of the curves; row 0's go into the top margin.
+  const lanesPx = Array.from({ length: rows }, (_, r) => Math.max(0, ...desc.panels.filter((p) => p.row === r).map((p) => p.labelLanes)) * LABEL_LANE_PX);
+  const gapPx = (r: number) => (r === 0 ? 0 : GAP_PX + lanesPx[r]);
+  // Legends never scroll: Plotly scrolls a legend taller than the plot area, so the rows grow until
+  // it fits (an entry and its group gap are at most 22 px at font 11, plus the padding).
+  const entries = desc.panels.reduce((n, p) => n + p.series.filter((s) => s.legend).length, 0) + desc.legend.length;
+  const needed = entries * 22 + 24;
+  const gaps = Array.from({ length: rows }, (_, r) => gapPx(r)).reduce((a, b) => a + b, 0);
+  const rowsPx = rowPx.reduce((a, b) => a + b, 0);
+  if (rowsPx + gaps < needed) for (let r = 0; r < rows; r++) rowPx[r] *= (needed - gaps) / rowsPx;
+  const plotPx = rowPx.reduce((a, b) => a + b, 0) + gaps;
+  const top = TOP_PX + lanesPx[0];
+  const height = plotPx + top + BOTTOM_PX;
+  const rowTop = (r: number) => 1 - (rowPx.slice(0, r).reduce((a, b) => a + b, 0) + Array.from({ length: r + 1 }, (_, i) => gapPx(i)).reduce((a, b) => a + b, 0)) / plotPx;
   const width = (1 - COL_GAP * (cols - 1)) / cols;
   const layout: Record<string, unknown> = {
     height,
-    margin: { l: 64, r: 16, t: TOP_PX, b: BOTTOM_PX },
-    title: desc.title ? { text: desc.title, font: { size: 14 }, x: 0.01, xanchor: 'left' } : undefined,
+    margin: { l: 64, r: 16, t: top, b: BOTTOM_PX },
+    title: desc.title ? { text: desc.title, font: { size: 13 }, x: 0.01, xanchor: 'left', yref: 'container', y: 1, yanchor: 'top', pad: { t: 8 } } : undefined,
     showlegend: true,
     legend: { font: { size: 11 }, tracegroupgap: 2 },
     hovermode: 'closest',
@@ -114,14 +121,15 @@ export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFi
     const top = rowTop(panel.row);
     const x0 = panel.col * (width + COL_GAP);
     const x1 = x0 + panel.colSpan * width + (panel.colSpan - 1) * COL_GAP;
-    const axisLayout = (which: 'x' | 'y', a: AxisDescription, domain: [number, number], anchor: string, showTitle: boolean) => {
+    const axisLayout = (which: 'x' | 'y', a: AxisDescription, domain: [number, number], anchor: string, showTitle: boolean, lengthPx = Infinity) => {
       const range = zoom[zoomKey(panel, which)] ?? a.range;
       const ticks = zoom[zoomKey(panel, which)] ? axisTicks(a.type, range, a.integer) : a.ticks;
       const out: Record<string, unknown> = {
         domain,
         anchor,
         type: a.type,
-        title: showTitle && a.title ? { text: a.title, font: { size: 12 }, standoff: 4 } : undefined,
+        // A title longer than its axis wraps onto a second line.
+        title: showTitle && a.title ? { text: wrapText(a.title, lengthPx, 12).slice(0, 2).join('<br>'), font: { size: 12 }, standoff: 4 } : undefined,
         automargin: true,
         zeroline: false,
       };
@@ -138,7 +146,7 @@ export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFi
     };
     layout[`xaxis${p === 0 ? '' : p + 1}`] = axisLayout('x', panel.x, [x0, Math.min(1, x1)], ys, bottom.get(panel.col) === panel.row || panel.colSpan > 1);
     const h = rowPx[panel.row] / plotPx;
-    layout[`yaxis${p === 0 ? '' : p + 1}`] = axisLayout('y', panel.y, [Math.max(0, top - h), top], xs, panel.col === 0);
+    layout[`yaxis${p === 0 ? '' : p + 1}`] = axisLayout('y', panel.y, [Math.max(0, top - h), top], xs, panel.col === 0, rowPx[panel.row]);
     if (panel.title) {
       annotations.push({ text: `<b>${panel.title}</b>`, xref: `${xs} domain`, yref: `${ys} domain`, x: 0, y: 1, xanchor: 'left', yanchor: 'bottom', showarrow: false, font: { size: 12 } });
     }
@@ -169,17 +177,18 @@ export function plotlyFigure(desc: FigureDescription, zoom: Zoom = {}): PlotlyFi
       if (m.x1 > m.x0) shapes.push({ type: 'rect', ...common, fillcolor: m.color, opacity: m.opacity, line: { width: 0 }, layer: 'below' });
       else shapes.push({ type: 'line', ...common, opacity: m.opacity, line: { color: m.color, dash: m.dash, width: m.width } });
       if (m.label) {
+        // Above the panel, in the lane figure/marks.ts chose: clear of the curves, the ticks and the other labels.
         annotations.push({
           text: m.label,
           xref: xs,
           yref: `${ys} domain`,
           x: m.x0,
-          y: m.role === 'end' ? 0.02 : 1,
-          xanchor: m.role === 'end' ? 'right' : 'left',
-          yanchor: m.role === 'end' ? 'bottom' : 'top',
-          xshift: m.role === 'end' ? -3 : 2,
+          y: 1,
+          xanchor: m.labelAnchor === 'start' ? 'left' : m.labelAnchor === 'end' ? 'right' : 'center',
+          yanchor: 'bottom',
+          yshift: 1 + m.labelLane * LABEL_LANE_PX,
           showarrow: false,
-          font: { size: 10, color: m.role === 'end' ? ALERT_COLOR : darker(m.color) },
+          font: { size: LABEL_FONT_PX, color: m.role === 'end' ? ALERT_COLOR : darker(m.color) },
         });
       }
     }

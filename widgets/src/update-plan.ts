@@ -78,11 +78,11 @@ export function drawnOf(fig: PlotlyFigure): Drawn {
   return { key: traceKey(fig), lengths: fig.growing.map((i) => fig.data[i].x.length), layout: layoutJson(fig.layout) };
 }
 
-/** The dashboard's status line: updates done of the planned total, rate, time left, and the run state. */
+/** The dashboard's status line: steps done (updates made, docs/history-format.md) of the planned total, rate, time left, and the run state. */
 export function progressText(state: PlotState): string {
   const p = state.progress;
   if (!p) return '';
-  const parts = [`${p.step}${p.total !== null ? ` / ${p.total}` : ''} updates`];
+  const parts = [`${p.step}${p.total !== null ? ` / ${p.total}` : ''} steps`];
   if (p.phase === 'running' && p.stepsPerSecond > 0) parts.push(`${p.stepsPerSecond.toFixed(p.stepsPerSecond < 10 ? 1 : 0)} steps/s`);
   if (p.etaSeconds !== null && p.phase === 'running') parts.push(`${Math.ceil(p.etaSeconds)} s left`);
   const phase = state.paused && p.phase === 'running' ? 'pausing' : p.phase === 'idle' ? (p.step === 0 ? 'not started' : 'idle') : p.phase;

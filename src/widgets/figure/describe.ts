@@ -8,6 +8,8 @@ import { ALERT_COLOR, CURSOR_COLOR, KINDS, RUN_COLORS } from '../contract';
 import type { PlotState } from '../state';
 import { axisTicks, fitRange, formatValue, roomy, unionRange } from './axes';
 import { recordIndexAt, shownLayers, spectrumSource, valueAt } from './data';
+import { panelWidthPx } from './layout';
+import { placeLabels, separatePlateaus } from './marks';
 import { lawOf, lawPanel, lossPanel, snapshotPanels, snapshotRecords, spectrumPanels, subscript } from './panels';
 import { sweepCaption, sweepFileStem, sweepPanel } from './sweep';
 import type { AxisDescription, FigureDescription, MarkLegendEntry, MarkRole, PanelDescription, Readout, SeriesDescription } from './types';
@@ -92,9 +94,10 @@ function legendOf(panels: PanelDescription[]): MarkLegendEntry[] {
 function markSentences(state: PlotState, panels: PanelDescription[]): string[] {
   const roles = new Set(panels.flatMap((p) => p.marks.map((m) => m.role)));
   const many = state.runs.length > 1;
+  const strips = many && state.kind === 'LossPlot' && state.overlay;
   const out: string[] = [];
   const colour = many ? ", in each run's colour" : '';
-  if (roles.has('plateau')) out.push(many ? "Strips along the bottom: each run's plateaus, in its colour." : 'Shaded bands: plateaus.');
+  if (roles.has('plateau')) out.push(strips ? "Strips along the bottom: each run's plateaus, in its colour." : many ? "Shaded bands: each run's plateaus, in its colour." : 'Shaded bands: plateaus.');
   if (roles.has('escape')) out.push(`Dashed vertical lines: escapes${colour} (where the loss completes its first 5 % fall below a plateau, train.detectPhases; docs/phases.md).`);
   if (roles.has('snapshot')) out.push('Dotted vertical lines, labelled by step: the snapshot steps of the spectrum panels, coloured in time order (dark early, light late), as their lines there.');
   if (roles.has('cursor')) out.push(`Black line: the cursor, at step ${state.cursor}.`);
@@ -113,7 +116,7 @@ function caption(state: PlotState, panels: PanelDescription[], names: string[]):
   const lines: string[] = [];
   switch (state.kind) {
     case 'LossPlot':
-      lines.push(`Training loss${runs} against step (${scale(state.log_y)} loss, ${scale(state.log_x)} step).${smoothing}`);
+      lines.push(`Training loss${runs} against step (${scale(state.log_y)} loss, ${scale(state.log_x)} step)${state.runs.length > 1 && !state.overlay ? ', one panel per run on one step axis, each with its own loss range' : ''}.${smoothing}`);
       break;
     case 'SpectrumPlot':
       if (state.mode === 'snapshot') {
@@ -152,11 +155,18 @@ function lossAt(state: PlotState, run: number, step: number): number | undefined
   return v;
 }
 
+/**
+ * The latest step a figure can read a value at: for the loss kinds the last loss point of any
+ * run, for the others (or before any loss) the last spectrum record. The last loss point of a
+ * run of N steps is step N − 1 (docs/history-format.md, "Steps and updates"); a record of the
+ * final weights, step N, is read beside it.
+ */
 function latestStep(state: PlotState): number | null {
   let last = -Infinity;
-  for (const r of state.runs) if (r.steps.length) last = Math.max(last, r.steps[r.steps.length - 1]);
+  const loss = state.kind === 'LossPlot' || state.kind === 'TrainingDashboard';
+  if (loss) for (const r of state.runs) if (r.steps.length) last = Math.max(last, r.steps[r.steps.length - 1]);
   const sp = state.spectrum;
-  if (sp && sp.steps.length) last = Math.max(last, sp.steps[sp.steps.length - 1]);
+  if (!Number.isFinite(last) && sp && sp.steps.length) last = sp.steps[sp.steps.length - 1];
   return Number.isFinite(last) ? last : null;
 }
 
@@ -175,7 +185,8 @@ function readout(state: PlotState, names: string[]): Readout | null {
   }
   const src = spectrumSource(state);
   if (src && state.kind !== 'LossPlot') {
-    const r = recordIndexAt(src.sp.steps, step);
+    // Following the run, the latest record (the final weights, one step past the last loss point, once the run ends).
+    const r = state.cursor === null ? src.sp.steps.length - 1 : recordIndexAt(src.sp.steps, step);
     const at = src.sp.steps[r];
     if (at !== step) parts.push(`spectra at step ${at}`);
     if (state.kind === 'LayerLawPlot') {
@@ -196,6 +207,36 @@ function readout(state: PlotState, names: string[]): Readout | null {
     }
   }
   return { step, atCursor: state.cursor !== null, values, text: parts.join(' · ') };
+}
+
+/** `W₁–W₆` (or `Z₁σ–Z₅σ`): the matrices of the panels, as their titles name them. */
+function matrices(panels: PanelDescription[]): string {
+  const t = panels.map((p) => p.title).filter((x) => x);
+  return t.length <= 2 ? t.join(' and ') : `${t[0]}–${t[t.length - 1]}`;
+}
+
+/** What the figure shows, in a line, for a widget given no title. */
+function defaultTitle(state: PlotState, names: string[], panels: PanelDescription[], lawStep: number | null): string {
+  const runs = names.length <= 1 ? names[0] ?? 'the run' : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const src = spectrumSource(state);
+  const of = src?.symbol === 'Z' ? 'the activations' : 'the weights';
+  switch (state.kind) {
+    case 'LossPlot':
+      return `Training loss of ${runs}${state.snapshot_steps.length ? `, snapshot steps marked` : ''}`;
+    case 'SpectrumPlot': {
+      if (state.mode === 'snapshot') {
+        const steps = snapshotRecords(state).map((r) => state.spectrum!.steps[r]);
+        return `Top singular values ${state.relative ? 'over s₁ ' : ''}of ${of} ${matrices(panels)} at steps ${steps.join(', ')} (${runs})`;
+      }
+      return `Top singular values ${state.relative ? 'over s₁ ' : ''}of ${of} ${matrices(panels)} against step (${runs})`;
+    }
+    case 'LayerLawPlot':
+      return `Layer law (Theorem 3.1) of ${of} ${src?.symbol === 'Z' ? 'Zℓσ' : 'Wℓ'} at step ${lawStep ?? '–'}${names.length ? ` (${runs})` : ''}`;
+    case 'TrainingDashboard':
+      return `${runs}: training loss and singular values of ${matrices(panels.slice(1))}`;
+    case 'SweepPlot':
+      return '';
+  }
 }
 
 /** `run-a+run-b-LossPlot-step1200`: the runs, the kind and the step shown (the cursor's, else the latest). */
@@ -226,7 +267,11 @@ export function describeFigure(state: PlotState, options: DescribeOptions = {}):
   let cols = 1;
   switch (state.kind) {
     case 'LossPlot':
-      panels = [lossPanel(state, names, { row: 0, col: 0, colSpan: 1 })];
+      // Several runs: a panel each, on one step axis, unless they are asked for in one (overlay).
+      panels =
+        state.runs.length > 1 && !state.overlay
+          ? state.runs.map((_, j) => lossPanel(state, names, { row: j, col: 0, colSpan: 1 }, [j]))
+          : [lossPanel(state, names, { row: 0, col: 0, colSpan: 1 })];
       break;
     case 'SpectrumPlot': {
       const n = spectrumSource(state) ? shownLayers(state.selected_layers, spectrumSource(state)!.layers).length : 0;
@@ -251,10 +296,16 @@ export function describeFigure(state: PlotState, options: DescribeOptions = {}):
   // A run without an end is still going (or was left unfinished): its axes get room to grow.
   const open = (state.kind === 'LossPlot' ? state.runs.map((_, j) => state.ends?.[j] ?? null) : [state.ends?.[0] ?? null]).some((e) => e === null);
   fitAxes(panels, open);
+  for (const p of panels) {
+    // Reference lines above the data they are compared with (a reference that follows a curve is hidden under it otherwise).
+    p.series = [...p.series.filter((x) => x.role !== 'reference'), ...p.series.filter((x) => x.role === 'reference')];
+    separatePlateaus(p, panelWidthPx(cols, p.colSpan));
+    placeLabels(p, panelWidthPx(cols, p.colSpan));
+  }
   const rows = panels.reduce((n, p) => Math.max(n, p.row + 1), 1);
   const read = readout(state, names);
   const law = state.kind === 'LayerLawPlot' ? lawOf(state) : null;
-  const title = state.title || (law ? `layer law at step ${law.step}` : '');
+  const title = state.title || defaultTitle(state, names, panels, law?.step ?? null);
   return {
     kind: state.kind,
     title,

@@ -17,7 +17,7 @@
  *   //   `opacity`; points are already finite and positive on log axes. Legend: one entry per
  *   //   series with `legend: true`, labelled `name`; `group` ties series across panels.
  *   // panel.marks: a band (x1 > x0) or a vertical line (x1 === x0) over the panel's full height,
- *   //   with `label` (if any) at its top.
+ *   //   with `label` (if any) above the panel, in lane `labelLane` at anchor `labelAnchor` (marks.ts).
  *   // panel.title: at the panel's top left.
  * }
  * // fig.legend: one entry per mark role present (what a band or line means);

@@ -12,6 +12,15 @@ import type { AxisDescription, MarkDescription, PanelDescription, SeriesDescript
 
 export const runColor = (j: number): string => RUN_COLORS[j % RUN_COLORS.length];
 
+/**
+ * A colour darkened to 60 % (a reference line over a curve of its colour stays visible; a light
+ * snapshot colour becomes readable as label text).
+ */
+export function darker(color: string): string {
+  if (!/^#[0-9a-f]{6}$/i.test(color)) return color;
+  return '#' + [1, 3, 5].map((i) => Math.round(parseInt(color.slice(i, i + 2), 16) * 0.6).toString(16).padStart(2, '0')).join('');
+}
+
 const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
 /** `W₁₂`: a matrix symbol with its layer as a subscript. */
 export const subscript = (symbol: string, l: number): string => symbol + String(l).replace(/\d/g, (d) => SUBSCRIPT[Number(d)]);
@@ -23,7 +32,7 @@ export function axis(title: string, type: 'linear' | 'log', link: string | null,
 
 /** The step axis (log when `log_x`, where step 0 cannot be drawn). */
 export function stepAxis(state: PlotState, link: string | null): AxisDescription {
-  return axis(state.log_x ? 'step (log scale)' : 'step', state.log_x ? 'log' : 'linear', link, true);
+  return axis('step', state.log_x ? 'log' : 'linear', link, true);
 }
 
 interface Cell {
@@ -39,7 +48,7 @@ function onStepAxis(marks: MarkDescription[], log: boolean): MarkDescription[] {
 }
 
 function vline(role: MarkDescription['role'], x: number, color: string, dash: MarkDescription['dash'], width: number, label = '', run: number | null = null): MarkDescription {
-  return { role, x0: x, x1: x, y0: 0, y1: 1, color, dash, width, opacity: 1, label, run };
+  return { role, x0: x, x1: x, y0: 0, y1: 1, color, dash, width, opacity: 1, label, run, labelLane: 0, labelAnchor: 'middle' };
 }
 
 /** The escape marks of run 0 for spectrum panels, and the cursor. */
@@ -54,16 +63,19 @@ function stepMarks(state: PlotState, escapesOf: number[]): MarkDescription[] {
 }
 
 /**
- * The loss of every run against step, in the run's colour; smoothed (with the
- * raw loss faint beneath) when `smoothing` > 0. Marks: plateaus shaded and
- * escapes dashed in the run's colour, snapshot steps dotted in their time
- * colour and labelled by step, the cursor, and where runs stopped early.
+ * The loss of the runs `which` (indices into `state.runs`; default all) against step, in each
+ * run's colour; smoothed (with the raw loss faint beneath) when `smoothing` > 0. Marks: plateaus
+ * shaded (several runs in one panel: a strip of the run's colour along the bottom each, so that
+ * one run's shading does not cover another's curve) and escapes dashed in the run's colour,
+ * snapshot steps dotted in their time colour and labelled by step, the cursor, and where runs
+ * stopped early. The panel's title names its run when it shows one of several.
  */
-export function lossPanel(state: PlotState, names: string[], cell: Cell): PanelDescription {
+export function lossPanel(state: PlotState, names: string[], cell: Cell, which: number[] = state.runs.map((_, j) => j)): PanelDescription {
   const logX = state.log_x;
   const logY = state.log_y;
   const series: SeriesDescription[] = [];
-  state.runs.forEach((run, j) => {
+  const runs = which.map((j) => [j, state.runs[j]] as const);
+  for (const [j, run] of runs) {
     const color = runColor(j);
     const raw = drawable(run.steps, run.loss, logX, logY);
     const base = { group: `run${j}`, color, dash: 'solid' as const, markers: false };
@@ -74,26 +86,25 @@ export function lossPanel(state: PlotState, names: string[], cell: Cell): PanelD
     } else {
       series.push({ ...base, id: `loss${j}`, name: names[j], legend: true, role: 'loss', ...raw, width: 1.5, opacity: 1, growing: true });
     }
-  });
+  }
   const marks: MarkDescription[] = [];
-  // One run: its plateaus shade the panel. Several: overlapping shades would hide the curves, so
-  // each run's plateaus are a strip of its colour along the bottom, one strip per run.
-  const many = state.runs.length > 1;
-  const strip = Math.min(0.04, 0.2 / Math.max(1, state.runs.length));
-  state.runs.forEach((run, j) => {
-    const [y0, y1] = many ? [j * strip, (j + 1) * strip] : [0, 1];
-    for (const [a, b] of run.plateaus) marks.push({ role: 'plateau', x0: a, x1: b, y0, y1, color: runColor(j), dash: 'solid', width: 0, opacity: many ? 0.6 : 0.12, label: '', run: j });
+  const many = runs.length > 1;
+  const strip = Math.min(0.04, 0.2 / Math.max(1, runs.length));
+  runs.forEach(([j, run], k) => {
+    const [y0, y1] = many ? [k * strip, (k + 1) * strip] : [0, 1];
+    for (const [a, b] of run.plateaus) marks.push({ role: 'plateau', x0: a, x1: b, y0, y1, color: runColor(j), dash: 'solid', width: 0, opacity: many ? 0.6 : 0.14, label: '', run: j, labelLane: 0, labelAnchor: 'middle' });
   });
-  state.runs.forEach((run, j) => {
-    for (const s of run.escapes) marks.push(vline('escape', s, runColor(j), 'dash', 1.2, '', j));
-  });
+  for (const [j, run] of runs) for (const s of run.escapes) marks.push(vline('escape', s, runColor(j), 'dash', 1.2, '', j));
   const snaps = [...state.snapshot_steps].sort((a, b) => a - b);
   snaps.forEach((s, j) => marks.push(vline('snapshot', s, timeColor(j, snaps.length), 'dot', 1.5, String(s))));
   if (state.cursor !== null) marks.push(vline('cursor', state.cursor, CURSOR_COLOR, 'solid', 1.5));
-  (state.ends ?? []).forEach((e, j) => {
+  for (const [j] of runs) {
+    const e = state.ends?.[j];
     if (e && e.reason !== 'completed') marks.push(vline('end', e.step, runColor(j), 'dashdot', 2.5, `${e.reason} at step ${e.step}`, j));
-  });
-  return { id: 'loss', title: '', ...cell, x: stepAxis(state, 'step'), y: axis(state.smoothing > 0 ? 'loss (smoothed)' : 'loss', logY ? 'log' : 'linear', null), series, marks: onStepAxis(marks, logX) };
+  }
+  const title = state.runs.length > 1 && runs.length === 1 ? names[runs[0][0]] : '';
+  const id = runs.length === 1 && state.runs.length > 1 ? `loss${runs[0][0]}` : 'loss';
+  return { id, title, ...cell, x: stepAxis(state, 'step'), y: axis(state.smoothing > 0 ? 'loss (smoothed)' : 'loss', logY ? 'log' : 'linear', null), series, marks: onStepAxis(marks, logX), labelLanes: 0 };
 }
 
 /** s_i, or s_i/s_1 when `relative`, at record r. */
@@ -129,6 +140,7 @@ export function spectrumPanels(state: PlotState, firstRow: number, cols: number)
       y: axis(state.relative ? 'sᵢ / s₁' : 'singular value', state.log_y ? 'log' : 'linear', 'value'),
       series,
       marks: stepMarks(state, [0]),
+      labelLanes: 0,
     };
   });
 }
@@ -177,6 +189,7 @@ export function snapshotPanels(state: PlotState, cols: number): PanelDescription
       y: axis(state.relative ? 'sᵢ / s₁' : 'sᵢ', state.log_y ? 'log' : 'linear', 'value'),
       series,
       marks: [],
+      labelLanes: 0,
     };
   });
 }
@@ -204,10 +217,10 @@ export function lawPanel(state: PlotState): PanelDescription {
       series.push({ id, name, group: id, legend: true, role: 'law', ...pts, color, dash: 'solid', width: 1.5, opacity: 1, markers: true, growing: false });
       if (!pts.x.length) return;
       const ref = Float64Array.from(law.layers, (l) => pts.y[0] * Math.pow(l / pts.x[0], slope));
-      series.push({ id: `${id}-ref`, name: refName, group: `${id}-ref`, legend: true, role: 'reference', ...drawable(law.layers, ref, logX, logY), color, dash: 'dash', width: 1.2, opacity: 0.8, markers: false, growing: false });
+      series.push({ id: `${id}-ref`, name: refName, group: `${id}-ref`, legend: true, role: 'reference', ...drawable(law.layers, ref, logX, logY), color: darker(color), dash: 'dash', width: 1.4, opacity: 1, markers: false, growing: false });
     };
     quantity('ratio', 's1/s2', law.ratio, RUN_COLORS[0], 0.25, 'ℓ^(1/4)');
     quantity('energy', 'energy outside s1', law.energy, RUN_COLORS[1], -0.5, 'ℓ^(−1/2)');
   }
-  return { id: 'law', title: '', row: 0, col: 0, colSpan: 1, x: axis('layer ℓ', logX ? 'log' : 'linear', null, true), y: axis('', logY ? 'log' : 'linear', null), series, marks: [] };
+  return { id: 'law', title: '', row: 0, col: 0, colSpan: 1, x: axis('layer ℓ', logX ? 'log' : 'linear', null, true), y: axis('', logY ? 'log' : 'linear', null), series, marks: [], labelLanes: 0 };
 }

@@ -85,8 +85,16 @@ export interface MarkDescription {
   dash: LineDash;
   width: number;
   opacity: number;
-  /** Text drawn at the mark's top ('' for none): a snapshot's step, "stopped at step N". */
+  /** Text drawn above the panel at the mark's x ('' for none): a snapshot's step, "stopped at step N". */
   label: string;
+  /**
+   * Where the label goes (marks.ts `placeLabels`): its lane above the panel's top edge (0 the
+   * nearest; each lane `LABEL_LANE_PX` high), and how its text is anchored at the mark's x
+   * (`middle`; `start`/`end` next to the panel's edges). Outside the plot area, so no label
+   * covers a curve, and no two labels of a panel overlap.
+   */
+  labelLane: number;
+  labelAnchor: 'start' | 'middle' | 'end';
   /** The run the mark belongs to (null for the cursor and snapshot steps). */
   run: number | null;
 }
@@ -115,6 +123,8 @@ export interface PanelDescription {
   y: AxisDescription;
   series: SeriesDescription[];
   marks: MarkDescription[];
+  /** Lanes of mark labels above the panel (0 when no mark has a label): renderers leave `labelLanes × LABEL_LANE_PX` free there. */
+  labelLanes: number;
 }
 
 /** The values under the cursor (or at the latest step when the cursor follows). */

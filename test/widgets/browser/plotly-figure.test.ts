@@ -17,7 +17,7 @@ type Axis = { type: string; range: number[]; tickvals?: number[]; ticktext?: str
 
 describe('plotlyFigure', () => {
   test('every series a trace (legend, colour as described); fitted ranges and readable ticks on log axes; marks as shapes with one legend entry per role', () => {
-    const state = new LossPlot([staircase(400, 2), staircase(200, 2)], { ...opts(), markSteps: [50, 300] }).state;
+    const state = new LossPlot([staircase(400, 2), staircase(200, 2)], { ...opts(), markSteps: [50, 300], overlay: true }).state;
     const desc = describeFigure(state);
     const fig = plotlyFigure(desc);
     expect(fig.data.map((t) => [t.name, t.line.color, t.showlegend])).toEqual(desc.panels[0].series.map((s) => [s.name, s.color, true]));
@@ -30,8 +30,13 @@ describe('plotlyFigure', () => {
     expect(shapes.filter((s) => s.line?.dash === 'dot').map((s) => s.x0)).toEqual([50, 300]);
     // One legend entry per mark role, named as the description's legend.
     expect(shapes.filter((s) => s.showlegend).map((s) => s.name)).toEqual(desc.legend.map((e) => e.label));
-    // Snapshot marks are labelled by step.
-    expect((fig.layout.annotations as Array<{ text: string }>).map((a) => a.text)).toEqual(['50', '300']);
+    // Snapshot marks are labelled by step, above the panel (clear of the curves), in the lanes the description chose.
+    const labels = fig.layout.annotations as Array<{ text: string; y: number; yanchor: string; yshift: number }>;
+    expect(labels.map((a) => [a.text, a.y, a.yanchor, a.yshift])).toEqual([['50', 1, 'bottom', 1], ['300', 1, 'bottom', 1]]);
+    // The legend never scrolls: the plot area is at least as tall as its entries.
+    const entries = fig.data.filter((t) => t.showlegend).length + shapes.filter((s) => s.showlegend).length;
+    const margin = fig.layout.margin as { t: number; b: number };
+    expect((fig.layout.height as number) - margin.t - margin.b).toBeGreaterThanOrEqual(entries * 19);
   });
 
   test('dashboard: step axes matched to the loss axis (linked zoom), spectra on one value range; a user zoom is kept with ticks redone for it', () => {
@@ -100,9 +105,9 @@ describe('update plan', () => {
     const w = new TrainingDashboard(staircase(100, 2), { ...opts(), totalSteps: 1000 });
     const state = w.state;
     expect(stepRange(state)).toEqual([0, 99]);
-    expect(progressText({ ...state, progress: { step: 100, total: 1000, stepsPerSecond: 50, etaSeconds: 18, phase: 'running' } })).toBe('100 / 1000 updates · 50 steps/s · 18 s left · running');
-    expect(progressText({ ...state, paused: true, progress: { step: 99, total: null, stepsPerSecond: 0, etaSeconds: null, phase: 'running' } })).toBe('99 updates · pausing');
-    expect(progressText({ ...state, progress: { step: 0, total: 8000, stepsPerSecond: 0, etaSeconds: null, phase: 'idle' } })).toBe('0 / 8000 updates · not started');
-    expect(progressText({ ...state, progress: { step: 2300, total: 2300, stepsPerSecond: 0, etaSeconds: 0, phase: 'done' } })).toBe('2300 / 2300 updates · done');
+    expect(progressText({ ...state, progress: { step: 100, total: 1000, stepsPerSecond: 50, etaSeconds: 18, phase: 'running' } })).toBe('100 / 1000 steps · 50 steps/s · 18 s left · running');
+    expect(progressText({ ...state, paused: true, progress: { step: 99, total: null, stepsPerSecond: 0, etaSeconds: null, phase: 'running' } })).toBe('99 steps · pausing');
+    expect(progressText({ ...state, progress: { step: 0, total: 8000, stepsPerSecond: 0, etaSeconds: null, phase: 'idle' } })).toBe('0 / 8000 steps · not started');
+    expect(progressText({ ...state, progress: { step: 2300, total: 2300, stepsPerSecond: 0, etaSeconds: 0, phase: 'done' } })).toBe('2300 / 2300 steps · done');
   });
 });

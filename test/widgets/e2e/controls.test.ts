@@ -86,10 +86,10 @@ maybe.each(['lab', 'notebook'] as const)('dashboard controls with the saddlelab 
       await runCell(page, 1);
       await dashboard(page).locator('.main-svg').first().waitFor({ timeout: 90000 });
       // Before the loop: nothing done yet, and not "step -1".
-      await eventually(() => status(page), (s) => expect(s).toBe(`0 / ${TOTAL} updates · not started`));
+      await eventually(() => status(page), (s) => expect(s).toBe(`0 / ${TOTAL} steps · not started`));
       expect(await button(page, 'pause').isEnabled()).toBe(true);
       await runCell(page, 2);
-      await eventually(() => status(page), (s) => expect(s).toMatch(new RegExp(`^\\d+ / ${TOTAL} updates · .* · running$`)));
+      await eventually(() => status(page), (s) => expect(s).toMatch(new RegExp(`^\\d+ / ${TOTAL} steps · .* · running$`)));
       const p0 = await lastStep(page);
       await eventually(() => lastStep(page), (p) => expect(p).toBeGreaterThan(p0 + 100));
       await button(page, 'pause').click();
@@ -126,7 +126,7 @@ maybe.each(['lab', 'notebook'] as const)('dashboard controls with the saddlelab 
       await button(page, 'stop').click();
       const out = await waitOutput(page, 2, /stopped after \d+ updates/);
       const done = Number(/after (\d+) updates/.exec(out)![1]);
-      await eventually(() => status(page), (s) => expect(s).toBe(`${done} / ${TOTAL} updates · stopped`));
+      await eventually(() => status(page), (s) => expect(s).toBe(`${done} / ${TOTAL} steps · stopped`));
       // After the end every button is disabled, saying why.
       for (const action of ['pause', 'resume', 'stop']) {
         expect(await button(page, action).isDisabled()).toBe(true);
@@ -153,7 +153,7 @@ maybe.each(['lab', 'notebook'] as const)('dashboard controls with the saddlelab 
       await runCell(page, 2);
       await waitOutput(page, 2, /fit: completed/, 120000);
       // All 300 updates counted (the planned total shows when the run carries it).
-      await eventually(() => status(page, 1), (s) => expect(s).toMatch(/^300( \/ 300)? updates · done$/));
+      await eventually(() => status(page, 1), (s) => expect(s).toMatch(/^300( \/ 300)? steps · done$/));
       await dashboard(page, 1).scrollIntoViewIfNeeded();
       await dashboard(page, 1).screenshot({ path: join(RESULTS, `controls-${app}-live-fit.png`) });
     });

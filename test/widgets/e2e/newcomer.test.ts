@@ -112,7 +112,7 @@ maybe.each(['lab', 'notebook'] as const)('a newcomer in %s', (app) => {
       await setCell(page, 0, readmeLiveExample());
       await runCell(page, 0);
       await waitInNotebook(page, '.saddlelab-widget .main-svg', 1, 240000);
-      const out0 = await waitOutput(page, 0, /2,500\/2,500 steps[\s\S]*completed[\s\S]*\[\s*\d/, 300000);
+      const out0 = await waitOutput(page, 0, /([\d,]+)\/\1 steps[\s\S]*completed[\s\S]*\[\s*\d/, 300000);
       expect(out0).not.toMatch(/Cannot find module|Error/);
       await page.screenshot({ path: join(RESULTS, `newcomer-${app}-live-example.png`), fullPage: true });
 

@@ -26,7 +26,7 @@ describe('LossPlot', () => {
   test('two runs: distinct names and colours, plateaus and escapes in the run colour, snapshot steps in time colours, all explained', () => {
     const a = namedStaircase('run', 400, { lr: 0.1 });
     const b = namedStaircase('run', 400, { lr: 0.2 });
-    const w = new LossPlot([a, b], { ...opts(), markSteps: [300, 50, 150] });
+    const w = new LossPlot([a, b], { ...opts(), markSteps: [300, 50, 150], overlay: true });
     const fig = describeFigure(w.state);
     const [panel] = fig.panels;
     expect(panel.series.map((s) => s.name)).toEqual(['run (lr 0.1)', 'run (lr 0.2)']);
@@ -47,6 +47,48 @@ describe('LossPlot', () => {
     expect(fig.caption).toMatch(/Strips along the bottom: each run's plateaus, in its colour/);
     expect(fig.caption).toMatch(/Dashed vertical lines: escapes/);
     expect(fig.caption).toMatch(/Dotted vertical lines, labelled by step: the snapshot steps/);
+  });
+
+  test('two runs, each in its own panel on one step axis (the default): its plateaus shaded in its colour, its escapes, the snapshot steps in every panel', () => {
+    const a = namedStaircase('run', 400, { lr: 0.1 });
+    const b = namedStaircase('run', 400, { lr: 0.2 });
+    const w = new LossPlot([a, b], { ...opts(), markSteps: [300, 50, 150] });
+    const fig = describeFigure(w.state);
+    expect(fig.grid).toEqual({ rows: 2, cols: 1 });
+    expect(fig.panels.map((p) => [p.title, p.row, p.x.link, p.series.map((s) => s.name)])).toEqual([
+      ['run (lr 0.1)', 0, 'step', ['run (lr 0.1)']],
+      ['run (lr 0.2)', 1, 'step', ['run (lr 0.2)']],
+    ]);
+    fig.panels.forEach((p, j) => {
+      const plateaus = p.marks.filter((m) => m.role === 'plateau');
+      expect(plateaus.length).toBeGreaterThanOrEqual(1);
+      for (const m of plateaus) expect([m.run, m.color, m.y0, m.y1]).toEqual([j, RUN_COLORS[j], 0, 1]);
+      expect(p.marks.filter((m) => m.role === 'escape').map((m) => m.x0)).toEqual(w.state.runs[j].escapes);
+      expect(p.marks.filter((m) => m.role === 'snapshot').map((m) => m.x0)).toEqual([50, 150, 300]);
+    });
+    expect(fig.panels[0].x.range).toEqual(fig.panels[1].x.range);
+    expect(fig.title).toBe('Training loss of run (lr 0.1) and run (lr 0.2), snapshot steps marked');
+    expect(fig.caption).toMatch(/one panel per run on one step axis/);
+    expect(fig.caption).toMatch(/Shaded bands: each run's plateaus, in its colour/);
+  });
+
+  test("adjacent plateaus keep a visible gap at the escape between them; labels sit in lanes above the panel, never overlapping", () => {
+    const h = staircase(2000, 2);
+    const state = { ...new LossPlot(h, opts()).state, snapshot_steps: [0, 501, 950, 1600, 1610] };
+    // Two plateaus 4 steps apart with the escape between them, as detectPhases finds on MNIST (0–529, 532, 533–1388).
+    state.runs = [{ ...state.runs[0], plateaus: [[0, 529], [533, 1388]], escapes: [532, 1416] }];
+    const [panel] = describeFigure(state).panels;
+    const px = (v: number) => ((v - panel.x.range![0]) / (panel.x.range![1] - panel.x.range![0])) * 560;
+    const bands = panel.marks.filter((m) => m.role === 'plateau').sort((a, b) => a.x0 - b.x0);
+    expect(bands).toHaveLength(2);
+    expect(px(bands[1].x0) - px(bands[0].x1)).toBeGreaterThanOrEqual(4.99);
+    for (const e of [532, 1416]) for (const b of bands) expect(px(e) <= px(b.x0) - 2.49 || px(e) >= px(b.x1) + 2.49).toBe(true);
+    expect(px(bands[0].x1)).toBeLessThan(px(532));
+    expect(px(bands[1].x0)).toBeGreaterThan(px(532));
+    // 1600 and 1610 are 3 px apart: the second label goes one lane up.
+    const labels = panel.marks.filter((m) => m.label).map((m) => [m.label, m.labelLane, m.labelAnchor]);
+    expect(labels).toEqual([['0', 0, 'start'], ['501', 0, 'middle'], ['950', 0, 'middle'], ['1600', 0, 'middle'], ['1610', 1, 'middle']]);
+    expect(panel.labelLanes).toBe(2);
   });
 
   test('the y range is fitted to the data (not fixed), on both scales; the log step axis leaves out step 0', () => {
@@ -182,7 +224,7 @@ describe('LayerLawPlot', () => {
     by['ℓ^(−1/2)'].y.forEach((v, l) => expect(v).toBeCloseTo(expected.energy[0] / Math.sqrt(l + 1), 12));
     expect(fig.panels[0].x).toMatchObject({ type: 'log', title: 'layer ℓ' });
     expect(fig.panels[0].x.ticks.map((t) => t.label)).toEqual(['1', '2', '3', '4', '5', '6']);
-    expect(fig.title).toBe('layer law at step 120');
+    expect(fig.title).toBe('Layer law (Theorem 3.1) of the weights Wℓ at step 120 (stairs)');
     expect(fig.readout!.text).toMatch(/^step 130 · spectra at step 120 · s1\/s2 by layer: /);
   });
 });
