@@ -13,7 +13,7 @@ export interface LiveKernelOptions {
   comms?: CommManager;
   /** The interrupt signal of the current cell (default: none). */
   currentSignal?: () => AbortSignal | undefined;
-  /** The kernel's log: where problems with incoming comm messages, and `api.log` lines, go. */
+  /** The kernel's log: where problems with incoming comm messages, and `host.log` lines, go. */
   log?: (line: string) => void;
 }
 

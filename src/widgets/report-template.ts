@@ -33,8 +33,12 @@ export function reportTemplateSource(): { template: string; script: string } {
  *
  * @example
  * ```ts
+ * import { mkdtempSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
  * import { installReportTemplate } from './report-template';
- * // installReportTemplate('.venv/share/jupyter');
+ * const folder = installReportTemplate(mkdtempSync(join(tmpdir(), 'jupyter-data-'))); // saddlelab install passes .venv/share/jupyter
+ * console.log(folder.endsWith(join('nbconvert', 'templates', 'saddlelab'))); // true
  * ```
  */
 export function installReportTemplate(dataDir: string): string {

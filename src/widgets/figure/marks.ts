@@ -29,7 +29,16 @@ function pixels(a: AxisDescription, width: number): { to: (v: number) => number;
  * @example
  * ```ts
  * import { separatePlateaus } from './marks';
- * // separatePlateaus(panel, 560); // after describe.ts has fitted panel.x
+ * import type { MarkDescription, PanelDescription } from './types';
+ * const axis = { title: 'step', type: 'linear' as const, range: [0, 1000] as [number, number], ticks: [], link: null, integer: false };
+ * const mark = (role: 'plateau' | 'escape', x0: number, x1: number): MarkDescription =>
+ *   ({ role, x0, x1, y0: 0, y1: 1, color: '#999', dash: 'solid', width: 1, opacity: 0.2, label: '', labelLane: 0, labelAnchor: 'middle', run: 0 });
+ * // Two plateaus that meet at the escape at step 500.
+ * const panel: PanelDescription = { id: 'loss', title: '', row: 0, col: 0, colSpan: 1, x: axis, y: { ...axis }, series: [], labelLanes: 0,
+ *   marks: [mark('plateau', 0, 500), mark('escape', 500, 500), mark('plateau', 500, 1000)] };
+ * separatePlateaus(panel, 500); // 1 px per step
+ * const [a, , b] = panel.marks;
+ * console.log(a.x1 < 500 && b.x0 > 500); // true
  * ```
  */
 export function separatePlateaus(panel: PanelDescription, widthPx: number): void {
@@ -88,7 +97,15 @@ export function separatePlateaus(panel: PanelDescription, widthPx: number): void
  * @example
  * ```ts
  * import { placeLabels } from './marks';
- * // placeLabels(panel, 560); // after describe.ts has fitted panel.x
+ * import type { MarkDescription, PanelDescription } from './types';
+ * const axis = { title: 'step', type: 'linear' as const, range: [0, 1000] as [number, number], ticks: [], link: null, integer: false };
+ * const line = (x: number, label: string): MarkDescription =>
+ *   ({ role: 'snapshot', x0: x, x1: x, y0: 0, y1: 1, color: '#999', dash: 'dot', width: 1, opacity: 1, label, labelLane: 0, labelAnchor: 'middle', run: null });
+ * // Two labels 10 steps (5 px) apart cannot share a lane.
+ * const panel: PanelDescription = { id: 'loss', title: '', row: 0, col: 0, colSpan: 1, x: axis, y: { ...axis }, series: [], labelLanes: 0,
+ *   marks: [line(500, '500'), line(510, '510')] };
+ * placeLabels(panel, 500);
+ * console.log(panel.marks.map((m) => m.labelLane), panel.labelLanes); // [ 0, 1 ] 2
  * ```
  */
 export function placeLabels(panel: PanelDescription, widthPx: number): void {
