@@ -287,7 +287,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     // From here the history's listeners run (onStep, onRecord, onEnd): finish() or record() called
     // from one must not wait for this very settle.
     settling = true;
-    if (!result || !Number.isFinite(result.loss)) {
+    if (!result) {
       const t = issued.t;
       step = t;
       if (issued.record && !issued.fromStep) keep(await issued.record); // taken before the step: still true

@@ -16,7 +16,7 @@ export function createTfjsEngine(ctx: EngineContext): StepEngine {
   return {
     name: 'tfjs',
     async step() {
-      const stats = tf.tidy(() => {
+      const { stats, lr, grads } = tf.tidy(() => {
         const idx = batches ? tf.tensor1d(batches.next(), 'int32') : undefined;
         const xb = idx ? tf.gather(x, idx) : x;
         const yb = idx ? tf.gather(y, idx) : y;
@@ -24,12 +24,14 @@ export function createTfjsEngine(ctx: EngineContext): StepEngine {
         const { value, grads } = tf.variableGrads(() => lossOf(ctx.loss, model.predict(xb), yb), model.weights);
         // η = scale·(‖θ‖²)^power (src/train/step-size.ts).
         const lr = power === 0 ? tf.scalar(scale) : tf.mul(scale, tf.pow(normSq, power));
-        for (const w of model.weights) w.assign(tf.sub(w, tf.mul(lr, grads[w.name])));
-        return tf.stack([value, normSq, lr]);
+        return { stats: tf.stack([value, normSq, lr]), lr, grads: model.weights.map((w) => grads[w.name]) };
       });
-      const [loss, normSq, lr] = await stats.data();
-      stats.dispose();
-      return { loss, normSq, lr };
+      // The read every step makes anyway, before the update: a step whose loss or η is not finite changes nothing.
+      const [loss, normSq, eta] = await stats.data();
+      const finite = Number.isFinite(loss) && Number.isFinite(eta);
+      if (finite) tf.tidy(() => model.weights.forEach((w, l) => w.assign(tf.sub(w, tf.mul(lr, grads[l])))));
+      tf.dispose([stats, lr, ...grads]);
+      return finite ? { loss, normSq, lr: eta } : undefined;
     },
     dispose() {},
   };
