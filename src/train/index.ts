@@ -2,8 +2,7 @@ export { mlp, initStd } from './mlp';
 export type { Mlp, MlpOptions, InitOptions } from './mlp';
 export { createTrainer } from './trainer';
 export type { Trainer, TrainerOptions } from './trainer';
-export { lossOf } from './loss';
-export type { LossName } from './loss';
+export { lossOf } from './step';
 export { fit, start, runs, lastRun } from './fit';
 export type { FitOptions, RunEntry } from './fit';
 export { createRunControl } from './run-control';
@@ -20,6 +19,7 @@ export type {
   Activation,
   Engine,
   EngineName,
+  LossName,
   RunControl,
   RunState,
   SpectrumRecord,

@@ -15,13 +15,12 @@ import { checkCheckpointOptions, dataDigest, openCheckpoint, writeCheckpoint, ty
 import { checkEngine, createStepEngine } from './engines';
 import { History, createHistory, type HistoryOptions } from './history';
 import type { Mlp } from './mlp';
-import { lossOf, type LossName } from './loss';
 import { checkPrecision } from './precision';
 import { createRecorder, checkRecordOptions, type RecordOptions } from './recorder';
 import { createRunControl } from './run-control';
 import { pickSchedule, schedule } from './schedule';
-import { checkStepSize } from './step-size';
-import type { Engine, EngineName, RunControl, SpectrumRecord, StepInfo, StepResult, StepSize, StopReason } from './types';
+import { checkStepSize, lossOf } from './step';
+import type { Engine, EngineName, LossName, RunControl, SpectrumRecord, StepInfo, StepResult, StepSize, StopReason } from './types';
 
 export interface TrainerOptions {
   /** Step size (default 0.01). `{ adaptive: c }` gives `η_t = c·‖θ_t‖^(2−L)` (docs/paper.md, "Setup"). */

@@ -21,7 +21,7 @@
 /// <reference types="@webgpu/types" />
 import { openWebgpuDevice, webgpuDevice } from '../../backend/webgpu-device';
 import { createBatchSampler } from '../batches';
-import { stepSizeRule } from '../step-size';
+import { stepSizeRule } from '../step';
 import type { StepEngine, StepResult } from '../types';
 import type { EngineContext } from './context';
 import * as tf from '@tensorflow/tfjs';
