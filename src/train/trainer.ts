@@ -3,7 +3,7 @@
  * a visible `for` loop. `next()` is the one place a run yields to the event loop, waits
  * while paused and stops (stopped, aborted, finished); `run()` is the loop over it that
  * `fit()` (fit.ts) calls, with an engine's steps kept in flight. The step itself runs on
- * one of the engines of src/train/engines/.
+ * one of the engines (step.ts, the reference, and src/train/engines/).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
