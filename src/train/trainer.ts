@@ -114,8 +114,9 @@ export interface Trainer {
   checkpoint(): Promise<string>;
   /**
    * Ends the run: writes `history.end` (`reason` defaults to 'aborted' when the `signal`
-   * aborted, 'stopped' when the control was stopped, else 'completed'; a `[saddlelab]` message says where a stopped or
-   * aborted run ended) and sets the control's state to 'done' (completed) or 'stopped'.
+   * aborted, 'stopped' when the control was stopped, else 'completed'; a `[saddlelab]`
+   * message says where a stopped or aborted run ended) and sets the control's state to
+   * 'done' (completed) or 'stopped'.
    * Later calls do nothing. `history.end` is written at once; the promise resolves with the
    * history once the final checkpoint (with the `checkpoint` option) is written, since the
    * weights are read asynchronously.
@@ -409,6 +410,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     async run(until = opts.steps) {
       if (until === undefined) throw new SaddlelabError('[saddlelab] run: pass the step to run to, or the steps option to createTrainer', 'steps');
       requireNonNegativeInt('until', until);
+      // Up to `lag` calls ahead of the oldest result (webgpu reads its results back late).
       const lag = engine.lag ?? 0;
       const inFlight: Promise<StepInfo | undefined>[] = [];
       let going = true;
@@ -416,8 +418,8 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
         inFlight.push(trainer.next());
         if (inFlight.length > lag) going = (await inFlight.shift()) !== undefined;
       }
-      // Every call awaited, so an engine's error reaches the caller.
-      if (!(await Promise.all(inFlight)).every(Boolean) || !going || !(await turn())) return false;
+      const rest = await Promise.all(inFlight); // every call awaited: an engine's error reaches the caller
+      if (!going || rest.includes(undefined) || !(await turn())) return false;
       // The final state: its loss is the last step's; its record (on schedule) needs no update.
       if (step === until && recordAt(until, last)) await trainer.record();
       return true;
