@@ -11,10 +11,9 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
 import { activeNodeBackend } from '../../src/backend/node-kernel';
 import type { Dataset } from '../../src/data/dataset';
-import type { LossName } from '../../src/train/loss';
 import { mlp } from '../../src/train/mlp';
 import { createTrainer } from '../../src/train/trainer';
-import type { Activation, EngineName, StepInfo, StepSize } from '../../src/train/types';
+import type { Activation, EngineName, LossName, StepInfo, StepSize } from '../../src/train/types';
 import { describeNative } from '../backend/native';
 import { toy as toyOf } from './toy';
 
