@@ -291,7 +291,13 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
   // (on the CPU engines), so without a yield the event loop would not run while it trains: a
   // dashboard's Pause and Stop (comm messages) and a kernel interrupt would wait for the loop's end.
   let lastYield = Date.now();
-  const ended = () => finished || control.state === 'stopped' || signalNow()?.aborted === true;
+  // Whether the last step asked for was refused because the signal had aborted (what finish() reports).
+  let interrupted = false;
+  const ended = () => {
+    if (finished || control.state === 'stopped') return true;
+    interrupted = signalNow()?.aborted === true;
+    return interrupted;
+  };
   const turn = async (): Promise<boolean> => {
     if (Date.now() - lastYield >= opts.yieldEveryMs) {
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -370,7 +376,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
   const end = async (reason?: StopReason, message?: string): Promise<History> => {
     if (finished) return history;
     finished = true;
-    const why: StopReason = reason ?? (signalNow()?.aborted ? 'aborted' : control.state === 'stopped' ? 'stopped' : 'completed');
+    const why: StopReason = reason ?? (interrupted || signalNow()?.aborted ? 'aborted' : control.state === 'stopped' ? 'stopped' : 'completed');
     const text = message ?? (why === 'stopped' || why === 'aborted' ? `[saddlelab] training ${why} ${where()}` : undefined);
     control.setState(why === 'completed' ? 'done' : 'stopped');
     history.finish(why, text);
