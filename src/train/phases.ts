@@ -2,53 +2,73 @@
  * Plateaus, escapes and rank increments read off a history. Near a saddle the
  * loss sits at the level set by that saddle while the escape direction grows;
  * the escape is a drop by a significant fraction of that level (docs/paper.md,
- * "The linear warm-up" and "Theorem 3.1 and its companions"). The criteria and
- * why they are what they are: docs/phases.md. In short, with T(t) the number of
- * steps from t until the loss is 5 % lower:
- * - a plateau is where T, long on the plateau, falls at least `contrast` (5)
- *   times before the loss has dropped: the loss waits, then falls fast. A power
- *   law L ∝ t^−α has T ∝ t, an exponential a constant T, so neither has one;
- * - it holds its level (±5 %) for at least `minPoints` (30) recorded points,
- *   the loss never jumps above it by more than the noise allows (a catapult of a
- *   too large step is not a saddle), and its drop is at least a tenth of the fall
- *   before it (a pause in a long steady descent is not a saddle);
- * - its escape step is where the loss reaches (within a factor 2) its fastest
- *   pace of the drop; the one definition plots, tables and summaries use.
- * The loss is smoothed just enough to resolve a 5 % drop through SGD noise
- * (src/train/pace.ts). Everything is measured in log-loss and in ratios of step
- * counts, so neither the loss's units nor the run's length matter.
+ * "The linear warm-up" and "Theorem 3.1 and its companions"). The criteria, the
+ * noise model and the error rates: docs/phases.md. In short:
+ * - the log-loss is fitted by straight pieces, cut only where the run's own noise
+ *   cannot explain the change (src/train/noise.ts, src/train/changepoints.ts);
+ *   the full-data loss of the spectrum records enters as exact points;
+ * - on that fit, with T(t) the number of steps until the loss is 5 % lower, a
+ *   plateau is where T, long on the plateau, falls at least `contrast` (5) times:
+ *   the loss waits, then falls fast. A power law has T ∝ t, an exponential a
+ *   constant T, so neither has one; it holds its level for `minPoints` (30)
+ *   points, is no catapult and its drop is at least a tenth of the fall before it;
+ * - every plateau gets a confidence: that its escape fell by at least `drop` and
+ *   at least `contrast` times faster than it waited, given the noise. Those at or
+ *   above `confidence` (0.99) are reported; the others are `uncertain`.
  */
 import { fail, requireKnownKeys, requireObject, requirePositive, requirePositiveInt } from '../errors';
+import { fitPieces, lineAt, type PiecewiseFit } from './changepoints';
 import type { History } from './history';
-import { measurePace, median, type Pace } from './pace';
+import { median, noiseModel } from './noise';
+import { measurePace, type Pace } from './pace';
+import { ranksOf, type RankCriterion, type RankPoint } from './ranks';
+
+export type { RankCriterion, RankPoint } from './ranks';
 
 export interface Plateau {
   /** First step of the plateau. */
   start: number;
   /** Last step before the escape begins (before the loss falls within `contrast` of its fastest pace). */
   end: number;
-  /** Its level: the median of the smoothed loss on it. */
+  /** Its level: the median of the loss on it. */
   loss: number;
-  /** The step where the loss leaves it: where it reaches its fastest pace (docs/phases.md). */
+  /** The step where the loss leaves it: where it completes its first fall by `drop` (docs/phases.md). */
   escapeStep: number;
   /** How many times faster the loss falls in the escape than on the plateau (T ratio). */
   contrast: number;
+  /**
+   * How sure the detector is, given the run's noise, that the escape fell by at least `drop` and at
+   * least `contrast` times faster than the plateau: Φ of the smaller of the two z-scores (docs/phases.md).
+   */
+  confidence: number;
 }
 
-export interface RankPoint {
-  step: number;
-  rank: number;
+/** What the detector took the noise of the run to be. */
+export interface NoiseSummary {
+  /** Median standard deviation of the per-step log-loss (0: a noise-free curve). */
+  sigma: number;
+  /** Points left out as spikes (far above their neighbours: a step at the edge of stability). */
+  spikes: number;
+  /** Spectrum records whose full-data loss entered the fit (0 for a full-batch run, where it is the per-step loss). */
+  records: number;
 }
 
 export interface Phases {
-  /** Plateaus the run has left, in order. A stretch it has not left is not one yet. */
+  /** Plateaus the run has left, at or above the confidence level, in order; they never overlap. */
   plateaus: Plateau[];
-  /** Escape steps of the plateaus, in order. */
+  /** Escape steps of those plateaus, in order, each once. */
   escapes: number[];
+  /** Plateaus found below the confidence level: to be drawn as uncertain, never as plain marks. */
+  uncertain: Plateau[];
+  /** The confidence level a plateau needs to be reported. */
+  confidenceLevel: number;
+  noise: NoiseSummary;
   /** Rank of every record (deep layers). */
   ranks: RankPoint[];
   /** Records where the rank rises: `{ step, from, to }`. */
   rankIncrements: Array<{ step: number; from: number; to: number }>;
+  /** How the ranks were read. */
+  rankCriterion: RankCriterion;
 }
 
 export interface PhaseOptions {
@@ -58,15 +78,20 @@ export interface PhaseOptions {
   contrast?: number;
   /** Fewest recorded points a plateau holds its level for (default 30). */
   minPoints?: number;
-  /** s_i/s_1 at or above which a singular value counts towards the rank (default 0.1). */
+  /** The confidence a plateau needs to be reported, in (0, 1) (default 0.99). */
+  confidence?: number;
+  /**
+   * Read ranks as #{i : s_i/s₁ ≥ rankThreshold} instead of against the random bulk (the criterion
+   * before the bulk edge; it counts the bulk too, docs/phases.md "Rank"). Default: the bulk edge.
+   */
   rankThreshold?: number;
 }
 
-const OPTION_KEYS = ['drop', 'contrast', 'minPoints', 'rankThreshold'] as const;
+const OPTION_KEYS = ['drop', 'contrast', 'minPoints', 'confidence', 'rankThreshold'] as const;
 
 /** Fixed choices, explained in docs/phases.md. */
-const RESOLUTION = 4; // the smoothed curve resolves drop/4 at 2σ
-const REACH = 0.5; // smoothing half-window ≤ half the step index
+const FLOOR = 1e-4; // the least noise assumed in the log-loss: below it, differences are rounding
+const PENALTY = 3; // a cut costs PENALTY·ln(n) in χ² units (a line's two parameters and its place)
 const CONTEXT = 0.1; // a drop must be ≥ 10 % of the fall (in log-loss) before the plateau
 const SETTLED = 3; // the escape lasts while the loss falls ≥ 3× faster than on the plateau
 const WOBBLE = 0.3; // T may rise by 30 % from one point to the next inside an escape
@@ -91,25 +116,94 @@ export function detectPhases(history: History, options: PhaseOptions = {}): Phas
   if (drop >= 1) fail('drop', 'a fraction in (0, 1)', drop);
   const contrast = requirePositive('contrast', options.contrast ?? 5);
   const minPoints = requirePositiveInt('minPoints', options.minPoints ?? 30);
-  const rankThreshold = requirePositive('rankThreshold', options.rankThreshold ?? 0.1);
-  const plateaus = findPlateaus(history.steps(), history.loss(), drop, contrast, minPoints);
-  return { plateaus, escapes: plateaus.map((p) => p.escapeStep), ...ranksOf(history, rankThreshold) };
+  const level = requirePositive('confidence', options.confidence ?? 0.99);
+  if (level >= 1) fail('confidence', 'a probability in (0, 1)', level);
+  const fraction = options.rankThreshold === undefined ? undefined : requirePositive('rankThreshold', options.rankThreshold);
+  const { steps, loss, exact } = curveOf(history);
+  const found = findPlateaus(steps, loss, { drop, contrast, minPoints, exact });
+  const plateaus = found.plateaus.filter((p) => p.confidence >= level);
+  return {
+    plateaus,
+    escapes: plateaus.map((p) => p.escapeStep),
+    uncertain: found.plateaus.filter((p) => p.confidence < level),
+    confidenceLevel: level,
+    noise: found.noise,
+    ...ranksOf(history, fraction),
+  };
 }
 
-/** The plateaus of one loss curve (steps ascending); see the criteria above. */
-export function findPlateaus(allSteps: ArrayLike<number>, allLoss: ArrayLike<number>, drop = 0.05, contrast = 5, minPoints = 30): Plateau[] {
+/**
+ * The points phase detection reads: the per-step loss, and the records' full-data loss where it is
+ * not the per-step loss (a mini-batch run), marked exact: the loss of the whole data set at those
+ * weights, free of the batch's noise.
+ */
+function curveOf(history: History): { steps: Float64Array; loss: Float64Array; exact: Uint8Array } {
+  const steps = history.steps();
+  const loss = history.loss();
+  const at = new Map<number, number>();
+  steps.forEach((s, i) => at.set(s, loss[i]));
+  let paired = 0;
+  let differ = 0;
+  for (const r of history.records) {
+    const l = at.get(r.step);
+    if (l === undefined || !(l > 0) || !(r.loss > 0)) continue;
+    paired++;
+    if (Math.abs(Math.log(l / r.loss)) > 1e-5) differ++;
+  }
+  const records = differ > 0 ? history.records.filter((r) => Number.isFinite(r.loss) && r.loss > 0) : [];
+  if (!records.length || !paired) return { steps, loss, exact: new Uint8Array(steps.length) };
+  const all = [...Array.from(steps, (s, i) => ({ s, l: loss[i], e: 0 })), ...records.map((r) => ({ s: r.step, l: r.loss, e: 1 }))];
+  all.sort((a, b) => a.s - b.s || a.e - b.e);
+  return { steps: Float64Array.from(all, (p) => p.s), loss: Float64Array.from(all, (p) => p.l), exact: Uint8Array.from(all, (p) => p.e) };
+}
+
+export interface FoundPlateaus {
+  /** Every plateau found, whatever its confidence, in order. */
+  plateaus: Plateau[];
+  noise: NoiseSummary;
+}
+
+/**
+ * The plateaus of one loss curve (steps ascending), with their confidences; see the criteria above.
+ * `exact` marks points that carry the full-data loss (records of a mini-batch run).
+ */
+export function findPlateaus(
+  allSteps: ArrayLike<number>,
+  allLoss: ArrayLike<number>,
+  o: { drop?: number; contrast?: number; minPoints?: number; exact?: ArrayLike<number> } = {},
+): FoundPlateaus {
+  const { drop = 0.05, contrast = 5, minPoints = 30 } = o;
   // Points with a finite positive loss only: the log of anything else means nothing.
   const keep: number[] = [];
   for (let i = 0; i < allLoss.length; i++) if (Number.isFinite(allLoss[i]) && allLoss[i] > 0) keep.push(i);
   const n = keep.length;
-  if (n < 8) return [];
   const steps = Float64Array.from(keep, (i) => allSteps[i]);
   const lam = Float64Array.from(keep, (i) => Math.log(allLoss[i]));
-  const p = measurePace(steps, lam, { drop, resolution: RESOLUTION, reach: REACH });
+  const exact = Uint8Array.from(keep, (i) => (o.exact?.[i] ? 1 : 0));
+  const batch = keep.flatMap((_, j) => (exact[j] ? [] : [j]));
+  const noise = noiseModel(Float64Array.from(batch, (j) => lam[j]), FLOOR);
+  const sigma = new Float64Array(n).fill(FLOOR);
+  const w = new Float64Array(n);
+  let spikes = 0;
+  const hasExact = batch.length < n;
+  batch.forEach((j, q) => {
+    sigma[j] = noise.sigma[q];
+    // Where exact points are mixed in, the mean log of a batch's loss lies σ²/2 below the log of the
+    // mean (Jensen): the noisy points are lifted by that much so that both describe one curve.
+    if (hasExact) lam[j] += noise.sigma[q] ** 2 / 2;
+    spikes += noise.spike[q];
+  });
+  for (let i = 0; i < n; i++) w[i] = 1 / sigma[i] ** 2;
+  batch.forEach((j, q) => {
+    if (noise.spike[q]) w[j] = 0;
+  });
+  const summary: NoiseSummary = { sigma: batch.length ? median(Float64Array.from(batch, (j) => sigma[j])) : 0, spikes, records: n - batch.length };
+  if (n < 8) return { plateaus: [], noise: summary };
+  const fit = fitPieces(steps, lam, w, PENALTY * Math.log(n));
+  const p = measurePace(steps, lam, fit.value, sigma, drop);
   const bottom = bottoms(p);
   const deepest = deepen(p, bottom);
   const med5 = medians5(lam);
-  const first = p.resolved.indexOf(1);
   const out: Plateau[] = [];
   let prev = 0;
   let a = 0;
@@ -119,16 +213,17 @@ export function findPlateaus(allSteps: ArrayLike<number>, allLoss: ArrayLike<num
       a++;
       continue;
     }
-    const found = judge(p, med5, steps, a, m, prev, first, out.length === 0, minPoints, contrast);
+    const found = judge(p, fit, med5, steps, a, m, prev, out.length === 0, minPoints, contrast);
     if (typeof found === 'number') {
       a = found;
       continue;
     }
-    out.push({ ...found, contrast: p.pace[a] / Math.max(p.pace[m], 1e-12) });
-    a = Math.max(p.fallsAt[m], m + 1);
+    out.push({ ...found.plateau, contrast: p.pace[a] / Math.max(p.pace[m], 1e-12) });
+    // The next plateau starts after this escape: plateaus never overlap, and no escape is found twice.
+    a = Math.max(p.fallsAt[m], m + 1, found.escapeIndex);
     prev = a;
   }
-  return out;
+  return { plateaus: out, noise: summary };
 }
 
 /** bottom[i]: where the pace, falling from i (allowing WOBBLE), is fastest. */
@@ -147,10 +242,10 @@ function bottoms(p: Pace): Int32Array {
 }
 
 /**
- * For every local bottom of the pace, on through noise: the fastest pace of the whole descent,
- * which ends once the pace is slower than its fastest so far by more than a factor 1 + DESCENT
- * (or at a trusted point whose pace is unknown). Bottoms are done last to first, so a descent
- * that reaches a later, faster bottom takes that one's answer (the walk from there is the same).
+ * For every local bottom of the pace, on through wobbles: the fastest pace of the whole descent,
+ * which ends once the pace is slower than its fastest so far by more than a factor 1 + DESCENT (or
+ * where the pace is unknown). Bottoms are done last to first, so a descent that reaches a later,
+ * faster bottom takes that one's answer (the walk from there is the same).
  *
  * The walk goes from one strictly faster point to the next (`faster`, a next-smaller chain) and
  * asks a max-tree whether the pace broke the factor before it: O(n log n) whatever the curve.
@@ -171,9 +266,9 @@ function deepen(p: Pace, bottom: Int32Array): Int32Array {
     if (stack.length) faster[i] = stack[stack.length - 1];
     stack.push(i);
   }
-  // stopAt[i]: the first trusted point at or after i whose pace is unknown (n if none).
+  // stopAt[i]: the first point at or after i whose pace is unknown (n if none).
   const stopAt = new Int32Array(n + 1).fill(n);
-  for (let i = n - 1; i >= 0; i--) stopAt[i] = p.resolved[i] && !Number.isFinite(p.pace[i]) ? i : stopAt[i + 1];
+  for (let i = n - 1; i >= 0; i--) stopAt[i] = !Number.isFinite(p.pace[i]) ? i : stopAt[i + 1];
   const slower = firstAbove(Float64Array.from(p.pace, (v) => (Number.isFinite(v) ? v : -Infinity)));
   for (let m = n - 1; m >= 0; m--) {
     if (!isBottom[m]) continue;
@@ -218,40 +313,97 @@ function firstAbove(values: Float64Array): (from: number, x: number) => number {
  * level and so a smaller drop against a larger fall before it (skip to the
  * bottom); past a spike, start after the spike; else the next point.
  */
-function judge(p: Pace, med5: Float64Array, steps: Float64Array, a: number, m: number, prev: number, first: number, isFirst: boolean, minPoints: number, contrast: number): Omit<Plateau, 'contrast'> | number {
-  const { smooth, resolved, envelope, pace, logDrop } = p;
+function judge(
+  p: Pace,
+  fit: PiecewiseFit,
+  med5: Float64Array,
+  steps: Float64Array,
+  a: number,
+  m: number,
+  prev: number,
+  isFirst: boolean,
+  minPoints: number,
+  contrast: number,
+): { plateau: Omit<Plateau, 'contrast'>; escapeIndex: number } | number {
+  const { fit: f, envelope, pace, logDrop } = p;
   // The whole escape: while the loss keeps falling SETTLED times faster than on the plateau.
   let z = m;
-  while (z + 1 < p.n && (!resolved[z + 1] || pace[z + 1] <= pace[a] / SETTLED)) z++;
-  const fell = envelope[a] - envelope[p.fallsAt[z] >= 0 ? p.fallsAt[z] : z];
-  if (fell < CONTEXT * (envelope[first] - envelope[a])) return m + 1;
+  while (z + 1 < p.n && pace[z + 1] <= pace[a] / SETTLED) z++;
+  const landed = p.fallsAt[z] >= 0 ? p.fallsAt[z] : z;
+  if (envelope[a] - envelope[landed] < CONTEXT * (envelope[0] - envelope[a])) return m + 1;
   let st = a;
-  while (st - 1 >= prev && (!resolved[st - 1] || smooth[st - 1] <= envelope[a] + logDrop)) st--;
+  while (st - 1 >= prev && f[st - 1] <= envelope[a] + logDrop) st--;
   // It holds its level while within half the drop of it...
   let en = a;
-  while (en + 1 <= m && smooth[en + 1] >= envelope[a] - logDrop / 2) en++;
+  while (en + 1 <= m && f[en + 1] >= envelope[a] - logDrop / 2) en++;
   if (en - st + 1 < minPoints) return a + 1;
   // ...and, for a plateau that creeps down, lasts until the escape begins: the last point before the pace
   // comes within `contrast` of the escape's fastest.
   let end = en;
-  while (end + 1 <= m && !(Number.isFinite(pace[end + 1]) && pace[end + 1] <= contrast * pace[m])) end++;
+  while (end + 1 <= m && !(pace[end + 1] <= contrast * pace[m])) end++;
   // A first plateau that the loss reached by falling for longer than it then stays is a pause.
   if (isFirst && steps[st] - steps[0] > steps[en] - steps[st]) return a + 1;
   // Catapult: a point far above the lowest the loss had been (a median of 5, which no single
-  // spike moves and which, unlike the smoothed curve, does not see the drop coming).
+  // spike moves and which, unlike the fit, does not see the drop coming).
   let low = Infinity;
   for (let i = st; i <= m; i++) {
     low = Math.min(low, med5[i]);
     if (p.lam[i] - low > logDrop + SPIKE * p.noise[i]) return Math.max(a, i) + 1;
   }
   const level: number[] = [];
-  for (let i = st; i <= en; i++) if (resolved[i]) level.push(smooth[i]);
+  for (let i = st; i <= en; i++) level.push(p.lam[i]);
+  // The escape step: where the first fall by `drop` at no less than half the escape's fastest pace is complete.
   let e = a;
-  while (e < m && !(Number.isFinite(pace[e]) && pace[e] <= 2 * pace[m])) e++;
-  // The escape step: where the first fall by `drop` at that pace is complete. The smoothing
-  // spreads a sharp drop over its window, so the drop itself is half a window later.
-  e = Math.min(p.n - 1, Math.max(p.fallsAt[e], e) + p.half[e]);
-  return { start: steps[st], end: steps[end], loss: Math.exp(median(level.length ? level : [smooth[a]])), escapeStep: steps[e] };
+  while (e < m && !(pace[e] <= 2 * pace[m])) e++;
+  e = Math.min(p.n - 1, Math.max(p.fallsAt[e], e));
+  end = Math.min(end, e - 1);
+  return {
+    plateau: { start: steps[st], end: steps[end], loss: Math.exp(median(level)), escapeStep: steps[e], confidence: confidenceOf(fit, steps, { st, end, m, fallsAt: Math.max(m, p.fallsAt[m]), landed, waited: pace[a], fastest: Math.max(pace[m], 1e-12) }, logDrop, contrast) },
+    escapeIndex: e,
+  };
+}
+
+/**
+ * Φ(min(z₁, z₂)) for the plateau st..end and its escape (docs/phases.md, "Confidence"), in the
+ * noise's units (the fit's weights are 1/σ²):
+ * - z₁: the fall from the plateau's line at its end to the fit where the escape has landed
+ *   exceeds the drop, in standard deviations of the two lines there;
+ * - z₂: the contrast T(a)/T(m) exceeds `contrast`, on a log scale, in standard deviations of the
+ *   two rates it compares: the plateau's (the drop over its wait T(a), uncertain by its line's
+ *   slope) and the escape's at its fastest point m (the steepest piece or jump of its fall by the
+ *   drop from m).
+ */
+function confidenceOf(fit: PiecewiseFit, steps: Float64Array, c: { st: number; end: number; m: number; fallsAt: number; landed: number; waited: number; fastest: number }, logDrop: number, contrast: number): number {
+  const plateau = fit.lineOver(c.st, c.end);
+  const before = lineAt(plateau, steps[c.end]);
+  const after = lineAt(fit.pieces[fit.pieceOf[c.landed]], steps[c.landed]);
+  const z1 = (before.value - after.value - logDrop) / Math.hypot(before.sd, after.sd);
+  const relWait = plateau.sxx > 0 ? 1 / Math.sqrt(plateau.sxx) / (logDrop / c.waited) : Infinity;
+  // The escape's rate at m: over its fall by the drop, m to fallsAt[m], the steepest piece or jump.
+  let relFast = Infinity;
+  let steepest = 0;
+  for (let q = fit.pieceOf[c.m]; q <= fit.pieceOf[Math.max(c.m, c.fallsAt)]; q++) {
+    const piece = fit.pieces[q];
+    if (piece.sxx > 0 && -piece.slope > steepest) [steepest, relFast] = [-piece.slope, 1 / Math.sqrt(piece.sxx) / -piece.slope];
+    if (fit.jump[q] && q < fit.pieceOf[c.fallsAt]) {
+      const next = fit.pieces[q + 1];
+      const l = lineAt(piece, steps[piece.to]);
+      const r = lineAt(next, steps[next.from]);
+      const rate = (l.value - r.value) / Math.max(1, steps[next.from] - steps[piece.to]);
+      if (rate > steepest) [steepest, relFast] = [rate, Math.hypot(l.sd, r.sd) / (l.value - r.value)];
+    }
+  }
+  const z2 = Math.log(c.waited / c.fastest / contrast) / Math.hypot(relWait, relFast);
+  return normalCdf(Math.min(z1, z2));
+}
+
+/** Φ(z), the standard normal distribution function (Abramowitz & Stegun 7.1.26; error < 1.5·10⁻⁷). */
+export function normalCdf(z: number): number {
+  if (Number.isNaN(z)) return 0;
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
 
 /** Median of 5 around each point (clamped at the ends), without allocating per point. */
@@ -264,22 +416,4 @@ function medians5(lam: Float64Array): Float64Array {
     out[i] = w[2];
   }
   return out;
-}
-
-/**
- * The rank of each record: the median over the deep layers (ℓ > L/2) of
- * #{i : s_i/s_1 ≥ threshold}; a rank increment is a record where it rises.
- */
-function ranksOf(history: History, threshold: number): Pick<Phases, 'ranks' | 'rankIncrements'> {
-  const ranks: RankPoint[] = [];
-  const rankIncrements: Phases['rankIncrements'] = [];
-  const L = history.meta.depth;
-  for (const r of history.records) {
-    const deep = r.weights.slice(Math.floor(L / 2));
-    const rank = Math.round(median(deep.map((s) => (s[0] > 0 ? s.filter((v) => v / s[0] >= threshold).length : 0))));
-    const prevRank = ranks[ranks.length - 1];
-    if (prevRank && rank > prevRank.rank) rankIncrements.push({ step: r.step, from: prevRank.rank, to: rank });
-    ranks.push({ step: r.step, rank });
-  }
-  return { ranks, rankIncrements };
 }
