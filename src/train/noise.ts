@@ -9,7 +9,7 @@
 const BLOCK = 32;
 /** Blocks on either side whose median is a block's noise floor. */
 const REGION = 8;
-/** A point this many standard deviations above the median of its 7 neighbours is a spike. */
+/** A point this many standard deviations from the median of its 7 neighbours is a spike. */
 const SPIKE = 5;
 
 export function median(values: ArrayLike<number>): number {
@@ -44,7 +44,7 @@ export function blockNoise(lam: Float64Array): Float64Array {
 export interface NoiseModel {
   /** Standard deviation of each point's log-loss about the curve (at least `floor`). */
   sigma: Float64Array;
-  /** 1 where the point is a spike: far above its neighbours (a catapult of a step too large, or an outlying batch). */
+  /** 1 where the point is a spike: far from its neighbours (above: a catapult of a step too large; either way: an outlying batch). */
   spike: Uint8Array;
   /** The smallest noise assumed: below it, differences of the log-loss are rounding, not evidence. */
   floor: number;
@@ -58,8 +58,9 @@ export interface NoiseModel {
  * Regional, not the run's: mini-batch noise in the log-loss grows as the loss falls (in notebook 05
  * at the paper scale, the converged tail is 25 to 70 times noisier than the loss around the first
  * escape, and a floor set by it hid that escape). Spikes are points more than SPIKE standard
- * deviations above the median of their 7 neighbours: the jumps of a step at the edge of
- * stability, which come back down within a few steps (docs/phases.md).
+ * deviations from the median of their 7 neighbours: above it, mostly, the jumps of a step at the
+ * edge of stability, which come back down within a few steps (docs/phases.md); below it, a batch
+ * far easier than the rest.
  */
 export function noiseModel(lam: Float64Array, floor: number): NoiseModel {
   const n = lam.length;
@@ -76,7 +77,7 @@ export function noiseModel(lam: Float64Array, floor: number): NoiseModel {
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < 7; k++) w[k] = lam[Math.min(n - 1, Math.max(0, i + k - 3))];
     w.sort();
-    if (lam[i] - w[3] > SPIKE * sigma[i]) spike[i] = 1;
+    if (Math.abs(lam[i] - w[3]) > SPIKE * sigma[i]) spike[i] = 1;
   }
   return { sigma, spike, floor };
 }

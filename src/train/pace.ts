@@ -17,7 +17,7 @@ export interface Pace {
   logDrop: number;
   /** Lowest fitted log-loss reached so far. */
   envelope: Float64Array;
-  /** Index where the fit is first `logDrop` below envelope[j], or −1. */
+  /** Index where the fit is first `logDrop` below its level at j (or the drop above envelope[j], if lower), or −1. */
   fallsAt: Int32Array;
   /** Steps from j until then (Infinity if it never does). */
   pace: Float64Array;
@@ -42,18 +42,36 @@ export function measurePace(steps: ArrayLike<number>, lam: Float64Array, fit: Fl
     low = Math.min(low, fit[i]);
     envelope[i] = low;
   }
-  // The envelope never rises, so the threshold envelope[j] − logDrop never rises either and the
-  // first crossing after j never moves back: one forward pointer finds them all (linear time).
+  // T is counted from each point's own level, not from the lowest the loss has been: a dip that
+  // the fit follows and leaves would otherwise set a level that the loss then seems to wait to
+  // regain. Only where the loss is more than the drop above that lowest level (a bump: a catapult of
+  // a step too large) is the reference held there, so that falling back from a bump is no escape.
+  const firstBelow = minTree(fit);
   const fallsAt = new Int32Array(n).fill(-1);
   const pace = new Float64Array(n).fill(Infinity);
-  let k = 0;
   for (let j = 0; j < n; j++) {
-    const threshold = envelope[j] - logDrop;
-    k = Math.max(k, j + 1);
-    while (k < n && !(fit[k] < threshold)) k++;
-    if (k >= n) break;
+    const k = firstBelow(j + 1, Math.min(fit[j], envelope[j] + logDrop) - logDrop);
+    if (k >= n) continue;
     fallsAt[j] = k;
     pace[j] = steps[k] - steps[j];
   }
   return { n, lam, fit, noise, logDrop, envelope, fallsAt, pace };
+}
+
+/** A min-tree over `values`: the returned query gives the first index ≥ from whose value is below x (or length). */
+function minTree(values: Float64Array): (from: number, x: number) => number {
+  const n = values.length;
+  let size = 1;
+  while (size < n) size *= 2;
+  const tree = new Float64Array(2 * size).fill(Infinity);
+  tree.set(values, size);
+  for (let i = size - 1; i >= 1; i--) tree[i] = Math.min(tree[2 * i], tree[2 * i + 1]);
+  const search = (node: number, lo: number, hi: number, from: number, x: number): number => {
+    if (hi <= from || tree[node] >= x) return n;
+    if (node >= size) return lo;
+    const mid = (lo + hi) >> 1;
+    const left = search(2 * node, lo, mid, from, x);
+    return left < n ? left : search(2 * node + 1, mid, hi, from, x);
+  };
+  return (from, x) => Math.min(n, search(1, 0, size, from, x));
 }

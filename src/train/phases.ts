@@ -91,12 +91,13 @@ const OPTION_KEYS = ['drop', 'contrast', 'minPoints', 'confidence', 'rankThresho
 
 /** Fixed choices, explained in docs/phases.md. */
 const FLOOR = 1e-4; // the least noise assumed in the log-loss: below it, differences are rounding
-const PENALTY = 3; // a cut costs PENALTY·ln(n) in χ² units (a line's two parameters and its place)
+const PENALTY = 4; // a piece costs 4·ln(n) in χ² units, BIC's price of its 4 parameters: a line's 2, where it starts, whether it joins the last
 const CONTEXT = 0.1; // a drop must be ≥ 10 % of the fall (in log-loss) before the plateau
 const SETTLED = 3; // the escape lasts while the loss falls ≥ 3× faster than on the plateau
 const WOBBLE = 0.3; // T may rise by 30 % from one point to the next inside an escape
 const DESCENT = 1; // and to twice its fastest so far before the escape is over
 const SPIKE = 6; // a jump beyond drop + 6σ of the noise above the lowest loss so far is a catapult
+const COMPLETE = 1; // an escape is under way once the loss is a factor e below its plateau, whatever its pace
 
 /**
  * Finds plateaus, escapes and rank increments.
@@ -194,16 +195,20 @@ export function findPlateaus(
     spikes += noise.spike[q];
   });
   for (let i = 0; i < n; i++) w[i] = 1 / sigma[i] ** 2;
+  const spike = new Uint8Array(n);
   batch.forEach((j, q) => {
-    if (noise.spike[q]) w[j] = 0;
+    if (noise.spike[q]) [w[j], spike[j]] = [0, 1];
   });
   const summary: NoiseSummary = { sigma: batch.length ? median(Float64Array.from(batch, (j) => sigma[j])) : 0, spikes, records: n - batch.length };
   if (n < 8) return { plateaus: [], noise: summary };
   const fit = fitPieces(steps, lam, w, PENALTY * Math.log(n));
-  const p = measurePace(steps, lam, fit.value, sigma, drop);
+  // The pace is read off the fit's centred median of 9 points: a dip or a bump of up to 4 points that
+  // the fit follows (a run of easy or hard batches) would otherwise set a level the loss then seems to
+  // wait to regain. A centred median keeps a step where it is, and a monotone curve as it is.
+  const p = measurePace(steps, lam, centredMedian(fit.value, 4), sigma, drop);
   const bottom = bottoms(p);
   const deepest = deepen(p, bottom);
-  const med5 = medians5(lam);
+  const med5 = centredMedian(lam, 2);
   const out: Plateau[] = [];
   let prev = 0;
   let a = 0;
@@ -213,28 +218,37 @@ export function findPlateaus(
       a++;
       continue;
     }
-    const found = judge(p, fit, med5, steps, a, m, prev, out.length === 0, minPoints, contrast);
+    const found = judge(p, fit, med5, spike, steps, a, m, prev, out.length === 0, minPoints, contrast);
     if (typeof found === 'number') {
       a = found;
       continue;
     }
     out.push({ ...found.plateau, contrast: p.pace[a] / Math.max(p.pace[m], 1e-12) });
     // The next plateau starts after this escape: plateaus never overlap, and no escape is found twice.
-    a = Math.max(p.fallsAt[m], m + 1, found.escapeIndex);
-    prev = a;
+    prev = Math.max(p.fallsAt[m], m + 1, found.escapeIndex);
+    // And it waits there only once the escape has settled, its pace `contrast` times slower than at
+    // its fastest: a fall that keeps speeding up (into an exponential decay) is one escape, however a
+    // wobble of the noise slows it for a while.
+    a = prev;
+    while (a < n - 1 && Number.isFinite(p.pace[a]) && p.pace[a] < contrast * p.pace[m]) a++;
   }
   return { plateaus: out, noise: summary };
 }
 
-/** bottom[i]: where the pace, falling from i (allowing WOBBLE), is fastest. */
+/**
+ * bottom[i]: where the pace, falling from i, is fastest before it is ever WOBBLE slower than at i.
+ * (Each point's own bound, not the last point's: on a fitted curve the pace changes smoothly, and a
+ * bound from one point to the next would let it creep up from an escape over a whole plateau.)
+ */
 function bottoms(p: Pace): Int32Array {
   const bottom = Int32Array.from({ length: p.n }, (_, i) => i);
+  const slower = firstAbove(Float64Array.from(p.pace, (v) => (Number.isFinite(v) ? v : Infinity)));
   let next = p.n;
   for (let i = p.n - 1; i >= 0; i--) {
     if (!Number.isFinite(p.pace[i])) continue;
-    if (next < p.n && p.pace[next] <= p.pace[i] * (1 + WOBBLE)) {
+    if (next < p.n) {
       const j = bottom[next];
-      bottom[i] = p.pace[j] < p.pace[i] ? j : i;
+      if (p.pace[j] < p.pace[i] && slower(i + 1, p.pace[i] * (1 + WOBBLE)) > j) bottom[i] = j;
     }
     next = i;
   }
@@ -317,6 +331,7 @@ function judge(
   p: Pace,
   fit: PiecewiseFit,
   med5: Float64Array,
+  spike: Uint8Array,
   steps: Float64Array,
   a: number,
   m: number,
@@ -331,11 +346,14 @@ function judge(
   while (z + 1 < p.n && pace[z + 1] <= pace[a] / SETTLED) z++;
   const landed = p.fallsAt[z] >= 0 ? p.fallsAt[z] : z;
   if (envelope[a] - envelope[landed] < CONTEXT * (envelope[0] - envelope[a])) return m + 1;
+  // Its level: the fit at a (as T is counted from it: measurePace), held at the drop above the lowest
+  // the loss had been where a bump lifts it higher.
+  const at = Math.min(f[a], envelope[a] + logDrop);
   let st = a;
-  while (st - 1 >= prev && f[st - 1] <= envelope[a] + logDrop) st--;
+  while (st - 1 >= prev && f[st - 1] <= at + logDrop) st--;
   // It holds its level while within half the drop of it...
   let en = a;
-  while (en + 1 <= m && f[en + 1] >= envelope[a] - logDrop / 2) en++;
+  while (en + 1 <= m && f[en + 1] >= at - logDrop / 2) en++;
   if (en - st + 1 < minPoints) return a + 1;
   // ...and, for a plateau that creeps down, lasts until the escape begins: the last point before the pace
   // comes within `contrast` of the escape's fastest.
@@ -348,17 +366,20 @@ function judge(
   let low = Infinity;
   for (let i = st; i <= m; i++) {
     low = Math.min(low, med5[i]);
+    if (spike[i]) continue;
     if (p.lam[i] - low > logDrop + SPIKE * p.noise[i]) return Math.max(a, i) + 1;
   }
   const level: number[] = [];
   for (let i = st; i <= en; i++) level.push(p.lam[i]);
-  // The escape step: where the first fall by `drop` at no less than half the escape's fastest pace is complete.
+  // The escape step: where the first fall by `drop` at no less than half the escape's fastest pace is
+  // complete. A fall that runs into an exponential decay is fastest only at its end, where noise moves
+  // the fastest pace far along: by a factor e below the plateau, the escape is under way whatever its pace.
   let e = a;
-  while (e < m && !(pace[e] <= 2 * pace[m])) e++;
+  while (e < m && !(pace[e] <= 2 * pace[m]) && f[e] > envelope[a] - COMPLETE) e++;
   e = Math.min(p.n - 1, Math.max(p.fallsAt[e], e));
   end = Math.min(end, e - 1);
   return {
-    plateau: { start: steps[st], end: steps[end], loss: Math.exp(median(level)), escapeStep: steps[e], confidence: confidenceOf(fit, steps, { st, end, m, fallsAt: Math.max(m, p.fallsAt[m]), landed, waited: pace[a], fastest: Math.max(pace[m], 1e-12) }, logDrop, contrast) },
+    plateau: { start: steps[st], end: steps[end], loss: Math.exp(median(level)), escapeStep: steps[e], confidence: confidenceOf(fit, steps, { st, end, e, m, fallsAt: Math.max(m, p.fallsAt[m]), minPoints, waited: pace[a], fastest: Math.max(pace[m], 1e-12) }, logDrop, contrast) },
     escapeIndex: e,
   };
 }
@@ -366,32 +387,29 @@ function judge(
 /**
  * Φ(min(z₁, z₂)) for the plateau st..end and its escape (docs/phases.md, "Confidence"), in the
  * noise's units (the fit's weights are 1/σ²):
- * - z₁: the fall from the plateau's line at its end to the fit where the escape has landed
- *   exceeds the drop, in standard deviations of the two lines there;
+ * - z₁: the fall from the plateau's line at its end to the mean of the points after the escape
+ *   exceeds the drop, in standard deviations of the two;
  * - z₂: the contrast T(a)/T(m) exceeds `contrast`, on a log scale, in standard deviations of the
  *   two rates it compares: the plateau's (the drop over its wait T(a), uncertain by its line's
- *   slope) and the escape's at its fastest point m (the steepest piece or jump of its fall by the
- *   drop from m).
+ *   slope) and the escape's at its fastest point m (uncertain as the slope of the points of its
+ *   fall, or of the steepest piece of the fit there).
  */
-function confidenceOf(fit: PiecewiseFit, steps: Float64Array, c: { st: number; end: number; m: number; fallsAt: number; landed: number; waited: number; fastest: number }, logDrop: number, contrast: number): number {
+function confidenceOf(fit: PiecewiseFit, steps: Float64Array, c: { st: number; end: number; e: number; m: number; fallsAt: number; minPoints: number; waited: number; fastest: number }, logDrop: number, contrast: number): number {
   const plateau = fit.lineOver(c.st, c.end);
   const before = lineAt(plateau, steps[c.end]);
-  const after = lineAt(fit.pieces[fit.pieceOf[c.landed]], steps[c.landed]);
-  const z1 = (before.value - after.value - logDrop) / Math.hypot(before.sd, after.sd);
+  // Where the loss went: the mean of the points from the escape step over a quarter of the plateau's
+  // length (at least `minPoints`). A noise excursion that the fit follows down and back up is not a fall.
+  const stay = fit.lineOver(c.e, Math.min(steps.length - 1, c.e + Math.max(c.minPoints, Math.ceil((c.end - c.st) / 4))));
+  const z1 = (before.value - stay.mean - logDrop) / Math.hypot(before.sd, 1 / Math.sqrt(stay.sw));
   const relWait = plateau.sxx > 0 ? 1 / Math.sqrt(plateau.sxx) / (logDrop / c.waited) : Infinity;
-  // The escape's rate at m: over its fall by the drop, m to fallsAt[m], the steepest piece or jump.
-  let relFast = Infinity;
-  let steepest = 0;
+  // How precisely the data pin the escape's rate: the slope of the points from the plateau's end to
+  // where the fall at its fastest pace is complete, or that of the steepest piece of the fit in that
+  // fall, whichever is the surer (a short sharp fall has few points; a piece may extend past it).
+  const fall = fit.lineOver(Math.min(c.end + 1, c.m), Math.max(c.m + 1, c.fallsAt));
+  let relFast = fall.sxx > 0 && fall.slope < 0 ? 1 / Math.sqrt(fall.sxx) / -fall.slope : Infinity;
   for (let q = fit.pieceOf[c.m]; q <= fit.pieceOf[Math.max(c.m, c.fallsAt)]; q++) {
     const piece = fit.pieces[q];
-    if (piece.sxx > 0 && -piece.slope > steepest) [steepest, relFast] = [-piece.slope, 1 / Math.sqrt(piece.sxx) / -piece.slope];
-    if (fit.jump[q] && q < fit.pieceOf[c.fallsAt]) {
-      const next = fit.pieces[q + 1];
-      const l = lineAt(piece, steps[piece.to]);
-      const r = lineAt(next, steps[next.from]);
-      const rate = (l.value - r.value) / Math.max(1, steps[next.from] - steps[piece.to]);
-      if (rate > steepest) [steepest, relFast] = [rate, Math.hypot(l.sd, r.sd) / (l.value - r.value)];
-    }
+    if (piece.sxx > 0 && piece.slope < 0) relFast = Math.min(relFast, 1 / Math.sqrt(piece.sxx) / -piece.slope);
   }
   const z2 = Math.log(c.waited / c.fastest / contrast) / Math.hypot(relWait, relFast);
   return normalCdf(Math.min(z1, z2));
@@ -406,14 +424,14 @@ export function normalCdf(z: number): number {
   return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
 
-/** Median of 5 around each point (clamped at the ends), without allocating per point. */
-function medians5(lam: Float64Array): Float64Array {
-  const out = new Float64Array(lam.length);
-  const w = new Float64Array(5);
-  for (let i = 0; i < lam.length; i++) {
-    for (let k = 0; k < 5; k++) w[k] = lam[Math.min(lam.length - 1, Math.max(0, i + k - 2))];
+/** The median of the 2h + 1 points around each point (clamped at the ends), without allocating per point. */
+function centredMedian(values: Float64Array, h: number): Float64Array {
+  const out = new Float64Array(values.length);
+  const w = new Float64Array(2 * h + 1);
+  for (let i = 0; i < values.length; i++) {
+    for (let k = 0; k <= 2 * h; k++) w[k] = values[Math.min(values.length - 1, Math.max(0, i + k - h))];
     w.sort();
-    out[i] = w[2];
+    out[i] = w[h];
   }
   return out;
 }
