@@ -23,6 +23,15 @@ export interface RunSeriesState {
   plateaus: Array<[number, number]>;
   /** Escape steps (train.detectPhases: where the loss has fallen `drop` below each plateau). */
   escapes: number[];
+  /** The confidence of each escape, in the order of `escapes` (train.detectPhases; docs/phases.md). */
+  confidence?: number[];
+  /** Escape steps of the plateaus found below the confidence level: drawn as uncertain, never as plain escapes. */
+  uncertain?: Array<{ step: number; confidence: number }>;
+  /**
+   * The loss of the whole data set at the spectrum records, where it is not the per-step loss (a
+   * mini-batch run): drawn as the run's loss, the per-step loss faint behind it.
+   */
+  fullLoss?: { steps: number[]; loss: number[] };
 }
 
 /**

@@ -77,11 +77,12 @@ function fitAxes(panels: PanelDescription[], open: boolean): void {
 const LEGEND: Record<MarkRole, Omit<MarkLegendEntry, 'role'>> = {
   plateau: { label: 'plateau', symbol: 'band', color: RUN_COLORS[0], dash: 'solid' },
   escape: { label: 'escape', symbol: 'line', color: RUN_COLORS[0], dash: 'dash' },
+  uncertain: { label: 'uncertain escape', symbol: 'line', color: RUN_COLORS[0], dash: 'dot' },
   snapshot: { label: 'snapshot step', symbol: 'line', color: '#21918c', dash: 'dot' },
   cursor: { label: 'cursor', symbol: 'line', color: CURSOR_COLOR, dash: 'solid' },
   end: { label: 'stopped early', symbol: 'line', color: ALERT_COLOR, dash: 'dashdot' },
 };
-const ROLES: MarkRole[] = ['plateau', 'escape', 'snapshot', 'cursor', 'end'];
+const ROLES: MarkRole[] = ['plateau', 'escape', 'uncertain', 'snapshot', 'cursor', 'end'];
 
 function legendOf(panels: PanelDescription[]): MarkLegendEntry[] {
   const present = new Set(panels.flatMap((p) => p.marks.map((m) => m.role)));
@@ -95,7 +96,8 @@ function markSentences(state: PlotState, panels: PanelDescription[]): string[] {
   const out: string[] = [];
   const colour = many ? ", in each run's colour" : '';
   if (roles.has('plateau')) out.push(many ? "Strips along the bottom: each run's plateaus, in its colour." : 'Shaded bands: plateaus.');
-  if (roles.has('escape')) out.push(`Dashed vertical lines: escapes${colour} (where the loss completes its first 5 % fall below a plateau, train.detectPhases; docs/phases.md).`);
+  if (roles.has('escape')) out.push(`Dashed vertical lines: escapes${colour} (where the loss completes its first 5 % fall below a plateau, train.detectPhases; docs/phases.md)${many ? '' : ', labelled with their confidence where it is known'}.`);
+  if (roles.has('uncertain')) out.push(`Faint dotted lines: escapes found below the confidence level (${many ? '' : 'labelled with their confidence; '}uncertain: the noise could have made them).`);
   if (roles.has('snapshot')) out.push('Dotted vertical lines, labelled by step: the snapshot steps of the spectrum panels, coloured in time order (dark early, light late), as their lines there.');
   if (roles.has('cursor')) out.push(`Black line: the cursor, at step ${state.cursor}.`);
   if (roles.has('end')) out.push('Thick dash-dot line: where a run stopped before completing (the reason is written beside it).');
@@ -114,6 +116,7 @@ function caption(state: PlotState, panels: PanelDescription[], names: string[]):
   switch (state.kind) {
     case 'LossPlot':
       lines.push(`Training loss${runs} against step (${scale(state.log_y)} loss, ${scale(state.log_x)} step).${smoothing}`);
+      if (state.runs.some((r) => r.fullLoss?.steps.length)) lines.push('Line with markers: the loss of the whole data set at the spectrum records; faint beneath it, the loss of each step\'s mini-batch.');
       break;
     case 'SpectrumPlot':
       if (state.mode === 'snapshot') {

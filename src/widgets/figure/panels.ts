@@ -55,9 +55,11 @@ function stepMarks(state: PlotState, escapesOf: number[]): MarkDescription[] {
 
 /**
  * The loss of every run against step, in the run's colour; smoothed (with the
- * raw loss faint beneath) when `smoothing` > 0. Marks: plateaus shaded and
- * escapes dashed in the run's colour, snapshot steps dotted in their time
- * colour and labelled by step, the cursor, and where runs stopped early.
+ * raw loss faint beneath) when `smoothing` > 0, or, for a run that carries the
+ * full-data loss of its records, that loss with the per-step loss faint beneath.
+ * Marks: plateaus shaded and escapes dashed in the run's colour (uncertain ones
+ * faint and dotted), snapshot steps dotted in their time colour and labelled by
+ * step, the cursor, and where runs stopped early.
  */
 export function lossPanel(state: PlotState, names: string[], cell: Cell): PanelDescription {
   const logX = state.log_x;
@@ -67,7 +69,12 @@ export function lossPanel(state: PlotState, names: string[], cell: Cell): PanelD
     const color = runColor(j);
     const raw = drawable(run.steps, run.loss, logX, logY);
     const base = { group: `run${j}`, color, dash: 'solid' as const, markers: false };
-    if (state.smoothing > 0) {
+    const full = run.fullLoss && run.fullLoss.steps.length ? drawable(Float64Array.from(run.fullLoss.steps), Float64Array.from(run.fullLoss.loss), logX, logY) : null;
+    if (full) {
+      // A mini-batch run: the loss of the whole data set at the records is the run's loss; each step's batch loss is context.
+      series.push({ ...base, id: `loss${j}-raw`, name: `${names[j]} (per-step batch loss)`, legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.25, growing: true });
+      series.push({ ...base, id: `loss${j}`, name: `${names[j]} (full data, at the records)`, legend: true, role: 'loss', ...full, width: 1.8, opacity: 1, markers: true, growing: false });
+    } else if (state.smoothing > 0) {
       series.push({ ...base, id: `loss${j}-raw`, name: names[j], legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.3, growing: true });
       const smooth = drawable(raw.x, smoothSeries(raw.x, raw.y, state.smoothing, logY), logX, logY);
       series.push({ ...base, id: `loss${j}`, name: `${names[j]} (smoothed over ${state.smoothing} steps)`, legend: true, role: 'loss', ...smooth, width: 1.8, opacity: 1, growing: false });
@@ -84,8 +91,12 @@ export function lossPanel(state: PlotState, names: string[], cell: Cell): PanelD
     const [y0, y1] = many ? [j * strip, (j + 1) * strip] : [0, 1];
     for (const [a, b] of run.plateaus) marks.push({ role: 'plateau', x0: a, x1: b, y0, y1, color: runColor(j), dash: 'solid', width: 0, opacity: many ? 0.6 : 0.12, label: '', run: j });
   });
+  // One run: each escape is labelled with its confidence, where known. Escapes below the confidence
+  // level are faint dotted lines, never plain marks (docs/phases.md).
+  const sure = (c: number | undefined) => (c === undefined || many ? '' : c >= 0.9995 ? '>0.999' : c.toFixed(3));
   state.runs.forEach((run, j) => {
-    for (const s of run.escapes) marks.push(vline('escape', s, runColor(j), 'dash', 1.2, '', j));
+    run.escapes.forEach((s, k) => marks.push(vline('escape', s, runColor(j), 'dash', 1.2, sure(run.confidence?.[k]), j)));
+    for (const u of run.uncertain ?? []) marks.push({ ...vline('uncertain', u.step, runColor(j), 'dot', 1, sure(u.confidence), j), opacity: 0.5 });
   });
   const snaps = [...state.snapshot_steps].sort((a, b) => a - b);
   snaps.forEach((s, j) => marks.push(vline('snapshot', s, timeColor(j, snaps.length), 'dot', 1.5, String(s))));
