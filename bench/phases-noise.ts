@@ -18,7 +18,7 @@ import { corpus, score, SIGMAS, type Score } from '../test/train/phase-corpus';
 
 const SEEDS = Number(process.argv[2] ?? 20);
 const fixture = JSON.parse(readFileSync(join(process.cwd(), 'test', 'train', 'fixtures', 'real-runs.json'), 'utf8')) as {
-  runs: Array<{ name: string; loss: number[]; escapes: number[]; checkedUntil?: number }>;
+  runs: Array<{ name: string; loss: number[]; escapes: number[]; checkedUntil?: number; dims: number[]; records?: Array<{ step: number; loss: number; weights: number[][] }>; paramNorm0?: number }>;
 };
 const paper = fixture.runs.find((r) => r.checkedUntil !== undefined)!;
 const add = (a: Score, b: Score): Score => ({ escapes: a.escapes + b.escapes, found: a.found + b.found, missed: a.missed + b.missed, false: a.false + b.false, uncertain: a.uncertain + b.uncertain });
@@ -26,6 +26,7 @@ const zero: Score = { escapes: 0, found: 0, missed: 0, false: 0, uncertain: 0 };
 
 const t0 = performance.now();
 const curves = corpus(SEEDS, paper.loss);
+// The confidence level a plateau needs (detectPhases' default); LEVEL=0.95 to see another.
 const LEVEL = Number(process.env.LEVEL ?? 0.99);
 console.log(`| σ per point | curves | escapes | found | missed | false | uncertain |\n|---|---|---|---|---|---|---|`);
 const byFamily = new Map<string, Score>();
@@ -43,11 +44,14 @@ for (const sigma of SIGMAS) {
 console.log(`\nBy family, over every level:\n\n| family | escapes | found | missed | false | uncertain |\n|---|---|---|---|---|---|`);
 for (const [family, s] of byFamily) console.log(`| ${family} | ${s.escapes} | ${s.found} | ${s.missed} | ${s.false} | ${s.uncertain} |`);
 
-// The real runs, each as its saved history would be read: labels within 40 steps, up to where they are checked.
+// The real runs, each as its saved history would be read (with its records, where it has them): labels within 40 steps, up to where they are checked.
 console.log(`\nReal runs (labels ± 40 steps):\n\n| run | escapes | found | missed | false | uncertain |\n|---|---|---|---|---|---|`);
 for (const run of fixture.runs) {
   const steps = run.loss.map((_, i) => i);
-  const h = loadHistory(JSON.stringify({ format: 'saddlelab.history', version: 1, meta: { name: run.name, activation: 'relu', dims: [1, 1], depth: 1, config: {} }, stride: 1, steps, loss: run.loss, paramNorm: steps.map(() => 1), records: [], warnings: [] }));
+  const records = (run.records ?? []).map((r) => ({ ...r, paramNorm: 1 }));
+  const paramNorm = steps.map((_, i) => (i === 0 && run.paramNorm0 ? run.paramNorm0 : 1));
+  const meta = { name: run.name, activation: 'relu', dims: run.dims, depth: run.dims.length - 1, config: {} };
+  const h = loadHistory(JSON.stringify({ format: 'saddlelab.history', version: 1, meta, stride: 1, steps, loss: run.loss, paramNorm, records, warnings: [] }));
   const p = detectPhases(h);
   const until = run.checkedUntil ?? Infinity;
   const open = [...run.escapes];
