@@ -8,7 +8,7 @@ import { ALERT_COLOR, CURSOR_COLOR, KINDS, RUN_COLORS } from '../contract';
 import type { PlotState } from '../state';
 import { axisTicks, fitRange, formatValue, roomy, unionRange } from './axes';
 import { recordIndexAt, shownLayers, spectrumSource, valueAt } from './data';
-import { lawOf, lawPanel, lossPanel, snapshotPanels, snapshotRecords, spectrumPanels, subscript } from './panels';
+import { confidenceText, lawOf, lawPanel, lossPanel, snapshotPanels, snapshotRecords, spectrumPanels, subscript } from './panels';
 import { sweepCaption, sweepFileStem, sweepPanel } from './sweep';
 import type { AxisDescription, FigureDescription, MarkLegendEntry, MarkRole, PanelDescription, Readout, SeriesDescription } from './types';
 
@@ -96,8 +96,8 @@ function markSentences(state: PlotState, panels: PanelDescription[]): string[] {
   const out: string[] = [];
   const colour = many ? ", in each run's colour" : '';
   if (roles.has('plateau')) out.push(many ? "Strips along the bottom: each run's plateaus, in its colour." : 'Shaded bands: plateaus.');
-  if (roles.has('escape')) out.push(`Dashed vertical lines: escapes${colour} (where the loss completes its first 5 % fall below a plateau, train.detectPhases; docs/phases.md)${many ? '' : ', labelled with their confidence where it is known'}.`);
-  if (roles.has('uncertain')) out.push(`Faint dotted lines: escapes found below the confidence level (${many ? '' : 'labelled with their confidence; '}uncertain: the noise could have made them).`);
+  if (roles.has('escape')) out.push(`Dashed vertical lines: escapes${colour} (where the loss completes its first 5 % fall below a plateau, train.detectPhases; docs/phases.md).`);
+  if (roles.has('uncertain')) out.push('Faint dotted lines: escapes found below the confidence level (uncertain: the noise could have made them).');
   if (roles.has('snapshot')) out.push('Dotted vertical lines, labelled by step: the snapshot steps of the spectrum panels, coloured in time order (dark early, light late), as their lines there.');
   if (roles.has('cursor')) out.push(`Black line: the cursor, at step ${state.cursor}.`);
   if (roles.has('end')) out.push('Thick dash-dot line: where a run stopped before completing (the reason is written beside it).');
@@ -117,6 +117,11 @@ function caption(state: PlotState, panels: PanelDescription[], names: string[]):
     case 'LossPlot':
       lines.push(`Training loss${runs} against step (${scale(state.log_y)} loss, ${scale(state.log_x)} step).${smoothing}`);
       if (state.runs.some((r) => r.fullLoss?.steps.length)) lines.push('Line with markers: the loss of the whole data set at the spectrum records; faint beneath it, the loss of each step\'s mini-batch.');
+      if (state.runs.length === 1 && state.runs[0].confidence?.length) {
+        const r = state.runs[0];
+        const list = (steps: number[], cs: Array<number | undefined>) => steps.map((s, k) => `${s} (${confidenceText(cs[k])})`).join(', ');
+        lines.push(`Escapes (confidence): ${list(r.escapes, r.confidence ?? [])}${r.uncertain?.length ? `; uncertain: ${list(r.uncertain.map((u) => u.step), r.uncertain.map((u) => u.confidence))}` : ''}.`);
+      }
       break;
     case 'SpectrumPlot':
       if (state.mode === 'snapshot') {

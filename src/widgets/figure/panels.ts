@@ -32,6 +32,9 @@ interface Cell {
   colSpan: number;
 }
 
+/** A confidence as a mark or a caption shows it: '>0.999' above 0.9995, else three decimals ('' if unknown). */
+export const confidenceText = (c: number | undefined): string => (c === undefined ? '' : c >= 0.9995 ? '>0.999' : c.toFixed(3));
+
 /** Vertical lines and bands on a step axis; on a log axis a band from step 0 starts at step 1, a line at step 0 is left out. */
 function onStepAxis(marks: MarkDescription[], log: boolean): MarkDescription[] {
   if (!log) return marks;
@@ -91,9 +94,11 @@ export function lossPanel(state: PlotState, names: string[], cell: Cell): PanelD
     const [y0, y1] = many ? [j * strip, (j + 1) * strip] : [0, 1];
     for (const [a, b] of run.plateaus) marks.push({ role: 'plateau', x0: a, x1: b, y0, y1, color: runColor(j), dash: 'solid', width: 0, opacity: many ? 0.6 : 0.12, label: '', run: j });
   });
-  // One run: each escape is labelled with its confidence, where known. Escapes below the confidence
-  // level are faint dotted lines, never plain marks (docs/phases.md).
-  const sure = (c: number | undefined) => (c === undefined || many ? '' : c >= 0.9995 ? '>0.999' : c.toFixed(3));
+  // One run with a few escapes: each is labelled with its confidence, where known (with more, the
+  // labels would overlap; the caption lists them). Escapes below the confidence level are faint dotted
+  // lines, never plain marks (docs/phases.md).
+  const few = !many && (state.runs[0]?.escapes.length ?? 0) + (state.runs[0]?.uncertain?.length ?? 0) <= 4;
+  const sure = (c: number | undefined) => (few ? confidenceText(c) : '');
   state.runs.forEach((run, j) => {
     run.escapes.forEach((s, k) => marks.push(vline('escape', s, runColor(j), 'dash', 1.2, sure(run.confidence?.[k]), j)));
     for (const u of run.uncertain ?? []) marks.push({ ...vline('uncertain', u.step, runColor(j), 'dot', 1, sure(u.confidence), j), opacity: 0.5 });

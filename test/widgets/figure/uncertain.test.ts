@@ -21,7 +21,12 @@ test('an escape is labelled with its confidence; one below the level is a faint 
   expect(uncertain.map((m) => [m.x0, m.label, m.dash])).toEqual([[80, '0.720', 'dot']]);
   expect(uncertain[0].opacity).toBeLessThan(1);
   expect(d.legend.map((e) => e.role)).toEqual(['plateau', 'escape', 'uncertain']);
-  expect(d.caption).toMatch(/uncertain/);
+  expect(d.caption).toMatch(/Escapes \(confidence\): 50 \(>0\.999\); uncertain: 80 \(0\.720\)/);
+  // With more than four, the labels would overlap: the caption alone lists the confidences.
+  const crowded = { ...run, escapes: [10, 20, 30, 40, 50], confidence: [1, 1, 1, 1, 0.995] };
+  const e = describeFigure({ ...defaultState('LossPlot'), runs: [crowded] } as PlotState);
+  expect(e.panels[0].marks.filter((m) => m.role === 'escape').every((m) => m.label === '')).toBe(true);
+  expect(e.caption).toMatch(/50 \(0\.995\)/);
 });
 
 test('a run with the full-data loss of its records draws it, with the per-step loss faint behind', () => {
