@@ -116,28 +116,48 @@ export function fitPieces(x: Float64Array, y: Float64Array, w: Float64Array, pen
       ? { from: a, to: b, xMean: x0 + st.mx * span, mean: st.my + y0, slope: st.slope / span, sw: st.s0, sxx: st.sxx * span * span }
       : { from: a, to: b, xMean: x[a], mean: y[a], slope: 0, sw: 1e-300, sxx: 0 };
   };
-  const cost = (i: number, j: number) => stats(starts[i], starts[j]).sse;
+  // The residual of the line through bins i..j−1: stats' sse, without its object (the hot loop).
+  const [P0, P1, P2, P3, P4, P5] = P;
+  const cost = (i: number, j: number) => {
+    const a = starts[i];
+    const b = starts[j];
+    const s0 = P0[b] - P0[a];
+    if (!(s0 > 0)) return 0;
+    const s1 = P1[b] - P1[a];
+    const t0 = P3[b] - P3[a];
+    const sxx = P2[b] - P2[a] - (s1 * s1) / s0;
+    const syy = P5[b] - P5[a] - (t0 * t0) / s0;
+    if (!(sxx > 1e-14 * s0)) return Math.max(0, syy);
+    const sxy = P4[b] - P4[a] - (s1 * t0) / s0;
+    return Math.max(0, syy - (sxy * sxy) / sxx);
+  };
   // PELT: F[j] = min over kept i of F[i] + cost(i, j) + β; i is dropped for good once
   // F[i] + cost(i, j) > F[j], since a longer piece from i never costs less.
   const F = new Float64Array(m + 1);
   const from = new Int32Array(m + 1);
   F[0] = -penalty;
-  let kept = [0];
+  let kept = new Int32Array(m + 1);
+  let next = new Int32Array(m + 1);
+  let count = 1;
+  const c = new Float64Array(m + 1);
   for (let j = 1; j <= m; j++) {
     let best = Infinity;
     let arg = 0;
-    const c = new Float64Array(kept.length);
-    kept.forEach((i, q) => {
+    for (let q = 0; q < count; q++) {
+      const i = kept[q];
       c[q] = F[i] + cost(i, j);
       if (c[q] + penalty < best) {
         best = c[q] + penalty;
         arg = i;
       }
-    });
+    }
     F[j] = best;
     from[j] = arg;
-    kept = kept.filter((_, q) => c[q] <= best);
-    kept.push(j);
+    let k = 0;
+    for (let q = 0; q < count; q++) if (c[q] <= best) next[k++] = kept[q];
+    next[k++] = j;
+    [kept, next] = [next, kept];
+    count = k;
   }
   const cuts: number[] = [];
   for (let j = m; j > 0; j = from[j]) cuts.push(j);
