@@ -81,3 +81,15 @@ export function noiseModel(lam: Float64Array, floor: number): NoiseModel {
   }
   return { sigma, spike, floor };
 }
+
+/** The median of the 2h + 1 points around each point (clamped at the ends), without allocating per point. */
+export function centredMedian(values: Float64Array, h: number): Float64Array {
+  const out = new Float64Array(values.length);
+  const w = new Float64Array(2 * h + 1);
+  for (let i = 0; i < values.length; i++) {
+    for (let k = 0; k <= 2 * h; k++) w[k] = values[Math.min(values.length - 1, Math.max(0, i + k - h))];
+    w.sort();
+    out[i] = w[h];
+  }
+  return out;
+}

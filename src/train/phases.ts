@@ -17,10 +17,11 @@
  *   above `confidence` (0.99) are reported; the others are `uncertain`.
  */
 import { fail, requireKnownKeys, requireObject, requirePositive, requirePositiveInt } from '../errors';
-import { fitPieces, lineAt, type PiecewiseFit } from './changepoints';
+import { fitPieces, type PiecewiseFit } from './changepoints';
+import { confidenceOf } from './confidence';
 import type { History } from './history';
-import { median, noiseModel } from './noise';
-import { measurePace, type Pace } from './pace';
+import { centredMedian, median, noiseModel } from './noise';
+import { descents, measurePace, type Pace } from './pace';
 import { ranksOf, type RankCriterion, type RankPoint } from './ranks';
 
 export type { RankCriterion, RankPoint } from './ranks';
@@ -94,8 +95,6 @@ const FLOOR = 1e-4; // the least noise assumed in the log-loss: below it, differ
 const PENALTY = 4; // a piece costs 4·ln(n) in χ² units, BIC's price of its 4 parameters: a line's 2, where it starts, whether it joins the last
 const CONTEXT = 0.1; // a drop must be ≥ 10 % of the fall (in log-loss) before the plateau
 const SETTLED = 3; // the escape lasts while the loss falls ≥ 3× faster than on the plateau
-const WOBBLE = 0.3; // T may rise by 30 % from one point to the next inside an escape
-const DESCENT = 1; // and to twice its fastest so far before the escape is over
 const SPIKE = 6; // a jump beyond drop + 6σ of the noise above the lowest loss so far is a catapult
 const COMPLETE = 1; // an escape is under way once the loss is a factor e below its plateau, whatever its pace
 
@@ -184,30 +183,24 @@ export function findPlateaus(
   const batch = keep.flatMap((_, j) => (exact[j] ? [] : [j]));
   const noise = noiseModel(Float64Array.from(batch, (j) => lam[j]), FLOOR);
   const sigma = new Float64Array(n).fill(FLOOR);
-  const w = new Float64Array(n);
-  let spikes = 0;
-  const hasExact = batch.length < n;
-  batch.forEach((j, q) => {
-    sigma[j] = noise.sigma[q];
-    // Where exact points are mixed in, the mean log of a batch's loss lies σ²/2 below the log of the
-    // mean (Jensen): the noisy points are lifted by that much so that both describe one curve.
-    if (hasExact) lam[j] += noise.sigma[q] ** 2 / 2;
-    spikes += noise.spike[q];
-  });
-  for (let i = 0; i < n; i++) w[i] = 1 / sigma[i] ** 2;
   const spike = new Uint8Array(n);
   batch.forEach((j, q) => {
-    if (noise.spike[q]) [w[j], spike[j]] = [0, 1];
+    sigma[j] = noise.sigma[q];
+    spike[j] = noise.spike[q];
+    // Where exact points are mixed in, the mean log of a batch's loss lies σ²/2 below the log of the
+    // mean (Jensen): the noisy points are lifted by that much so that both describe one curve.
+    if (batch.length < n) lam[j] += noise.sigma[q] ** 2 / 2;
   });
-  const summary: NoiseSummary = { sigma: batch.length ? median(Float64Array.from(batch, (j) => sigma[j])) : 0, spikes, records: n - batch.length };
+  // Weights 1/σ²; a spike weighs nothing.
+  const w = Float64Array.from(sigma, (s, i) => (spike[i] ? 0 : 1 / (s * s)));
+  const summary: NoiseSummary = { sigma: batch.length ? median(Float64Array.from(batch, (j) => sigma[j])) : 0, spikes: spike.reduce((t, v) => t + v, 0), records: n - batch.length };
   if (n < 8) return { plateaus: [], noise: summary };
   const fit = fitPieces(steps, lam, w, PENALTY * Math.log(n));
   // The pace is read off the fit's centred median of 9 points: a dip or a bump of up to 4 points that
   // the fit follows (a run of easy or hard batches) would otherwise set a level the loss then seems to
   // wait to regain. A centred median keeps a step where it is, and a monotone curve as it is.
   const p = measurePace(steps, lam, centredMedian(fit.value, 4), sigma, drop);
-  const bottom = bottoms(p);
-  const deepest = deepen(p, bottom);
+  const { bottom, deepest } = descents(p);
   const med5 = centredMedian(lam, 2);
   const out: Plateau[] = [];
   let prev = 0;
@@ -233,92 +226,6 @@ export function findPlateaus(
     while (a < n - 1 && Number.isFinite(p.pace[a]) && p.pace[a] < contrast * p.pace[m]) a++;
   }
   return { plateaus: out, noise: summary };
-}
-
-/**
- * bottom[i]: where the pace, falling from i, is fastest before it is ever WOBBLE slower than at i.
- * (Each point's own bound, not the last point's: on a fitted curve the pace changes smoothly, and a
- * bound from one point to the next would let it creep up from an escape over a whole plateau.)
- */
-function bottoms(p: Pace): Int32Array {
-  const bottom = Int32Array.from({ length: p.n }, (_, i) => i);
-  const slower = firstAbove(Float64Array.from(p.pace, (v) => (Number.isFinite(v) ? v : Infinity)));
-  let next = p.n;
-  for (let i = p.n - 1; i >= 0; i--) {
-    if (!Number.isFinite(p.pace[i])) continue;
-    if (next < p.n) {
-      const j = bottom[next];
-      if (p.pace[j] < p.pace[i] && slower(i + 1, p.pace[i] * (1 + WOBBLE)) > j) bottom[i] = j;
-    }
-    next = i;
-  }
-  return bottom;
-}
-
-/**
- * For every local bottom of the pace, on through wobbles: the fastest pace of the whole descent,
- * which ends once the pace is slower than its fastest so far by more than a factor 1 + DESCENT (or
- * where the pace is unknown). Bottoms are done last to first, so a descent that reaches a later,
- * faster bottom takes that one's answer (the walk from there is the same).
- *
- * The walk goes from one strictly faster point to the next (`faster`, a next-smaller chain) and
- * asks a max-tree whether the pace broke the factor before it: O(n log n) whatever the curve.
- * Scanning point by point was quadratic on a power law, where every point is a bottom and each
- * walk runs until the pace doubles (a 2¹⁸-point history took most of a minute).
- */
-function deepen(p: Pace, bottom: Int32Array): Int32Array {
-  const n = p.n;
-  const deepest = Int32Array.from(bottom);
-  const isBottom = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (Number.isFinite(p.pace[i])) isBottom[bottom[i]] = 1;
-  // faster[i]: the next point with a finite pace below pace[i] (n if none).
-  const faster = new Int32Array(n).fill(n);
-  const stack: number[] = [];
-  for (let i = n - 1; i >= 0; i--) {
-    if (!Number.isFinite(p.pace[i])) continue;
-    while (stack.length && p.pace[stack[stack.length - 1]] >= p.pace[i]) stack.pop();
-    if (stack.length) faster[i] = stack[stack.length - 1];
-    stack.push(i);
-  }
-  // stopAt[i]: the first point at or after i whose pace is unknown (n if none).
-  const stopAt = new Int32Array(n + 1).fill(n);
-  for (let i = n - 1; i >= 0; i--) stopAt[i] = !Number.isFinite(p.pace[i]) ? i : stopAt[i + 1];
-  const slower = firstAbove(Float64Array.from(p.pace, (v) => (Number.isFinite(v) ? v : -Infinity)));
-  for (let m = n - 1; m >= 0; m--) {
-    if (!isBottom[m]) continue;
-    let best = m;
-    for (;;) {
-      const k = faster[best];
-      if (k >= n) break;
-      const end = Math.min(stopAt[best + 1], slower(best + 1, (1 + DESCENT) * p.pace[best]));
-      if (end < k) break;
-      if (isBottom[k]) {
-        best = deepest[k];
-        break;
-      }
-      best = k;
-    }
-    deepest[m] = best;
-  }
-  return deepest;
-}
-
-/** A max-tree over `values`: the returned query gives the first index ≥ from whose value exceeds x (or length). */
-function firstAbove(values: Float64Array): (from: number, x: number) => number {
-  const n = values.length;
-  let size = 1;
-  while (size < n) size *= 2;
-  const tree = new Float64Array(2 * size).fill(-Infinity);
-  tree.set(values, size);
-  for (let i = size - 1; i >= 1; i--) tree[i] = Math.max(tree[2 * i], tree[2 * i + 1]);
-  const search = (node: number, lo: number, hi: number, from: number, x: number): number => {
-    if (hi <= from || tree[node] <= x) return n;
-    if (node >= size) return lo;
-    const mid = (lo + hi) >> 1;
-    const left = search(2 * node, lo, mid, from, x);
-    return left < n ? left : search(2 * node + 1, mid, hi, from, x);
-  };
-  return (from, x) => Math.min(n, search(1, 0, size, from, x));
 }
 
 /**
@@ -382,56 +289,4 @@ function judge(
     plateau: { start: steps[st], end: steps[end], loss: Math.exp(median(level)), escapeStep: steps[e], confidence: confidenceOf(fit, steps, { st, end, e, m, fallsAt: Math.max(m, p.fallsAt[m]), minPoints, waited: pace[a], fastest: Math.max(pace[m], 1e-12) }, logDrop, contrast) },
     escapeIndex: e,
   };
-}
-
-/**
- * Φ(min(z₁, z₂)) for the plateau st..end and its escape (docs/phases.md, "Confidence"), in the
- * noise's units (the fit's weights are 1/σ²):
- * - z₁: the fall from the plateau's line at its end to the mean of the points after the escape
- *   exceeds the drop, in standard deviations of the two;
- * - z₂: the contrast T(a)/T(m) exceeds `contrast`, on a log scale, in standard deviations of the
- *   two rates it compares: the plateau's (the drop over its wait T(a), uncertain by its line's
- *   slope) and the escape's at its fastest point m (uncertain as the slope of the points of its
- *   fall, or of the steepest piece of the fit there).
- */
-function confidenceOf(fit: PiecewiseFit, steps: Float64Array, c: { st: number; end: number; e: number; m: number; fallsAt: number; minPoints: number; waited: number; fastest: number }, logDrop: number, contrast: number): number {
-  const plateau = fit.lineOver(c.st, c.end);
-  const before = lineAt(plateau, steps[c.end]);
-  // Where the loss went: the mean of the points from the escape step over a quarter of the plateau's
-  // length (at least `minPoints`). A noise excursion that the fit follows down and back up is not a fall.
-  const stay = fit.lineOver(c.e, Math.min(steps.length - 1, c.e + Math.max(c.minPoints, Math.ceil((c.end - c.st) / 4))));
-  const z1 = (before.value - stay.mean - logDrop) / Math.hypot(before.sd, 1 / Math.sqrt(stay.sw));
-  const relWait = plateau.sxx > 0 ? 1 / Math.sqrt(plateau.sxx) / (logDrop / c.waited) : Infinity;
-  // How precisely the data pin the escape's rate: the slope of the points from the plateau's end to
-  // where the fall at its fastest pace is complete, or that of the steepest piece of the fit in that
-  // fall, whichever is the surer (a short sharp fall has few points; a piece may extend past it).
-  const fall = fit.lineOver(Math.min(c.end + 1, c.m), Math.max(c.m + 1, c.fallsAt));
-  let relFast = fall.sxx > 0 && fall.slope < 0 ? 1 / Math.sqrt(fall.sxx) / -fall.slope : Infinity;
-  for (let q = fit.pieceOf[c.m]; q <= fit.pieceOf[Math.max(c.m, c.fallsAt)]; q++) {
-    const piece = fit.pieces[q];
-    if (piece.sxx > 0 && piece.slope < 0) relFast = Math.min(relFast, 1 / Math.sqrt(piece.sxx) / -piece.slope);
-  }
-  const z2 = Math.log(c.waited / c.fastest / contrast) / Math.hypot(relWait, relFast);
-  return normalCdf(Math.min(z1, z2));
-}
-
-/** Φ(z), the standard normal distribution function (Abramowitz & Stegun 7.1.26; error < 1.5·10⁻⁷). */
-export function normalCdf(z: number): number {
-  if (Number.isNaN(z)) return 0;
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
-  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
-}
-
-/** The median of the 2h + 1 points around each point (clamped at the ends), without allocating per point. */
-function centredMedian(values: Float64Array, h: number): Float64Array {
-  const out = new Float64Array(values.length);
-  const w = new Float64Array(2 * h + 1);
-  for (let i = 0; i < values.length; i++) {
-    for (let k = 0; k <= 2 * h; k++) w[k] = values[Math.min(values.length - 1, Math.max(0, i + k - h))];
-    w.sort();
-    out[i] = w[h];
-  }
-  return out;
 }
