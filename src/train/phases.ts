@@ -14,7 +14,7 @@
  *   points, is no catapult and its drop is at least a tenth of the fall before it;
  * - every plateau gets a confidence: that its escape fell by at least `drop` and
  *   at least `contrast` times faster than it waited, given the noise. Those at or
- *   above `confidence` (0.99) are reported; the others are `uncertain`.
+ *   above `confidence` (0.95) are reported; the others are `uncertain`.
  */
 import { fail, requireKnownKeys, requireObject, requirePositive, requirePositiveInt } from '../errors';
 import { fitPieces, type PiecewiseFit } from './changepoints';
@@ -79,7 +79,7 @@ export interface PhaseOptions {
   contrast?: number;
   /** Fewest recorded points a plateau holds its level for (default 30). */
   minPoints?: number;
-  /** The confidence a plateau needs to be reported, in (0, 1) (default 0.99). */
+  /** The confidence a plateau needs to be reported, in (0, 1) (default 0.95). */
   confidence?: number;
   /**
    * Read ranks as #{i : s_i/s₁ ≥ rankThreshold} instead of against the random bulk (the criterion
@@ -116,7 +116,7 @@ export function detectPhases(history: History, options: PhaseOptions = {}): Phas
   if (drop >= 1) fail('drop', 'a fraction in (0, 1)', drop);
   const contrast = requirePositive('contrast', options.contrast ?? 5);
   const minPoints = requirePositiveInt('minPoints', options.minPoints ?? 30);
-  const level = requirePositive('confidence', options.confidence ?? 0.99);
+  const level = requirePositive('confidence', options.confidence ?? 0.95);
   if (level >= 1) fail('confidence', 'a probability in (0, 1)', level);
   const fraction = options.rankThreshold === undefined ? undefined : requirePositive('rankThreshold', options.rankThreshold);
   const { steps, loss, exact } = curveOf(history);

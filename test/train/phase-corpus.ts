@@ -116,7 +116,7 @@ export interface Score {
 }
 
 /** Scores the detector on one curve: each window takes at most one reported escape. */
-export function score(curve: LabelledCurve, level = 0.99): Score {
+export function score(curve: LabelledCurve, level = 0.95): Score {
   const steps = Array.from(curve.loss, (_, i) => i);
   const all = findPlateaus(steps, curve.loss).plateaus;
   const reported = all.filter((p) => p.confidence >= level).map((p) => p.escapeStep);

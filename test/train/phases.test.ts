@@ -195,7 +195,7 @@ describe('real runs', () => {
   test.each(fixture.runs.map((r) => [r.name, r] as const))('%s', (_name, run) => {
     const p = detectPhases(historyOf(run.loss, 1, run));
     expectFound(p, run.escapes, run.checkedUntil);
-    // The sharp escapes (all but the paper-scale runs' third, a 5 % fall right after a catapult) are reported.
+    // The sharp escapes are reported (of the paper-scale runs, the first two: the third is a 5 % fall right after a catapult).
     expectEscapes(upTo(p.escapes, run.checkedUntil).slice(0, run.checkedUntil ? 2 : undefined), run.checkedUntil ? run.escapes.slice(0, 2) : run.escapes, 40);
   });
 
@@ -216,7 +216,7 @@ describe('real runs', () => {
     // After step ~3000 the paper-scale mini-batch loss falls to 1e-5 with log-loss noise of 0.5–1.4 per
     // step, 25 times the noise around its first escapes. A noise floor taken over the whole run hid them.
     // In the longer run the fit's penalty is larger (ln n): the third escape, a 5 % fall after a
-    // catapult and uncertain already without the tail, may be taken into a longer plateau.
+    // catapult (confidence 0.984 without the tail), may be taken into a longer plateau.
     const run = fixture.runs.find((r) => r.checkedUntil !== undefined)!;
     const rng = createRng(7);
     const n0 = run.loss.length;
