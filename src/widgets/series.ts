@@ -63,7 +63,7 @@ export function runSeries(history: History, from = 0, every = displayStride(hist
     loss: pick(history.loss()),
     plateaus: phases.plateaus.map((p) => [p.start, p.end] as [number, number]),
     escapes: [...phases.escapes],
-    confidence: [...phases.confidence],
+    confidence: phases.escapes.map((step, k) => ({ step, confidence: phases.confidence[k] })),
     uncertain: phases.uncertain.map((p) => ({ ...p })),
   };
 }

@@ -23,8 +23,11 @@ export interface RunSeriesState {
   plateaus: Array<[number, number]>;
   /** Escape steps (train.detectPhases: where the loss has fallen `drop` below each plateau). */
   escapes: number[];
-  /** The confidence of each escape, in the order of `escapes` (train.detectPhases; docs/phases.md). */
-  confidence?: number[];
+  /**
+   * The confidence of the escapes (train.detectPhases; docs/phases.md), by step: a live update that
+   * moves an escape leaves its old entry unmatched rather than attached to another escape.
+   */
+  confidence?: Array<{ step: number; confidence: number }>;
   /** Escape steps of the plateaus found below the confidence level: drawn as uncertain, never as plain escapes. */
   uncertain?: Array<{ step: number; confidence: number }>;
   /**

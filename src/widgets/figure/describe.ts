@@ -8,7 +8,7 @@ import { ALERT_COLOR, CURSOR_COLOR, KINDS, RUN_COLORS } from '../contract';
 import type { PlotState } from '../state';
 import { axisTicks, fitRange, formatValue, roomy, unionRange } from './axes';
 import { recordIndexAt, shownLayers, spectrumSource, valueAt } from './data';
-import { confidenceText, lawOf, lawPanel, lossPanel, snapshotPanels, snapshotRecords, spectrumPanels, subscript } from './panels';
+import { confidenceAt, confidenceText, lawOf, lawPanel, lossPanel, snapshotPanels, snapshotRecords, spectrumPanels, subscript, uncertainOf } from './panels';
 import { sweepCaption, sweepFileStem, sweepPanel } from './sweep';
 import type { AxisDescription, FigureDescription, MarkLegendEntry, MarkRole, PanelDescription, Readout, SeriesDescription } from './types';
 
@@ -119,8 +119,9 @@ function caption(state: PlotState, panels: PanelDescription[], names: string[]):
       if (state.runs.some((r) => r.fullLoss?.steps.length)) lines.push('Line with markers: the loss of the whole data set at the spectrum records; faint beneath it, the loss of each step\'s mini-batch.');
       if (state.runs.length === 1 && state.runs[0].confidence?.length) {
         const r = state.runs[0];
-        const list = (steps: number[], cs: Array<number | undefined>) => steps.map((s, k) => `${s} (${confidenceText(cs[k])})`).join(', ');
-        lines.push(`Escapes (confidence): ${list(r.escapes, r.confidence ?? [])}${r.uncertain?.length ? `; uncertain: ${list(r.uncertain.map((u) => u.step), r.uncertain.map((u) => u.confidence))}` : ''}.`);
+        const known = r.escapes.map((s) => `${s} (${confidenceText(confidenceAt(r, s)) || '?'})`).join(', ');
+        const unsure = uncertainOf(r).map((u) => `${u.step} (${confidenceText(u.confidence)})`).join(', ');
+        lines.push(`Escapes (confidence): ${known || 'none'}${unsure ? `; uncertain: ${unsure}` : ''}.`);
       }
       break;
     case 'SpectrumPlot':

@@ -35,6 +35,12 @@ interface Cell {
 /** A confidence as a mark or a caption shows it: '>0.999' above 0.9995, else three decimals ('' if unknown). */
 export const confidenceText = (c: number | undefined): string => (c === undefined ? '' : c >= 0.9995 ? '>0.999' : c.toFixed(3));
 
+/** The confidence of a run's escape at `step`, if known. */
+export const confidenceAt = (run: PlotState['runs'][number], step: number): number | undefined => run.confidence?.find((c) => c.step === step)?.confidence;
+
+/** A run's uncertain escapes, less any step it now reports as an escape (a live update may have moved it there). */
+export const uncertainOf = (run: PlotState['runs'][number]): Array<{ step: number; confidence: number }> => (run.uncertain ?? []).filter((u) => !run.escapes.includes(u.step));
+
 /** Vertical lines and bands on a step axis; on a log axis a band from step 0 starts at step 1, a line at step 0 is left out. */
 function onStepAxis(marks: MarkDescription[], log: boolean): MarkDescription[] {
   if (!log) return marks;
@@ -97,11 +103,11 @@ export function lossPanel(state: PlotState, names: string[], cell: Cell): PanelD
   // One run with a few escapes: each is labelled with its confidence, where known (with more, the
   // labels would overlap; the caption lists them). Escapes below the confidence level are faint dotted
   // lines, never plain marks (docs/phases.md).
-  const few = !many && (state.runs[0]?.escapes.length ?? 0) + (state.runs[0]?.uncertain?.length ?? 0) <= 4;
+  const few = !many && state.runs.length === 1 && state.runs[0].escapes.length + uncertainOf(state.runs[0]).length <= 4;
   const sure = (c: number | undefined) => (few ? confidenceText(c) : '');
   state.runs.forEach((run, j) => {
-    run.escapes.forEach((s, k) => marks.push(vline('escape', s, runColor(j), 'dash', 1.2, sure(run.confidence?.[k]), j)));
-    for (const u of run.uncertain ?? []) marks.push({ ...vline('uncertain', u.step, runColor(j), 'dot', 1, sure(u.confidence), j), opacity: 0.5 });
+    for (const s of run.escapes) marks.push(vline('escape', s, runColor(j), 'dash', 1.2, sure(confidenceAt(run, s)), j));
+    for (const u of uncertainOf(run)) marks.push({ ...vline('uncertain', u.step, runColor(j), 'dot', 1, sure(u.confidence), j), opacity: 0.5 });
   });
   const snaps = [...state.snapshot_steps].sort((a, b) => a - b);
   snaps.forEach((s, j) => marks.push(vline('snapshot', s, timeColor(j, snaps.length), 'dot', 1.5, String(s))));

@@ -9,7 +9,7 @@ const run = {
   loss: Float64Array.from({ length: 100 }, (_, i) => (i < 50 ? 1 : 0.1) * (1 + 0.1 * Math.sin(i))),
   plateaus: [[0, 49]] as Array<[number, number]>,
   escapes: [50],
-  confidence: [0.99991],
+  confidence: [{ step: 50, confidence: 0.99991 }],
   uncertain: [{ step: 80, confidence: 0.72 }],
 };
 
@@ -23,10 +23,15 @@ test('an escape is labelled with its confidence; one below the level is a faint 
   expect(d.legend.map((e) => e.role)).toEqual(['plateau', 'escape', 'uncertain']);
   expect(d.caption).toMatch(/Escapes \(confidence\): 50 \(>0\.999\); uncertain: 80 \(0\.720\)/);
   // With more than four, the labels would overlap: the caption alone lists the confidences.
-  const crowded = { ...run, escapes: [10, 20, 30, 40, 50], confidence: [1, 1, 1, 1, 0.995] };
+  const crowded = { ...run, escapes: [10, 20, 30, 40, 50], confidence: [10, 20, 30, 40, 50].map((step) => ({ step, confidence: step === 50 ? 0.995 : 1 })) };
   const e = describeFigure({ ...defaultState('LossPlot'), runs: [crowded] } as PlotState);
   expect(e.panels[0].marks.filter((m) => m.role === 'escape').every((m) => m.label === '')).toBe(true);
   expect(e.caption).toMatch(/50 \(0\.995\)/);
+  // A live update moved an escape: its old confidence matches no escape, and an uncertain escape now
+  // reported is drawn once, as an escape.
+  const moved = describeFigure({ ...defaultState('LossPlot'), runs: [{ ...run, escapes: [52, 80] }] } as PlotState);
+  expect(moved.panels[0].marks.filter((m) => m.role === 'escape').map((m) => m.label)).toEqual(['', '']);
+  expect(moved.panels[0].marks.filter((m) => m.role === 'uncertain')).toEqual([]);
 });
 
 test('a run with the full-data loss of its records draws it, with the per-step loss faint behind', () => {
