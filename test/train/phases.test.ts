@@ -279,6 +279,20 @@ test("the README's example: the rank rises one mode at a time, in step with its 
   expect(new Set(detectPhases(h, { rankThreshold: 0.1 }).ranks.map((r) => r.rank))).toEqual(new Set([8]));
 });
 
+test('a mini-batch run: records of the full-data loss and batch losses far below it (a converged tail) read as one curve', () => {
+  // Most batches fit and a few do not: the batch loss's log lies 0.6 below the full loss's, with noise 0.8.
+  const h = createHistory({ ...meta, dims: [2, 4, 4, 1], depth: 3 });
+  const rng = createRng(5);
+  const full = (t: number) => (t < 1500 ? 1e-3 : 1e-4);
+  for (let t = 0; t < 3000; t++) {
+    h.addStep({ step: t, loss: full(t) * Math.exp(0.8 * rng.normal() - 0.6), paramNorm: 1, lr: 1 });
+    if (t % 100 === 0) h.addRecord({ step: t, loss: full(t), paramNorm: 1, weights: [Float64Array.of(1), Float64Array.of(1), Float64Array.of(1)] });
+  }
+  const p = detectPhases(h);
+  expect(p.noise.records).toBe(30);
+  expectEscapes(p.escapes, [1500], 50);
+});
+
 test('a full-size history (2¹⁸ points)', () => {
   const h = createHistory(meta);
   for (let t = 0; t < 1 << 18; t++) h.addStep({ step: t, loss: t < 1 << 17 ? 1 : 1e-3, paramNorm: 1, lr: 1 });

@@ -81,7 +81,7 @@ export function lossPanel(state: PlotState, names: string[], cell: Cell): PanelD
     const full = run.fullLoss && run.fullLoss.steps.length ? drawable(Float64Array.from(run.fullLoss.steps), Float64Array.from(run.fullLoss.loss), logX, logY) : null;
     if (full) {
       // A mini-batch run: the loss of the whole data set at the records is the run's loss; each step's batch loss is context.
-      series.push({ ...base, id: `loss${j}-raw`, name: `${names[j]} (per-step batch loss)`, legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.25, growing: true });
+      series.push({ ...base, id: `loss${j}-raw`, name: `${names[j]} (per-step batch loss)`, legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.18, growing: true });
       series.push({ ...base, id: `loss${j}`, name: `${names[j]} (full data, at the records)`, legend: true, role: 'loss', ...full, width: 1.8, opacity: 1, markers: true, growing: false });
     } else if (state.smoothing > 0) {
       series.push({ ...base, id: `loss${j}-raw`, name: names[j], legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.3, growing: true });
