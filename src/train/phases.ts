@@ -182,6 +182,11 @@ export function findPlateaus(
   const exact = Uint8Array.from(keep, (i) => (o.exact?.[i] ? 1 : 0));
   const batch = keep.flatMap((_, j) => (exact[j] ? [] : [j]));
   const noise = noiseModel(Float64Array.from(batch, (j) => lam[j]), FLOOR);
+  // A per-step loss without noise is the loss of the whole data set already: records add nothing
+  // (and a record that disagrees with it, as a hand-made history's may, is not taken over it).
+  if (batch.length < n && median(noise.sigma) <= 10 * FLOOR) {
+    return findPlateaus(Float64Array.from(batch, (j) => steps[j]), Float64Array.from(batch, (j) => Math.exp(lam[j])), { drop, contrast, minPoints });
+  }
   const sigma = new Float64Array(n).fill(FLOOR);
   const spike = new Uint8Array(n);
   batch.forEach((j, q) => {
