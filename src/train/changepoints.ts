@@ -1,7 +1,7 @@
 /**
- * The loss curve as a sequence of straight pieces (docs/phases.md, "Noise"): the log-loss against
- * the step, cut where a new line fits the points so much better than the old one that noise
- * cannot explain it. Each point is weighted by its noise (src/train/noise.ts), and a cut costs a
+ * The loss curve as a sequence of straight pieces (docs/phases.md, "The curve it reads"): the
+ * log-loss against the step, cut where a new line fits the points so much better than the old one
+ * that noise cannot explain it. Each point is weighted by its noise (src/train/noise.ts), and a cut costs a
  * penalty in those units, so what counts as evidence is set by the run's own noise: on a flat
  * stretch of white noise a cut is not made, on a fall far larger than the noise it is.
  *
@@ -9,12 +9,12 @@
  * that minimises Σ (weighted residual sum of squares of each piece's least-squares line) + β per
  * piece, exactly, over cuts at bins whose width grows with the step (x/BINS steps, at least one
  * point), which keeps the work bounded for 2¹⁸ points; each cut is then moved to its best point
- * within the bins beside it, and the lines are fitted to every point.
+ * within the bins beside it, and the lines are fitted to every point. Neighbouring lines are then
+ * joined into one continuous curve where the data allow it (`fitPieces`).
  */
 
 /** Bins per unit of ln(step): a cut can fall anywhere within 1/BINS of the step. */
 const BINS = 400;
-
 
 export interface Piece {
   /** First and last point index (inclusive). */

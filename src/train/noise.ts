@@ -1,7 +1,7 @@
 /**
- * The noise of a loss curve, estimated from the run itself (docs/phases.md, "Noise"): the
- * mini-batch noise of the log-loss, region by region, and the spikes of a step at the edge of
- * stability. Phase detection weighs every point by it (src/train/changepoints.ts) and states
+ * The noise of a loss curve, estimated from the run itself (docs/phases.md, "The curve it
+ * reads"): the mini-batch noise of the log-loss, region by region, and the spikes of a step at the
+ * edge of stability. Phase detection weighs every point by it (src/train/changepoints.ts) and states
  * its confidences in its units.
  */
 

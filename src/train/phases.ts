@@ -199,13 +199,13 @@ export function findPlateaus(
   const summary: NoiseSummary = { sigma: batch.length ? median(Float64Array.from(batch, (j) => sigma[j])) : 0, spikes: spike.reduce((t, v) => t + v, 0), records: n - batch.length };
   if (n < 8) return { plateaus: [], noise: summary };
   const fit = fitPieces(steps, lam, w, PENALTY * Math.log(n));
-  // The pace is read off the fit's centred median of 9 points: a dip or a bump of up to 4 points that
-  // the fit follows (a run of easy or hard batches) would otherwise set a level the loss then seems to
-  // wait to regain. A centred median keeps a step where it is, and a monotone curve as it is.
   // The scatter of the loss about the curve at each point, for the catapult test: a record's own
   // noise is nil, but the lowest loss it is compared with is a batch's.
   const scatter = Float64Array.from(sigma);
   for (let i = 0, last = FLOOR; i < n; i++) exact[i] ? (scatter[i] = last) : (last = sigma[i]);
+  // The pace is read off the fit's centred median of 9 points: a dip or a bump of up to 4 points that
+  // the fit follows (a run of easy or hard batches) would otherwise set a level the loss then seems to
+  // wait to regain. A centred median keeps a step where it is, and a monotone curve as it is.
   const p = measurePace(steps, lam, centredMedian(fit.value, 4), scatter, drop);
   const { bottom, deepest } = descents(p);
   const med5 = centredMedian(lam, 2);
