@@ -19,7 +19,10 @@
  *   history.ts      what a run keeps                recorder.ts    spectrum records
  *   schedule.ts     when records are taken          run-control.ts pause/resume/stop
  *   checkpoint.ts   continuing a run exactly        precision.ts   float32 warnings
- *   phases.ts       plateaus and escapes, from the pace of the loss (pace.ts)
+ *   phases.ts       plateaus and escapes with their confidence: the run's noise
+ *                   (noise.ts), the piecewise-linear fit it sets (changepoints.ts),
+ *                   the pace of the loss (pace.ts), each escape's confidence
+ *                   (confidence.ts), ranks against the random bulk (ranks.ts)
  */
 export { mlp, initStd } from './mlp';
 export type { Mlp, MlpOptions, InitOptions } from './mlp';
