@@ -110,7 +110,7 @@ function markSentences(state: PlotState, panels: PanelDescription[]): string[] {
 function caption(state: PlotState, panels: PanelDescription[], names: string[]): string {
   const scale = (log: boolean) => (log ? 'log' : 'linear');
   const runs = state.runs.length > 1 ? ` of ${state.runs.length} runs (${names.join(', ')})` : '';
-  const smoothing = state.smoothing > 0 ? ` Loss smoothed by a centred moving average over ${state.smoothing} steps (of log loss on a log axis); the raw loss is drawn faint beneath.` : '';
+  const smoothing = state.smoothing > 0 ? ` Loss smoothed by a centred moving average over ${state.smoothing} steps (of log loss on a log axis); the raw loss is drawn faint beneath (grey where a panel shows one run).` : '';
   const src = spectrumSource(state);
   const what = src?.symbol === 'Z' ? 'activation Zℓσ' : 'weight matrix Wℓ';
   const value = state.relative ? 'sᵢ/s₁' : 'sᵢ';
@@ -119,7 +119,7 @@ function caption(state: PlotState, panels: PanelDescription[], names: string[]):
   switch (state.kind) {
     case 'LossPlot':
       lines.push(`Training loss${runs} against step (${scale(state.log_y)} loss, ${scale(state.log_x)} step)${state.runs.length > 1 && !state.overlay ? ', one panel per run on one step axis, each with its own loss range' : ''}.${smoothing}`);
-      if (state.runs.some((r) => r.fullLoss?.steps.length)) lines.push('Line with markers: the loss of the whole data set at the spectrum records; faint beneath it, the loss of each step\'s mini-batch.');
+      if (state.runs.some((r) => r.fullLoss?.steps.length)) lines.push('Line with markers: the loss of the whole data set at the spectrum records; faint beneath it (grey where a panel shows one run), the loss of each step\'s mini-batch.');
       if (state.runs.length === 1 && state.runs[0].confidence?.length) {
         const r = state.runs[0];
         const known = r.escapes.map((s) => `${s} (${confidenceText(confidenceAt(r, s)) || '?'})`).join(', ');

@@ -5,7 +5,7 @@
  * Ranges and ticks are filled in by describe.ts once every panel of a link
  * group is known.
  */
-import { CURSOR_COLOR, INDEX_COLORS, RUN_COLORS, timeColor } from '../contract';
+import { CURSOR_COLOR, INDEX_COLORS, RAW_LOSS_COLOR, RUN_COLORS, timeColor } from '../contract';
 import type { PlotState } from '../state';
 import { drawable, lawAt, recordIndexAt, shownLayers, smoothSeries, spectrumSource, valueAt, type SpectrumSource } from './data';
 import type { AxisDescription, MarkDescription, PanelDescription, SeriesDescription } from './types';
@@ -90,13 +90,15 @@ export function lossPanel(state: PlotState, names: string[], cell: Cell, which: 
     const color = runColor(j);
     const raw = drawable(run.steps, run.loss, logX, logY);
     const base = { group: `run${j}`, color, dash: 'solid' as const, markers: false };
+    // Several runs in one panel: each faint loss keeps its run's colour, to tell them apart.
+    const faint = { ...base, color: runs.length === 1 ? RAW_LOSS_COLOR : color };
     const full = run.fullLoss && run.fullLoss.steps.length ? drawable(Float64Array.from(run.fullLoss.steps), Float64Array.from(run.fullLoss.loss), logX, logY) : null;
     if (full) {
       // A mini-batch run: the loss of the whole data set at the records is the run's loss; each step's batch loss is context.
-      series.push({ ...base, id: `loss${j}-raw`, name: `${names[j]} (per-step batch loss)`, legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.18, growing: true });
+      series.push({ ...faint, id: `loss${j}-raw`, name: `${names[j]} (per-step batch loss)`, legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.25, growing: true });
       series.push({ ...base, id: `loss${j}`, name: `${names[j]} (full data, at the records)`, legend: true, role: 'loss', ...full, width: 1.8, opacity: 1, markers: true, growing: false });
     } else if (state.smoothing > 0) {
-      series.push({ ...base, id: `loss${j}-raw`, name: names[j], legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.3, growing: true });
+      series.push({ ...faint, id: `loss${j}-raw`, name: names[j], legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.3, growing: true });
       const smooth = drawable(raw.x, smoothSeries(raw.x, raw.y, state.smoothing, logY), logX, logY);
       series.push({ ...base, id: `loss${j}`, name: `${names[j]} (smoothed over ${state.smoothing} steps)`, legend: true, role: 'loss', ...smooth, width: 1.8, opacity: 1, growing: false });
     } else {
