@@ -8,11 +8,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nativeSearchPaths } from '../../src/backend/backend';
 import { workerEnv } from '../../src/sweep/pool';
 import { sweep, type SweepOptions } from '../../src/sweep/sweep';
 import type { SweepSpec } from '../../src/sweep/spec';
 import type { SweepRow } from '../../src/sweep/point';
+import { itNative } from '../backend/native';
 
 const root = join(__dirname, '../..');
 const register = join(__dirname, 'ts-register.js');
@@ -128,9 +128,7 @@ const built = existsSync(join(root, 'dist', 'sweep', 'worker.js'));
   expect(resumed.progress).toMatchObject({ skipped: rows.length, finished: 6 - rows.length, failed: 0 });
 });
 
-const nativeBuilt = nativeSearchPaths().some((p) => existsSync(join(p, 'node_modules/@tensorflow/tfjs-node')));
-
-(nativeBuilt ? it : it.skip)('a worker keeps native TensorFlow to the threads it is given (TF_NUM_INTRAOP_THREADS, read at start-up)', () => {
+itNative('a worker keeps native TensorFlow to the threads it is given (TF_NUM_INTRAOP_THREADS, read at start-up)', () => {
   const probe = (threads: number) => {
     const p = spawnSync(process.execPath, ['-r', register, join(__dirname, 'thread-probe.ts')], { env: workerEnv(threads), encoding: 'utf8', cwd: root });
     expect(p.status).toBe(0);

@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { HISTORY_ONLY_REASON } from '../../../src/widgets/dashboard';
 import { RESULTS, ROOT, VENV, diagnosed, eventually, launch, missing, notebook, notebookReady, runCell, saveNotebook, startServer, waitKernelIdle, waitOutput, type Server } from './jupyter';
+import { describeOutside } from '../../outside';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
 const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)');
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`[saddlelab] skipping widget controls e2e tests: ${why}`);
+const maybe = describeOutside('the widget controls e2e tests', why);
 
 const KERNEL = { name: 'saddlelab', display_name: 'TypeScript (saddlelab)', language: 'typescript' };
 // Long enough that the run never ends by itself while the test clicks (~3000 steps/s here): the test stops it.

@@ -18,10 +18,10 @@ import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard, type PlotWidge
 import { describeFigure } from '../../../src/widgets/figure';
 import { createFakeKernel } from '../fake-kernel';
 import { RESULTS, VENV, diagnosed, eventually, launch, missing, runAll, startServer, waitKernelIdle, writeStatesNotebook, type Server } from './jupyter';
+import { describeOutside } from '../../outside';
 
 const why = missing();
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`[saddlelab] skipping widget e2e figure tests: ${why}`);
+const maybe = describeOutside('the widget e2e figure tests', why);
 
 /** The deep linear warm-up (docs/paper.md, "the linear warm-up"): teacher singular values learnt one at a time. */
 async function warmUp(seed: number, gamma: number) {

@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { RESULTS, ROOT, VENV, diagnosed, launch, missing, outputText, runCell, startServer, waitInNotebook, waitKernelIdle, waitOutput, type Server } from './jupyter';
+import { describeOutside } from '../../outside';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
 const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)');
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`[saddlelab] skipping newcomer e2e tests: ${why}`);
+const maybe = describeOutside('the newcomer e2e tests', why);
 
 /** The README's live example: the ```ts block after the `<!-- live-example -->` marker, as it stands. */
 export function readmeLiveExample(): string {

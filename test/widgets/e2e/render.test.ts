@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard } from '../../../src/widgets';
 import { describeFigure } from '../../../src/widgets/figure';
+import { describeOutside } from '../../outside';
 import { plotlyFigure } from '../../../widgets/src/plotly-figure';
 
 const figure = (state: Parameters<typeof describeFigure>[0]) => plotlyFigure(describeFigure(state));
@@ -20,8 +21,7 @@ import { addStep, staircase } from '../histories';
 import { RESULTS, VENV, launch, missing, notebook, runAll, startServer, waitKernelIdle, writeStatesNotebook, type Server } from './jupyter';
 
 const why = missing();
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`[saddlelab] skipping widget e2e render tests: ${why}`);
+const maybe = describeOutside('the widget e2e render tests', why);
 
 const GROW = `
 import json, base64, time

@@ -17,11 +17,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { writeReport } from '../../../src/widgets/report';
 import { RESULTS, ROOT, VENV, diagnosed, launch, missing, startServer, waitInNotebook, type Server } from './jupyter';
+import { describeOutside } from '../../outside';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
 const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)') || (existsSync(join(ROOT, 'dist', 'report-page.js')) ? '' : 'dist/report-page.js is not built (npm run build)');
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`[saddlelab] skipping report e2e tests: ${why}`);
+const maybe = describeOutside('the report e2e tests', why);
 
 const IMPORT = `import { train, data, widgets } from ${JSON.stringify(join(ROOT, 'dist', 'index'))};`;
 const CELLS: Array<['markdown' | 'code', string]> = [

@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { RESULTS, ROOT, VENV, diagnosed, launch, missing, notebook, runAll, saveNotebook, startServer, waitInNotebook, waitKernelIdle, waitOutput, type Server } from './jupyter';
+import { describeOutside } from '../../outside';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
 const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)');
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`[saddlelab] skipping saved-notebook e2e tests: ${why}`);
+const maybe = describeOutside('the saved-notebook e2e tests', why);
 
 const KERNEL = { name: 'saddlelab', display_name: 'TypeScript (saddlelab)', language: 'typescript' };
 const IMPORT = `import { train, data, widgets } from ${JSON.stringify(join(ROOT, 'dist', 'index'))};`;

@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { RESULTS, ROOT, VENV, countPerCell, diagnosed, launch, missing, notebook, outputText, runAll, runCell, saveNotebook, startServer, textPerCell, waitInNotebook, waitKernelIdle, waitOutput, type Server } from './jupyter';
+import { describeOutside } from '../../outside';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
 const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)');
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`[saddlelab] skipping widget training e2e tests: ${why}`);
+const maybe = describeOutside('the widget training e2e tests', why);
 
 const KERNEL = { name: 'saddlelab', display_name: 'TypeScript (saddlelab)', language: 'typescript' };
 const IMPORT = `import { train, data, widgets } from ${JSON.stringify(join(ROOT, 'dist', 'index'))};`;
