@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { HISTORY_ONLY_REASON } from '../../../src/widgets/dashboard';
-import { RESULTS, ROOT, VENV, diagnosed, eventually, launch, missing, notebook, notebookReady, runCell, saveNotebook, startServer, waitKernelIdle, waitOutput, type Server } from './jupyter';
+import { diagnosed, eventually, launch, missing, newPage, notebook, notebookReady, record, ROOT, runCell, saveNotebook, type Server, startServer, VENV, waitKernelIdle, waitOutput } from './jupyter';
 import { describeOutside } from '../../outside';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
@@ -77,7 +77,7 @@ maybe.each(['lab', 'notebook'] as const)('dashboard controls with the saddlelab 
   const button = (page: Page, action: string, n = 0) => dashboard(page, n).locator(`button[data-action="${action}"]`);
 
   test('pause, resume and stop act on a hand-written trainer.next() loop; the status line tells the truth; a second page learns the cursor', async () => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
+    const page = await newPage(browser, { viewport: { width: 1300, height: 1400 } });
     await diagnosed(page, `controls-${app}`, server, async () => {
       await open(page);
       await waitKernelIdle(server, 'controls.ipynb');
@@ -98,12 +98,12 @@ maybe.each(['lab', 'notebook'] as const)('dashboard controls with the saddlelab 
       await page.waitForTimeout(1500);
       expect(await lastStep(page)).toBe(held);
       expect(await button(page, 'pause').isDisabled()).toBe(true);
-      await page.screenshot({ path: join(RESULTS, `controls-${app}-paused.png`), fullPage: true });
+      await record(page, `controls-${app}-paused.png`);
       // A second page on the saved notebook, opened while the run is paused (its history stays the
       // size it is): the widget comes back from the live kernel, and learns what the first page
       // sets through the kernel's echo_update.
       await saveNotebook(page, server, 'controls.ipynb');
-      const second = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
+      const second = await newPage(browser, { viewport: { width: 1300, height: 1400 } });
       await open(second);
       await dashboard(second).locator('.main-svg').first().waitFor({ timeout: 180000 });
       await eventually(() => status(second), (s) => expect(s).toMatch(/ · paused$/));
@@ -132,13 +132,13 @@ maybe.each(['lab', 'notebook'] as const)('dashboard controls with the saddlelab 
         expect(await button(page, action).isDisabled()).toBe(true);
         expect(await button(page, action).getAttribute('title')).toBe('The run has ended (stopped); nothing to pause or stop.');
       }
-      await page.screenshot({ path: join(RESULTS, `controls-${app}-stopped.png`), fullPage: true });
+      await record(page, `controls-${app}-stopped.png`);
     });
     await page.close();
   }, 480000);
 
   test('a dashboard over a History says why its buttons cannot act; widgets.live() shows the run of train.fit to its end', async () => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
+    const page = await newPage(browser, { viewport: { width: 1300, height: 1400 } });
     await diagnosed(page, `controls-history-${app}`, server, async () => {
       await open(page, 'history.ipynb');
       await waitKernelIdle(server, 'history.ipynb');
@@ -155,7 +155,7 @@ maybe.each(['lab', 'notebook'] as const)('dashboard controls with the saddlelab 
       // All 300 updates counted (the planned total shows when the run carries it).
       await eventually(() => status(page, 1), (s) => expect(s).toMatch(/^300( \/ 300)? updates · done$/));
       await dashboard(page, 1).scrollIntoViewIfNeeded();
-      await dashboard(page, 1).screenshot({ path: join(RESULTS, `controls-${app}-live-fit.png`) });
+      await record(dashboard(page, 1), `controls-${app}-live-fit.png`);
     });
     await page.close();
   }, 300000);

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { RESULTS, ROOT, VENV, diagnosed, launch, missing, outputText, runCell, startServer, waitInNotebook, waitKernelIdle, waitOutput, type Server } from './jupyter';
+import { diagnosed, launch, missing, newContext, outputText, record, ROOT, runCell, type Server, startServer, VENV, waitInNotebook, waitKernelIdle, waitOutput } from './jupyter';
 import { describeOutside } from '../../outside';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
@@ -74,7 +74,7 @@ maybe.each(['lab', 'notebook'] as const)('a newcomer in %s', (app) => {
   });
 
   test('new notebook in an empty folder: README live example, interrupt then lastRun, restart then a cell', async () => {
-    const context = await browser.newContext({ viewport: { width: 1300, height: 1500 } });
+    const context = await newContext(browser, { viewport: { width: 1300, height: 1500 } });
     let page = await context.newPage();
     await diagnosed(page, `newcomer-${app}`, server, async () => {
       // A new notebook on the saddlelab kernel, the way the UI makes one.
@@ -114,7 +114,7 @@ maybe.each(['lab', 'notebook'] as const)('a newcomer in %s', (app) => {
       await waitInNotebook(page, '.saddlelab-widget .main-svg', 1, 240000);
       const out0 = await waitOutput(page, 0, /2,500\/2,500 steps[\s\S]*completed[\s\S]*\[\s*\d/, 300000);
       expect(out0).not.toMatch(/Cannot find module|Error/);
-      await page.screenshot({ path: join(RESULTS, `newcomer-${app}-live-example.png`), fullPage: true });
+      await record(page, `newcomer-${app}-live-example.png`);
 
       // 2. Interrupt a cell awaiting run.done, then read the run from the next cell.
       await setCell(page, 1, 'const run = train.start(net, ds, { steps: 10_000_000, lr: 5e-4, record: { every: 100 } });\nawait run.done;');
@@ -127,19 +127,19 @@ maybe.each(['lab', 'notebook'] as const)('a newcomer in %s', (app) => {
       await runCell(page, 2);
       const read = await waitOutput(page, 2, /aborted/, 60000);
       expect(read).toMatch(/\[\s*'aborted',\s*true,\s*'stopped'\s*\]/);
-      await page.screenshot({ path: join(RESULTS, `newcomer-${app}-interrupted-then-lastRun.png`), fullPage: true });
+      await record(page, `newcomer-${app}-interrupted-then-lastRun.png`);
 
       // 3. Restart the kernel and run a cell.
       await setCell(page, 3, 'const answer: number = 6 * 7;\nanswer');
       await command(page, 'notebook:restart-kernel');
-      await page.click('.jp-Dialog .jp-mod-accept', { timeout: 30000 });
+      await page.click('.jp-Dialog .jp-mod-accept', { timeout: 60000 });
       const t0 = Date.now();
       await page.waitForTimeout(500);
       await runCell(page, 3);
       await waitOutput(page, 3, /42/, 180000);
       console.log(`[saddlelab] ${app}: restart to the first cell's result: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       expect(await outputText(page, 3)).not.toMatch(/Error/);
-      await page.screenshot({ path: join(RESULTS, `newcomer-${app}-restarted.png`), fullPage: true });
+      await record(page, `newcomer-${app}-restarted.png`);
     });
     await context.close();
   }, 900000);
