@@ -21,13 +21,15 @@ const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is n
 const maybe = describeOutside('the widget controls e2e tests', why);
 
 const KERNEL = { name: 'saddlelab', display_name: 'TypeScript (saddlelab)', language: 'typescript' };
-// Long enough that the run never ends by itself while the test clicks (~3000 steps/s here): the test stops it.
+// Long enough that the run never ends by itself while the test clicks: the test stops it. The network
+// is wide (400) so that a step takes milliseconds and the history a second page restores stays small
+// however long the test takes on a busy machine (training.test.ts says why).
 const TOTAL = 20000000;
 const CELLS = [
   `import { train, data, widgets } from ${JSON.stringify(join(ROOT, 'dist', 'index'))};
 const ds = data.linearTeacher({ singularValues: [10, 20, 30, 40, 50], n: 100, seed: 0 });`,
   // The notebook pattern: a dashboard above a visible loop.
-  `const trainer = train.createTrainer(train.mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } }), ds, { lr: 5e-4, record: { every: 50 } });
+  `const trainer = train.createTrainer(train.mlp({ inputDim: 5, widths: [400, 400, 400], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } }), ds, { lr: 5e-4, record: { every: 50 } });
 new widgets.TrainingDashboard(trainer, { totalSteps: ${TOTAL} })`,
   `for (let t = 0; t < ${TOTAL}; t++) if (!(await trainer.next())) break;
 trainer.finish();

@@ -21,8 +21,12 @@ const maybe = describeOutside('the widget training e2e tests', why);
 
 const KERNEL = { name: 'saddlelab', display_name: 'TypeScript (saddlelab)', language: 'typescript' };
 const IMPORT = `import { train, data, widgets } from ${JSON.stringify(join(ROOT, 'dist', 'index'))};`;
+// Width 400: a step takes milliseconds, so the history the pages draw (and a second page restores
+// from the kernel) stays thousands of steps long however long the test takes. At width 50 the run
+// made ~1600 steps/s even on a loaded machine, reached 640,000 steps while the browser crawled, and
+// the second page had not drawn that in 180 s.
 const SETUP = `const ds = data.linearTeacher({ singularValues: [10, 20, 30, 40, 50], n: 100, seed: 0 });
-const net = train.mlp({ inputDim: 5, widths: [50, 50, 50], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } });
+const net = train.mlp({ inputDim: 5, widths: [400, 400, 400], outputDim: 5, activation: 'linear', init: { gamma: 1.5, seed: 0 } });
 const run = train.start(net, ds, { steps: 1000000, lr: 5e-4, log: false });
 const dash = new widgets.TrainingDashboard(run.history, run.control);
 dash`;
