@@ -3,12 +3,12 @@
  * The one summary at the end of `npm test` (scripts/test.sh): every stage with its time and
  * result, every failed test (jest and pytest), every skipped test with its reason, and where
  * the time went (the slowest test files). Reads what test.sh left in its log folder:
- * stages.tsv (name, seconds, exit status, log file per line), jest.json (jest --json) and pytest.xml
- * (pytest --junitxml). Exits 1 if any stage failed.
+ * stages.tsv (name, seconds, exit status, log file per line), jest*.json (jest --json) and
+ * pytest*.xml (pytest --junitxml). Exits 1 if any stage failed.
  *
  *   node scripts/test-summary.mjs test-results/logs
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -29,9 +29,9 @@ const failed = [];
 const skipped = [];
 const slow = [];
 
-const jest = read('jest.json');
-if (jest) {
-  const r = JSON.parse(jest);
+const reports = (re) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).sort() : []);
+for (const f of reports(/^jest.*\.json$/)) {
+  const r = JSON.parse(read(f));
   for (const file of r.testResults) {
     const path = relative(root, file.name);
     slow.push({ what: `jest ${path}`, seconds: (file.endTime - file.startTime) / 1000 });
@@ -47,8 +47,8 @@ if (jest) {
   }
 }
 
-const xml = read('pytest.xml');
-if (xml) {
+for (const f of reports(/^pytest.*\.xml$/)) {
+  const xml = read(f);
   const unescape = (s) => s.replace(/&#10;/g, ' ').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   const attrs = (s) => Object.fromEntries([...s.matchAll(/([\w-]+)="([^"]*)"/g)].map((m) => [m[1], unescape(m[2])]));
   const files = new Map();

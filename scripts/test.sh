@@ -35,26 +35,47 @@ for ((i = 0; i < load; i++)); do
 done
 [ "$load" = 0 ] || say "load: $load CPU-burning processes beside the run (pids ${burners[*]}), stopped at its end"
 
-# stage NAME CMD...: runs CMD, its output shown and kept in $LOGS/NAME.log; records time and exit status.
+# stage NAME CMD...: runs CMD, its output shown (kept in $LOGS/NAME.log); records its time and exit status.
+# With QUIET_STAGE=1 the output only goes to the log (a stage running beside another one).
 stage() {
   local name=$1 start=$SECONDS status
   shift
   say "$name: $*"
-  "$@" 2>&1 | tee "$LOGS/$name.log"
-  status=${PIPESTATUS[0]}
+  if [ "${QUIET_STAGE:-0}" = 1 ]; then
+    "$@" >"$LOGS/$name.log" 2>&1
+    status=$?
+  else
+    "$@" 2>&1 | tee "$LOGS/$name.log"
+    status=${PIPESTATUS[0]}
+  fi
   printf '%s\t%s\t%s\t%s\n' "$name" $((SECONDS - start)) "$status" "$LOGS/$name.log" >>"$LOGS/stages.tsv"
-  [ "$status" = 0 ] || say "$name: FAILED (exit $status); the remaining stages still run"
+  if [ "$status" = 0 ]; then say "$name: ok ($((SECONDS - start)) s)"; else say "$name: FAILED (exit $status, $((SECONDS - start)) s); the other stages still run"; fi
 }
 
 # What the outside checks need from the machine (apt, as root); each check's own set-up, one line each.
 stage outside-tools bash scripts/test-outside.sh
 stage setup bash scripts/setup.sh
-stage typecheck npm run --silent typecheck
+
 # Jest gives each test file its own copy of process.env, so the backend's default log level
 # never reaches TensorFlow's C++ logger there: set it for the whole run (INFO lines off).
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}"
-stage jest npx jest --ci --json --outputFile="$LOGS/jest.json"
-stage pytest .venv/bin/python -m pytest -q -rfEs -p no:cacheprovider --junitxml="$LOGS/pytest.xml" test
+# Two lanes share the cores. The browser tests (jest, test/widgets/e2e: about three quarters of
+# jest's time) spend much of it waiting on servers, kernels and pages; beside them run the type
+# check, the other jest tests and pytest (the kernel tests wait on messages, the tutorials train).
+# The second lane's output goes to its logs and is shown once the browser tests are done.
+(
+  QUIET_STAGE=1
+  stage typecheck npm run --silent typecheck
+  stage jest npx jest --ci --testPathIgnorePatterns /node_modules/ /test/widgets/e2e/ --json --outputFile="$LOGS/jest.json"
+  stage pytest .venv/bin/python -m pytest -q -rfEs -p no:cacheprovider --junitxml="$LOGS/pytest.xml" test
+) &
+beside=$!
+stage jest-browser npx jest --ci test/widgets/e2e --json --outputFile="$LOGS/jest-browser.json"
+wait "$beside"
+for name in typecheck jest pytest; do
+  say "$name output (it ran beside the browser tests; also in $LOGS/$name.log):"
+  cat "$LOGS/$name.log"
+done
 
 stop_load
 SADDLELAB_TEST_WALL=$((SECONDS - t0)) node scripts/test-summary.mjs "$LOGS"
