@@ -49,6 +49,8 @@ for (const f of reports(/^jest.*\.json$/)) {
 
 for (const f of reports(/^pytest.*\.xml$/)) {
   const xml = read(f);
+  // pytest-ROUNDING.xml: the tutorial tests under another rounding (test.sh, SADDLELAB_TEST_ROUNDINGS).
+  const tool = /^pytest-(.+)\.xml$/.test(f) ? `pytest (${/^pytest-(.+)\.xml$/.exec(f)[1]})` : 'pytest';
   const unescape = (s) => s.replace(/&#10;/g, ' ').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   const attrs = (s) => Object.fromEntries([...s.matchAll(/([\w-]+)="([^"]*)"/g)].map((m) => [m[1], unescape(m[2])]));
   const files = new Map();
@@ -63,10 +65,10 @@ for (const f of reports(/^pytest.*\.xml$/)) {
     const body = m[2] ?? '';
     const bad = /<(failure|error)\b([^>]*)>([\s\S]*?)<\/\1>|<(failure|error)\b([^>]*)\/>/.exec(body);
     const skip = /<skipped\b([^>]*)/.exec(body);
-    if (bad) failed.push(`pytest ${name}${bad[1] === 'error' || bad[4] === 'error' ? ' (error)' : ''}: ${oneLine(attrs(bad[2] ?? bad[5]).message ?? unescape(bad[3] ?? ''))}`);
-    else if (skip) skipped.push(`pytest ${name}: ${oneLine(attrs(skip[1]).message ?? '')}`);
+    if (bad) failed.push(`${tool} ${name}${bad[1] === 'error' || bad[4] === 'error' ? ' (error)' : ''}: ${oneLine(attrs(bad[2] ?? bad[5]).message ?? unescape(bad[3] ?? ''))}`);
+    else if (skip) skipped.push(`${tool} ${name}: ${oneLine(attrs(skip[1]).message ?? '')}`);
   }
-  for (const [file, seconds] of files) slow.push({ what: `pytest ${file}`, seconds });
+  for (const [file, seconds] of files) slow.push({ what: `${tool} ${file}`, seconds });
 }
 
 const total = stages.reduce((s, x) => s + x.seconds, 0);

@@ -9,6 +9,9 @@
 #   SADDLELAB_STRICT=1     a check that needs something from outside the repository (Chromium and
 #                          JupyterLab, Slurm, the native TensorFlow build, Jupyter's conformance
 #                          suite) fails where that is missing, instead of skipping; CI sets it
+#   SADDLELAB_TEST_ROUNDINGS="no-onednn js64"
+#                          the tutorial tests again under these roundings (docs/tutorials.md,
+#                          "Roundings"), each a stage of its own after the rest; CI sets it
 set -uo pipefail
 cd "$(dirname "$0")/.."
 LOGS=test-results/logs
@@ -75,6 +78,12 @@ wait "$beside"
 for name in typecheck jest pytest; do
   say "$name output (it ran beside the browser tests; also in $LOGS/$name.log):"
   cat "$LOGS/$name.log"
+done
+
+# The notebooks' claims under other roundings: a verdict that holds only on one machine's rounding
+# fails here, whichever machine runs it.
+for rounding in ${SADDLELAB_TEST_ROUNDINGS:-}; do
+  SADDLELAB_ROUNDING=$rounding stage "tutorials-$rounding" .venv/bin/python -m pytest -q -rfEs -p no:cacheprovider --junitxml="$LOGS/pytest-$rounding.xml" test/tutorials
 done
 
 stop_load
