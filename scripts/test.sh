@@ -5,7 +5,7 @@
 # 1 if anything failed. Each stage's full output is also in test-results/logs/.
 #
 #   SADDLELAB_TEST_LOAD=N  N CPU-burning processes run beside the whole run and are stopped at its
-#                          end: the suite must pass on a busy machine too (docs/tutorials.md)
+#                          end: the suite must pass on a busy machine too (docs/testing.md)
 #   SADDLELAB_STRICT=1     a check that needs something from outside the repository (Chromium and
 #                          JupyterLab, Slurm, the native TensorFlow build, Jupyter's conformance
 #                          suite) fails where that is missing, instead of skipping; CI sets it

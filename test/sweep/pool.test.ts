@@ -44,14 +44,14 @@ it('two workers give the rows of a run in this process', async () => {
   expect(saved.threads).toBe(1);
 });
 
-/** Pids of this process's children running the worker script. */
-function workerPids(): number[] {
+/** Pids of this process's children running the worker script (`script`: the file it was started with). */
+function workerPids(script = 'worker.ts'): number[] {
   return readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .filter((p) => {
       try {
         const status = readFileSync(`/proc/${p}/status`, 'utf8');
-        return new RegExp(`^PPid:\\s+${process.pid}$`, 'm').test(status) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('worker.ts');
+        return new RegExp(`^PPid:\\s+${process.pid}$`, 'm').test(status) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(script);
       } catch {
         return false;
       }
@@ -102,6 +102,21 @@ it('a SIGINT that reaches the workers does not end them: the coordinator decides
   while (summaries(out).length < 1) await new Promise((r) => setTimeout(r, 50));
   const pids = workerPids();
   expect(pids.length).toBeGreaterThan(0);
+  for (const pid of pids) process.kill(pid, 'SIGINT');
+  const r = await running;
+  expect(r.rows.map((x) => x.status)).toEqual(r.rows.map(() => 'done'));
+  expect(r.rows.map(content)).toEqual(inProcess.map(content));
+});
+
+it('a worker that a SIGINT ends while it starts up: its point runs again on a new worker, and every point completes', async () => {
+  const out = tmp();
+  const slowStart = { ...fromSources, workerScript: join(__dirname, 'slow-start-worker.js') };
+  const running = sweep(spec, { out, workers: 2, threads: 1, log: false, ...slowStart });
+  let pids: number[] = [];
+  while (pids.length < 2) {
+    await new Promise((r) => setTimeout(r, 20));
+    pids = workerPids('slow-start-worker.js');
+  }
   for (const pid of pids) process.kill(pid, 'SIGINT');
   const r = await running;
   expect(r.rows.map((x) => x.status)).toEqual(r.rows.map(() => 'done'));
