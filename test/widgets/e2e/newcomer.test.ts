@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { diagnosed, launch, missing, newContext, outputText, record, ROOT, runCell, type Server, startServer, VENV, waitInNotebook, waitKernelIdle, waitOutput } from './jupyter';
+import { diagnosed, launch, missing, newContext, notebookReady, outputText, record, ROOT, runCell, type Server, startServer, VENV, waitInNotebook, waitKernelIdle, waitOutput } from './jupyter';
 import { describeOutside } from '../../outside';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
@@ -42,6 +42,26 @@ async function setCell(page: Page, index: number, source: string): Promise<void>
     },
     [index, source] as const,
   );
+}
+
+/**
+ * Waits until the page's own notebook is on its idle kernel. Under load, Notebook 7's new tab has
+ * been seen to ask "Select Kernel" (offering Python) for a notebook whose saddlelab kernel the
+ * server had already started; a newcomer picks "TypeScript (saddlelab)" there, and so does this.
+ */
+async function pageOnKernel(page: Page): Promise<void> {
+  const end = Date.now() + 180000;
+  while (Date.now() < end) {
+    const ready = await notebookReady(page, 2000).then(() => true, () => false);
+    if (ready) return;
+    const dialog = page.locator('.jp-Dialog', { hasText: 'Select Kernel' });
+    if (await dialog.isVisible()) {
+      console.warn('[saddlelab] the new notebook asked for a kernel although the server had started one; choosing TypeScript (saddlelab)');
+      await dialog.locator('select').selectOption({ label: 'TypeScript (saddlelab)' });
+      await dialog.locator('.jp-mod-accept').click();
+    }
+  }
+  await notebookReady(page, 1000);
 }
 
 async function command(page: Page, id: string): Promise<void> {
@@ -107,6 +127,7 @@ maybe.each(['lab', 'notebook'] as const)('a newcomer in %s', (app) => {
       })();
       expect(existsSync(join(work, 'node_modules'))).toBe(false);
       await waitKernelIdle(server, name, 180000);
+      await pageOnKernel(page);
 
       // 1. The README's live example, pasted as it stands.
       await setCell(page, 0, readmeLiveExample());
