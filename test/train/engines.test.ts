@@ -73,6 +73,30 @@ const CASES: [string, Case][] = [
 ];
 const STEPS = 40;
 
+describe('SADDLELAB_ENGINE', () => {
+  const saved = process.env.SADDLELAB_ENGINE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.SADDLELAB_ENGINE;
+    else process.env.SADDLELAB_ENGINE = saved;
+  });
+  it('gives the engine of a trainer that names none; an engine option wins; a bad value is an error naming the variable', async () => {
+    await useBackend('cpu');
+    const model = net('relu');
+    const engineOf = (options: object) => {
+      const t = createTrainer(model, toy(), { record: false, ...options });
+      const e = t.engine;
+      t.dispose();
+      return e;
+    };
+    process.env.SADDLELAB_ENGINE = 'js64';
+    expect(engineOf({})).toBe('js64');
+    expect(engineOf({ engine: 'tfjs' })).toBe('tfjs');
+    process.env.SADDLELAB_ENGINE = 'float16';
+    expect(() => engineOf({})).toThrow(/^\[saddlelab\] SADDLELAB_ENGINE must be one of 'auto', 'tfjs', 'native', 'js64'/);
+    model.dispose();
+  });
+});
+
 describe('on the cpu backend: tfjs follows float64 js64', () => {
   beforeAll(async () => {
     await useBackend('cpu');

@@ -20,8 +20,21 @@ export type { EngineContext } from './context';
 
 export const ENGINES = ['auto', 'tfjs', 'native', 'js64', 'webgpu'] as const;
 
-/** Validates the `engine` option (every engine runs every option: mini-batches, MSE, cross-entropy). */
+/**
+ * Validates the `engine` option (every engine runs every option: mini-batches, MSE, cross-entropy).
+ * Unset, `SADDLELAB_ENGINE` gives the default (else `auto`), as `SADDLELAB_BACKEND` does for the
+ * backend: the tutorial tests run the same notebooks on another engine's rounding so.
+ *
+ * @example
+ * ```ts
+ * process.env.SADDLELAB_ENGINE = 'js64';
+ * checkEngine(undefined); // 'js64'
+ * checkEngine('tfjs');    // 'tfjs': the option wins
+ * ```
+ */
 export function checkEngine(value: unknown): Engine {
+  const fromEnv = process.env.SADDLELAB_ENGINE;
+  if (value === undefined && fromEnv) return requireOneOf('SADDLELAB_ENGINE', fromEnv, ENGINES);
   return requireOneOf('engine', value ?? 'auto', ENGINES);
 }
 
