@@ -17,7 +17,7 @@
  * console.log(KINDS.length, MODEL_NAMES.LossPlot, defaultState('LossPlot').log_y); // 5 LossPlotModel true
  * ```
  */
-import type { BrowserKey, LivePlan, PlotState, WidgetKind } from './state';
+import type { BrowserKey, LivePlan, PlotState, RunPhase, WidgetKind } from './state';
 
 /** Every widget kind, in a fixed order. */
 export const KINDS = ['LossPlot', 'SpectrumPlot', 'LayerLawPlot', 'TrainingDashboard', 'SweepPlot'] as const satisfies readonly WidgetKind[];
@@ -35,6 +35,9 @@ export const STATE_KEYS = [
 
 /** The keys the browser may set (state.ts BrowserKey). */
 export const BROWSER_KEYS = ['cursor', 'selected_layers', 'paused', 'log_y', 'log_x', 'smoothing', 'relative'] as const satisfies readonly BrowserKey[];
+
+/** Every run state the dashboard shows (state.ts RunPhase). */
+export const RUN_PHASES = ['idle', 'running', 'paused', 'stopped', 'done'] as const satisfies readonly RunPhase[];
 
 /** Whether a browser-set value has its declared type; the kernel drops any other. */
 export const BROWSER_VALUE_OK: { readonly [K in BrowserKey]: (v: unknown) => v is PlotState[K] } = {

@@ -4,6 +4,7 @@ import { fail } from '../errors';
 import { runSeries, spectrumSeries, topK } from './series';
 import type { BrowserKey, ControlsState, PlotState, ProgressState, RunPhase } from './state';
 import { PlotWidget, type WidgetOptions } from './widget';
+import { unreachable } from './wire';
 
 /** What the dashboard needs of a running training's control (train.createRunControl, `trainer.control`, `run.control`). */
 export interface DashboardControl {
@@ -141,9 +142,15 @@ export class TrainingDashboard extends PlotWidget {
   protected endState(): Partial<PlotState> {
     return { progress: this.progress() };
   }
-  protected custom(content: Record<string, unknown>): void {
-    if (content.type !== 'control' || !this.control) return;
-    if (content.action === 'stop') this.control.stop();
+  protected onControl(action: 'stop'): void {
+    if (!this.control) return;
+    switch (action) {
+      case 'stop':
+        this.control.stop();
+        break;
+      default:
+        unreachable(action);
+    }
     this.flushProgress();
   }
   /** Tells the browser the run state right away (buttons must not wait for the next step). */
