@@ -8,10 +8,17 @@
  * driver; it exposes `window.saddlelabBench`.
  */
 import * as base from '@jupyter-widgets/base';
+import Plotly from 'plotly.js-dist-min';
 import { splitBuffers } from '../../src/widgets/codec';
 import { MODEL_NAMES, VIEW_NAMES, defaultState } from '../../src/widgets/contract';
 import type { PlotState, ProgressState, WidgetKind } from '../../src/widgets/state';
 import { WIDGET_MODULE, WIDGET_MODULE_RANGE, WIDGET_MODULE_VERSION } from '../../src/widgets/version';
+import { describeFigure } from '../../src/widgets/figure/describe';
+import { decodeKernelCustom } from '../../src/widgets/wire';
+import { drawnOf, planAppend, type Drawn } from '../../widgets/src/append-plan';
+import { applyAppend } from '../../widgets/src/buffers';
+import { plotlyFigure } from '../../widgets/src/plotly-figure';
+import { LIVE } from '../../src/widgets/contract';
 
 /** What the plugin registers: model and view classes by name. */
 type Exports = Record<string, unknown>;
@@ -71,8 +78,8 @@ function progress(step: number, sc: Scenario): ProgressState {
   return { step, total: sc.points * 2, stepsPerSecond: 1000, etaSeconds: (sc.points * 2 - step) / 1000, phase: 'running' };
 }
 
-/** The comm_open state of the scenario's widget, as the kernel side builds it (protocol fields, buffers split out). */
-function opening(sc: Scenario): { state: base.Dict<base.BufferJSON>; buffer_paths: Array<Array<string | number>>; buffers: ArrayBufferView[] } {
+/** The scenario's first state. */
+function firstState(sc: Scenario): PlotState {
   const s = series(0, sc.points, sc);
   const ph = phases(sc);
   const state: PlotState = {
@@ -82,7 +89,12 @@ function opening(sc: Scenario): { state: base.Dict<base.BufferJSON>; buffer_path
     progress: sc.kind === 'TrainingDashboard' ? progress(sc.points, sc) : null,
     controls: sc.kind === 'TrainingDashboard' ? { enabled: true, reason: '' } : null,
   };
-  const split = splitBuffers({ ...state });
+  return state;
+}
+
+/** The comm_open state of the scenario's widget, as the kernel side builds it (protocol fields, buffers split out). */
+function opening(sc: Scenario): { state: base.Dict<base.BufferJSON>; buffer_paths: Array<Array<string | number>>; buffers: ArrayBufferView[] } {
+  const split = splitBuffers(firstState(sc));
   const protocol = { _model_name: MODEL_NAMES[sc.kind], _model_module: WIDGET_MODULE, _model_module_version: WIDGET_MODULE_RANGE, _view_name: VIEW_NAMES[sc.kind], _view_module: WIDGET_MODULE, _view_module_version: WIDGET_MODULE_RANGE };
   return { state: { ...protocol, ...split.state }, buffer_paths: split.buffer_paths, buffers: split.buffers };
 }
@@ -203,6 +215,46 @@ function toggle(): Array<{ method: unknown; keys: string[]; bytes: number }> {
   return sentToKernel.slice(from);
 }
 
-const api = { load, step, toggle, dataset: () => ({ ...(view?.el.dataset ?? {}) }) };
+/**
+ * Plotly alone, for comparison: the same first figure drawn straight into a div, then each update's
+ * points (computed beforehand, outside the measurement) given to Plotly.extendTraces. What the
+ * view costs beyond this is the view's own.
+ */
+const plain: { div?: HTMLDivElement; state?: PlotState; drawn?: Drawn; next?: { x: number[][]; y: number[][]; indices: number[] } } = {};
+async function loadPlotly(kind: WidgetKind, points: number, perUpdate: number, layers: number, k: number): Promise<number> {
+  scenario = { kind, points, perUpdate, layers, k };
+  const state = firstState(scenario);
+  const desc = describeFigure(state);
+  const fig = plotlyFigure(desc);
+  const div = document.createElement('div');
+  div.style.width = '1100px';
+  document.body.appendChild(div);
+  const t0 = performance.now();
+  // @types/plotly.js types traces more narrowly than plotly-figure.ts (line.dash as its union of names).
+  await Plotly.react(div, fig.data as Plotly.Data[], { ...fig.layout, autosize: true });
+  Object.assign(plain, { div, state, drawn: drawnOf(desc, state) });
+  return performance.now() - t0;
+}
+function preparePlotly(u: number): void {
+  if (!scenario || !plain.state || !plain.drawn) throw new Error('[saddlelab] bench: loadPlotly() first');
+  const w = append(u, scenario);
+  const msg = decodeKernelCustom(w.data.content, received(w.buffers));
+  if (!msg) throw new Error('[saddlelab] bench: append not decoded');
+  plain.state = { ...plain.state, ...applyAppend(plain.state, msg, LIVE[scenario.kind]) };
+  const plan = planAppend(plain.drawn, plain.state, msg, true);
+  if (plan.kind !== 'extend') throw new Error(`[saddlelab] bench: ${plan.reason}`);
+  plain.drawn = plan.drawn;
+  const indices = [...plan.points.keys()];
+  plain.next = { x: indices.map((i) => plan.points.get(i)?.x ?? []), y: indices.map((i) => plan.points.get(i)?.y ?? []), indices };
+}
+async function stepPlotly(): Promise<number> {
+  if (!plain.div || !plain.next) throw new Error('[saddlelab] bench: preparePlotly() first');
+  const t0 = performance.now();
+  await Plotly.extendTraces(plain.div, { x: plain.next.x, y: plain.next.y }, plain.next.indices);
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  return performance.now() - t0;
+}
+
+const api = { load, step, toggle, loadPlotly, preparePlotly, stepPlotly, dataset: () => ({ ...(view?.el.dataset ?? {}) }) };
 Reflect.set(window, 'saddlelabBench', api);
 export type BenchApi = typeof api;

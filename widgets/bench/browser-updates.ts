@@ -16,7 +16,11 @@
  *
  *   npm run build && npx esbuild widgets/bench/browser-updates.ts --bundle --platform=node \
  *     --external:playwright-core --external:esbuild --outfile=.cache/bench/browser-updates.js \
- *     && node .cache/bench/browser-updates.js [points=100000] [updates=20] [repeats=3]
+ *     && node .cache/bench/browser-updates.js [points=100000] [updates=20] [repeats=3] [plotly]
+ *
+ * With `plotly`, each scenario is also drawn by Plotly alone (the same first figure in a bare div,
+ * each update's points handed to Plotly.extendTraces, computed outside the measurement): the floor
+ * that any view calling extendTraces pays.
  *
  * Prints one JSON line per scenario.
  */
@@ -32,6 +36,8 @@ const points = Number(process.argv[2] ?? 100000);
 const updates = Number(process.argv[3] ?? 20);
 const repeats = Number(process.argv[4] ?? 3);
 const warmup = 2;
+/** Also time Plotly.extendTraces alone on the same figure (`plotly` as the fifth argument). */
+const withPlotlyAlone = process.argv[5] === 'plotly';
 const SCENARIOS = [
   { kind: 'LossPlot', perUpdate: 100, layers: 0, k: 0 },
   { kind: 'TrainingDashboard', perUpdate: 100, layers: 3, k: 4 },
@@ -59,7 +65,7 @@ async function main(): Promise<void> {
   const pageJs = page.outputFiles[0].text;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
-    for (const sc of SCENARIOS) {
+    for (const [sc, alone] of SCENARIOS.flatMap((sc) => (withPlotlyAlone ? [[sc, false], [sc, true]] as const : [[sc, false]] as const))) {
       const cpu: number[] = [];
       const latency: number[] = [];
       const firstDraw: number[] = [];
@@ -75,22 +81,26 @@ async function main(): Promise<void> {
         await p.addScriptTag({ content: pageJs });
         const cdp = await p.context().newCDPSession(p);
         await cdp.send('Performance.enable');
-        firstDraw.push(await p.evaluate((a) => saddlelabBench.load(a.kind, a.points, a.perUpdate, a.layers, a.k), { ...sc, points }));
+        const args = { ...sc, points };
+        if (alone) firstDraw.push(await p.evaluate((a) => saddlelabBench.loadPlotly(a.kind, a.points, a.perUpdate, a.layers, a.k), args));
+        else firstDraw.push(await p.evaluate((a) => saddlelabBench.load(a.kind, a.points, a.perUpdate, a.layers, a.k), args));
         const d0 = Number((await p.evaluate(() => saddlelabBench.dataset())).describes ?? NaN);
         for (let u = 0; u < updates; u++) {
+          if (alone) await p.evaluate((i) => saddlelabBench.preparePlotly(i), u);
           const t0 = await taskMs(cdp);
-          const ms = await p.evaluate((i) => saddlelabBench.step(i), u);
+          const ms = await (alone ? p.evaluate(() => saddlelabBench.stepPlotly()) : p.evaluate((i) => saddlelabBench.step(i), u));
           const t1 = await taskMs(cdp);
           if (u >= warmup) (cpu.push(t1 - t0), latency.push(ms));
         }
         describes.push(Number((await p.evaluate(() => saddlelabBench.dataset())).describes ?? NaN) - d0);
-        if (r === 0) sent = await p.evaluate(() => saddlelabBench.toggle());
+        if (r === 0 && !alone) sent = await p.evaluate(() => saddlelabBench.toggle());
         if (errors.length) throw new Error(`[saddlelab] bench page errors: ${errors.join('\n')}`);
         await p.close();
       }
       console.log(
         JSON.stringify({
           kind: sc.kind,
+          drawn: alone ? 'Plotly.extendTraces alone' : 'saddlelab view',
           pointsPerTrace: points,
           traces: sc.kind === 'LossPlot' ? 1 : 1 + sc.layers * sc.k,
           perUpdate: sc.perUpdate,

@@ -104,7 +104,9 @@ export abstract class ChannelModel extends DOMWidgetModel {
       case 'custom': {
         const content = decodeKernelCustom(data.content, msg.buffers ?? []);
         // After the state updates before it, which ipywidgets applies asynchronously.
-        this.state_change = this.state_change.then(() => (content ? this.deliver({ method, content }) : undefined));
+        this.state_change = this.state_change
+          .then(() => (content ? this.deliver({ method, content }) : undefined))
+          .catch((e) => console.error('[saddlelab] a kernel message could not be applied', e));
         return this.state_change;
       }
       case null:
