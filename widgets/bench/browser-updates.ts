@@ -18,6 +18,7 @@
  *     --external:playwright-core --external:esbuild --outfile=.cache/bench/browser-updates.js \
  *     && node .cache/bench/browser-updates.js [points=100000] [updates=20] [repeats=3] [plotly]
  *
+ * SADDLELAB_LABEXTENSION=<dir> drives another build of the extension (an older commit's, to compare).
  * With `plotly`, each scenario is also drawn by Plotly alone (the same first figure in a bare div,
  * each update's points handed to Plotly.extendTraces, computed outside the measurement): the floor
  * that any view calling extendTraces pays.
@@ -32,6 +33,8 @@ import type { BenchApi } from './browser-page';
 
 /** Run from the repository root (the bundled script lives in .cache/bench/). */
 const ROOT = process.cwd();
+/** The labextension to drive: this checkout's, or another build's (SADDLELAB_LABEXTENSION=dir, to compare two versions). */
+const EXTENSION = process.env.SADDLELAB_LABEXTENSION ?? join(ROOT, 'widgets/labextension');
 const points = Number(process.argv[2] ?? 100000);
 const updates = Number(process.argv[3] ?? 20);
 const repeats = Number(process.argv[4] ?? 3);
@@ -59,8 +62,8 @@ async function taskMs(cdp: CDPSession): Promise<number> {
 declare const saddlelabBench: BenchApi;
 
 async function main(): Promise<void> {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'widgets/labextension/package.json'), 'utf8'));
-  const entry = readFileSync(join(ROOT, 'widgets/labextension', manifest.jupyterlab._build.load), 'utf8');
+  const manifest = JSON.parse(readFileSync(join(EXTENSION, 'package.json'), 'utf8'));
+  const entry = readFileSync(join(EXTENSION, manifest.jupyterlab._build.load), 'utf8');
   const page = await build({ entryPoints: [join(ROOT, 'widgets/bench/browser-page.ts')], bundle: true, format: 'iife', platform: 'browser', write: false, logLevel: 'warning', define: { 'process.env.NODE_ENV': '"production"' } });
   const pageJs = page.outputFiles[0].text;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
@@ -99,6 +102,7 @@ async function main(): Promise<void> {
       }
       console.log(
         JSON.stringify({
+          extension: EXTENSION,
           kind: sc.kind,
           drawn: alone ? 'Plotly.extendTraces alone' : 'saddlelab view',
           pointsPerTrace: points,
