@@ -89,11 +89,15 @@ function bundle() {
   if (r.status !== 0) throw new Error(`bundling src/backend for the bench failed:\n${r.stderr}`);
 }
 
-/** The FMA probe, compiled once with the system compiler; undefined (with the reason logged) where it cannot be. */
+/**
+ * The FMA probe, compiled once with the system compiler; undefined (with the reason logged) where it
+ * cannot be. No -m flags: each of its loops is compiled for its own vector unit, and the probe runs the
+ * widest this CPU has (AVX-512 where it lists avx512f, else AVX2).
+ */
 function fmaProbe() {
   const exe = join(BUILD, 'fma-peak');
   if (existsSync(exe) && statSync(exe).mtimeMs >= statSync(join(HERE, 'fma-peak.c')).mtimeMs) return exe;
-  const r = spawnSync(process.env.CC || 'cc', ['-O2', '-mavx2', '-mfma', '-pthread', join(HERE, 'fma-peak.c'), '-o', exe], { encoding: 'utf8' });
+  const r = spawnSync(process.env.CC || 'cc', ['-O2', '-pthread', join(HERE, 'fma-peak.c'), '-o', exe], { encoding: 'utf8' });
   if (r.status !== 0) {
     log(`the FMA peak probe did not compile (${(r.error?.message ?? r.stderr).trim().split('\n')[0]}); the peak is TensorFlow's matmul probe alone`);
     return undefined;
@@ -108,8 +112,12 @@ async function measurePeak(fma, probeWorker) {
     const r = spawnSync(fma, [String(cpus().length), '30000000'], { encoding: 'utf8' });
     if (r.status === 0) {
       const f = JSON.parse(r.stdout);
+      out.fmaIsa = f.isa;
+      out.fmaLanes = f.lanes;
       out.fmaGflops = f.gflops;
       out.fmaGflopsPerCore = f.gflopsPerCore;
+    } else {
+      log(`the FMA peak probe found no vector unit it measures (${r.stderr.trim() || `exit ${r.status}`}); the peak is TensorFlow's matmul probe alone`);
     }
   }
   if (probeWorker) {
@@ -168,7 +176,7 @@ async function main() {
   // A worker of its own for TensorFlow's matmul probe, when the native backend loads.
   const probe = startWorker({ id: 'peak probe', kind: 'tfjs' }, py);
   const peaks = [await measurePeak(fma, probe)];
-  log(`peak: FMA loop ${peaks[0].fmaGflops ?? '—'} GFLOP/s (${peaks[0].fmaGflopsPerCore ?? '—'} per CPU-second of a core), TensorFlow matmul ${peaks[0].tfMatmulGflops ?? '—'} GFLOP/s; load average ${peaks[0].loadavg.join(' ')}`);
+  log(`peak: FMA loop (${peaks[0].fmaIsa ?? '—'}, ${peaks[0].fmaLanes ?? '—'} float32 lanes) ${peaks[0].fmaGflops ?? '—'} GFLOP/s (${peaks[0].fmaGflopsPerCore ?? '—'} per CPU-second of a core), TensorFlow matmul ${peaks[0].tfMatmulGflops ?? '—'} GFLOP/s; load average ${peaks[0].loadavg.join(' ')}`);
   for (const name of CONFIG_NAMES) {
     const cfg = CONFIGS[name];
     if (!cfg) throw new Error(`unknown config ${name}; accepted: ${Object.keys(CONFIGS).join(', ')}`);
@@ -244,6 +252,9 @@ async function main() {
     // The machine's peak when its cores are ours: the FMA loop's rate per CPU-second × cores.
     gflops: perCore ? +(perCore * cpus().length).toFixed(1) : best('tfMatmulGflops'),
     fmaGflopsPerCore: perCore,
+    // The vector unit the FMA loop ran on: the widest this CPU has (avx512f: 16 float32 lanes, avx2: 8).
+    fmaIsa: peaks.find((p) => p.fmaIsa)?.fmaIsa,
+    fmaLanes: peaks.find((p) => p.fmaLanes)?.fmaLanes,
     cores: cpus().length,
     // What the FMA loop and TensorFlow's matmul got over the wall clock while the bench ran.
     fmaGflopsWall: best('fmaGflops'),
@@ -299,7 +310,7 @@ async function main() {
       });
     console.log(`  ${s.config}: ${parts.join(', ') || '—'}`);
   }
-  console.log(`\nMeasured peak: ${peak.gflops ?? '—'} GFLOP/s (FMA loop ${peak.fmaGflopsPerCore ?? '—'} GFLOP per CPU-second × ${peak.cores} cores; ` +
+  console.log(`\nMeasured peak: ${peak.gflops ?? '—'} GFLOP/s (FMA loop on ${peak.fmaIsa ?? '—'}, ${peak.fmaGflopsPerCore ?? '—'} GFLOP per CPU-second × ${peak.cores} cores; ` +
     `over the wall clock while the bench ran: FMA loop ${peak.fmaGflopsWall ?? '—'}, TensorFlow 2048² matmul ${peak.tfMatmulGflopsWall ?? '—'}; load average ` +
     `${peaks.map((p) => p.loadavg[0]).join(', ')}).`);
   console.log('GFLOP/s (matrix products of the step, bench/configs.mjs) with the fraction of that peak; then CPU-ms per step and GFLOP per CPU-second with the fraction of a core\'s peak:');

@@ -1,6 +1,6 @@
 /**
  * What the webgpu route does on this machine, measured through saddlelab's own loop
- * (`train.fit`'s: trainer.lag steps in flight), for `npm run gpu-check` and
+ * (`trainer.run()`'s, which `train.fit` calls: trainer.lag steps in flight), for `npm run gpu-check` and
  * `npm run bench -- --backend webgpu`:
  *
  *   device      the adapter (refused when it is software, unless allowSoftware)
@@ -32,7 +32,7 @@ export function workloads(tiny) {
   };
 }
 
-/** Steps through the trainer as fit does (lag steps in flight); returns seconds and how long the loop waited for results. */
+/** Steps through the trainer as trainer.run() does (lag steps in flight), for a time; returns seconds and how long the loop waited for results. */
 async function drive(trainer, steps, seconds) {
   const inFlight = [];
   let waitMs = 0;

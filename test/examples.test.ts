@@ -13,6 +13,7 @@ import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { format } from 'node:util';
 import * as ts from 'typescript';
 import { nativeBuilt, NATIVE_MISSING } from './backend/native';
+import { webgpuSkipReason } from './train/webgpu';
 
 const ROOT = resolve(__dirname, '..');
 const SRC = join(ROOT, 'src');
@@ -92,6 +93,7 @@ const onPath = (command: string) => (process.env.PATH ?? '').split(delimiter).so
 function missing(example: Example): string | undefined {
   if (/useBackend\('tensorflow'\)|nativeGramSpectra|createNativeSvd|nativeSingularValues/.test(example.code) && !nativeBuilt()) return NATIVE_MISSING;
   if (needsDist(example) && !existsSync(distOf(example.file))) return 'skipped: it starts workers, which run from the built dist/ (npm run build)';
+  if (/webgpuDevice\(/.test(example.code) && webgpuSkipReason()) return webgpuSkipReason();
   if (/writeReport\(/.test(example.code) && !existsSync(join(ROOT, '.venv', 'bin', 'jupyter')) && !onPath('jupyter')) return 'skipped: it runs jupyter nbconvert, which is not installed (bash scripts/setup.sh)';
   return undefined;
 }

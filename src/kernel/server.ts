@@ -146,9 +146,10 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
     return rep.signAndSend(key, sock);
   };
 
+  // The signal stays aborted until the next cell starts, so a loop the interrupted cell left
+  // running (a notebook's own `await trainer.next()` loop) sees it at its next step.
   const interrupt = () => {
     interruptController.abort();
-    interruptController = new AbortController();
     shell.interrupt();
   };
 
@@ -195,6 +196,7 @@ export function createKernelServer(options: KernelServerOptions): KernelServer {
     publish('status', { execution_state: 'busy' }, msg.header);
     const executing = type === 'execute_request';
     if (executing) running.push(msg.header);
+    if (executing && interruptController.signal.aborted) interruptController = new AbortController();
     let idle = true;
     try {
       if (type === 'comm_open' || type === 'comm_msg' || type === 'comm_close') {

@@ -146,7 +146,12 @@ export function createWorkerPool(options: PoolOptions): WorkerPool {
       w.job = undefined;
       if (job) {
         if (killed) job.reject(new SaddlelabError('[saddlelab] sweep stopped; the point runs again on resume', 'signal'));
-        else {
+        else if (signal === 'SIGINT') {
+          // Ctrl-C and a Jupyter interrupt signal the whole process group, and a worker still starting
+          // up has not yet set SIGINT aside (worker.ts): the coordinator decides whether the sweep
+          // stops, so while it goes on the point runs again on a new worker.
+          queue.unshift(job);
+        } else {
           const how = signal ? `was killed by ${signal}` : `exited with status ${code}`;
           const tail = w.stderr.length ? `; its last output: ${w.stderr.slice(-5).join(' | ')}` : '';
           job.resolve(recordFailure(job.point, `[saddlelab] the worker running point ${job.point.id} ${how} before the point finished (out of memory?)${tail}`, (Date.now() - (job.started ?? Date.now())) / 1000, job.options));

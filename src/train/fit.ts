@@ -1,11 +1,11 @@
 /**
- * The training loop: steps a trainer, records on a schedule, yields to the
- * event loop every few milliseconds (so comm messages and interrupts are served
- * while it trains), and can be paused, resumed, stopped or aborted.
+ * `fit` and `start`: a trainer's loop (`trainer.run()`, over `trainer.next()`, which
+ * yields, pauses and stops) with what a notebook cell wants around it: the backend,
+ * the kernel's interrupt as the abort signal, a progress bar, the runs registry.
  */
 import type { Dataset } from '../data/dataset';
 import { useBackend, describeBackend, type BackendName } from '../backend';
-import { requireObject, requirePositive, requirePositiveInt } from '../errors';
+import { requireObject, requirePositiveInt } from '../errors';
 import { currentHost } from '../host';
 import type { History } from './history';
 import type { Mlp } from './mlp';
@@ -20,8 +20,6 @@ export interface FitOptions extends TrainerOptions, TrainCallbacks {
   backend?: BackendName;
   /** Aborts the run. Inside the saddlelab kernel, a kernel interrupt aborts it too. */
   signal?: AbortSignal;
-  /** Longest stretch without yielding to the event loop, in ms (default 10). */
-  yieldEveryMs?: number;
   /**
    * Where the backend report, warnings and how the run ended go. Default: in the saddlelab kernel,
    * a progress bar in the cell (steps/s, time left, loss; updated in place) and warnings as lines;
@@ -30,9 +28,7 @@ export interface FitOptions extends TrainerOptions, TrainCallbacks {
   log?: ((line: string) => void) | false;
 }
 
-const FIT_KEYS = ['backend', 'signal', 'yieldEveryMs', 'log', 'onStart', 'onStep', 'onRecord', 'onEnd'] as const;
-
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+const FIT_KEYS = ['backend', 'log', 'onStart', 'onStep', 'onRecord', 'onEnd'] as const;
 
 /**
  * Starts training and returns at once with the live history and controls.
@@ -50,15 +46,15 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingRun {
   requireObject('options', options);
   const steps = requirePositiveInt('steps', options.steps);
-  const yieldEveryMs = options.yieldEveryMs === undefined ? 10 : requirePositive('yieldEveryMs', options.yieldEveryMs);
   const host = currentHost();
-  const trainer = createTrainer(model, data, options, FIT_KEYS);
+  // Inside the saddlelab kernel a kernel interrupt aborts the run (docs/kernel.md, "Interrupts"):
+  // the signal of the cell that started it, also after that cell has ended (start() runs on).
+  const signal = options.signal ?? host.currentSignal();
+  const trainer = createTrainer(model, data, { ...options, signal }, FIT_KEYS);
   const { history, control } = trainer;
   // The host reports progress (a bar in the saddlelab kernel's cell) unless the caller takes the lines.
   const progress = options.log === undefined ? host.progress({ name: trainer.name, total: steps }) : undefined;
   const log = options.log === false ? () => {} : options.log ?? (progress ? (line: string) => console.log(line) : (line: string) => void process.stderr.write(line + '\n'));
-  // Inside the saddlelab kernel a kernel interrupt aborts the run (docs/kernel.md, "Interrupts").
-  const signal = options.signal ?? host.currentSignal();
   // The bar says "paused" at once (no step comes while paused to update it).
   const offControl = progress ? control.onChange?.((state) => progress.paused(state === 'paused')) : undefined;
   const unsubscribe = history.subscribe({
@@ -78,37 +74,8 @@ export function start(model: Mlp, data: Dataset, options: FitOptions): TrainingR
       await trainer.finish('stopped', '[saddlelab] training stopped before its first step: onStart failed');
       return undefined;
     }
-    control.setState('running');
-    let lastYield = Date.now();
-    // Steps in flight: an engine that reads its results back late (webgpu) runs trainer.lag
-    // steps ahead of them; every other engine, none. Drained before the loop waits or ends.
-    const inFlight: Promise<unknown>[] = [];
-    const drain = async () => (await Promise.all(inFlight.splice(0))).every(Boolean);
-    for (let t = trainer.step; t <= steps; t++) {
-      if (signal?.aborted) return (await drain()) ? 'aborted' : undefined;
-      if (control.state === 'stopped') return (await drain()) ? 'stopped' : undefined;
-      if (control.state === 'paused') {
-        if (!(await drain())) return undefined;
-        await Promise.race([control.whenRunnable(), abortPromise(signal)]);
-        lastYield = Date.now();
-        t--;
-        continue;
-      }
-      if (t === steps) {
-        if (!(await drain())) return undefined;
-        // The final state: its loss and (on schedule) a record, without another update.
-        if (trainer.isRecordStep(t)) await trainer.record();
-        break;
-      }
-      inFlight.push(trainer.next());
-      // undefined: the loss became non-finite (the trainer ended the run as diverged).
-      if (inFlight.length > trainer.lag && !(await inFlight.shift())) return (await drain(), undefined);
-      if (Date.now() - lastYield >= yieldEveryMs) {
-        await nextTick();
-        lastYield = Date.now();
-      }
-    }
-    return 'completed';
+    // Not completed: the trainer ended a diverged run itself, and finish() says 'aborted' or 'stopped'.
+    return (await trainer.run(steps)) ? 'completed' : undefined;
   };
 
   const done = loop().then(
@@ -196,9 +163,4 @@ export function lastRun(): RunEntry | undefined {
  */
 export function fit(model: Mlp, data: Dataset, options: FitOptions): Promise<History> {
   return start(model, data, options).done;
-}
-
-function abortPromise(signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return new Promise(() => {});
-  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 }

@@ -1,146 +1,185 @@
 /**
- * The loss curve as phase detection reads it (docs/phases.md): the log-loss
- * smoothed just enough for SGD noise, which points of it can be trusted, and the
- * pace of the loss, T(t) = the number of steps from t until the loss is a given
- * fraction lower. Kept apart from the decision rules in phases.ts so that each
- * can be read on its own.
+ * The pace of a loss curve (docs/phases.md): T(t), the number of steps from t until the loss is a
+ * given fraction lower, read off the curve's piecewise-linear fit (src/train/changepoints.ts), so
+ * that noise the fit has judged to be noise cannot make a pace. Kept apart from the decision rules
+ * in phases.ts so that each can be read on its own.
  */
 
-/** Points per block for the local noise estimate. */
-const BLOCK = 32;
-
-/**
- * Robust noise level (standard deviation of the log-loss from one point to the
- * next) in blocks of BLOCK points. Third differences cancel every quadratic
- * trend, so a smooth descent reads as noise-free; for white noise of standard
- * deviation σ they have standard deviation √20·σ. MAD·1.4826 is a standard
- * deviation that a few spikes do not move.
- */
-export function blockNoise(lam: Float64Array): Float64Array {
-  const n = lam.length;
-  const blocks = Math.ceil(n / BLOCK);
-  const out = new Float64Array(blocks);
-  for (let b = 0; b < blocks; b++) {
-    const from = Math.max(0, b * BLOCK - 2);
-    const to = Math.min(n - 3, b * BLOCK + BLOCK);
-    if (to - from >= 4) {
-      const d3 = new Float64Array(to - from);
-      for (let i = from; i < to; i++) d3[i - from] = lam[i + 3] - 3 * lam[i + 2] + 3 * lam[i + 1] - lam[i];
-      const m = median(d3);
-      out[b] = (1.4826 * median(d3.map((v) => Math.abs(v - m)))) / Math.sqrt(20);
-    }
-  }
-  return out;
-}
-
-/** Blocks on either side whose median is a block's noise floor. */
-const REGION = 8;
-
-/**
- * The median noise of each block's region (REGION blocks on either side): a floor that one block
- * whose few points happen to agree cannot undercut. Regional, not the run's: SGD noise in the
- * log-loss grows as the loss falls. In the paper-scale run of notebook 05 the converged tail, 95 %
- * of the steps, is 25 to 70 times noisier than the loss around the first escape, and a floor set by
- * it left no point there precise enough to use: the first escape was lost (docs/phases.md, "Noise").
- */
-function regionalMedian(blocks: Float64Array): Float64Array {
-  return blocks.map((_, b) => median(blocks.subarray(Math.max(0, b - REGION), Math.min(blocks.length, b + REGION + 1))));
-}
-
-export function median(values: ArrayLike<number>): number {
-  const s = Float64Array.from(values).sort();
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
-export interface PaceOptions {
-  /** The smallest drop that counts, as a fraction of the loss (0.05: 5 %). */
-  drop: number;
-  /** How finely the smoothed curve must resolve that drop: 2σ of the smoothed log-loss ≤ drop/resolution. */
-  resolution: number;
-  /** Largest half-window of the smoothing as a fraction of the step index (symmetric windows only). */
-  reach: number;
-}
+/** T is never this much slower than at a descent's start on the way to its lowest (30 %)... */
+const WOBBLE = 0.3;
+/** ...and a descent goes on until T is 1 + DESCENT times its lowest so far. */
+const DESCENT = 1;
 
 export interface Pace {
   n: number;
-  /** Log-loss. */
+  /** Log-loss of each point. */
   lam: Float64Array;
-  /** Smoothed log-loss. */
-  smooth: Float64Array;
-  /** Half-width of the smoothing window at each point. */
-  half: Int32Array;
-  /** Whether the smoothed value is precise enough to use. */
-  resolved: Uint8Array;
-  /** Noise of the log-loss at each point (per block, at least its region's median). */
+  /** The fitted log-loss. */
+  fit: Float64Array;
+  /** Noise of each point's log-loss (src/train/noise.ts). */
   noise: Float64Array;
-  /** The run's median noise. */
-  sigma: number;
-  /** The drop used, in log units: −ln(1 − drop), raised where noise cannot resolve it. */
+  /** The drop, in log units: −ln(1 − drop). */
   logDrop: number;
-  /** Lowest smoothed log-loss reached so far (over resolved points). */
+  /** Lowest fitted log-loss reached so far. */
   envelope: Float64Array;
-  /** Index where the loss is first `logDrop` below envelope[j], or −1. */
+  /** Index where the fit is first `logDrop` below its level at j (or the drop above envelope[j], if lower), or −1. */
   fallsAt: Int32Array;
-  /** Steps from j until then (Infinity if it never does, or only across unresolved points). */
+  /** Steps from j until then (Infinity if it never does). */
   pace: Float64Array;
 }
 
-/** Everything phase detection measures on one loss curve. */
-export function measurePace(steps: ArrayLike<number>, lam: Float64Array, o: PaceOptions): Pace {
-  const n = lam.length;
-  const noiseBlocks = blockNoise(lam);
-  const sigma = noiseBlocks.length ? median(noiseBlocks) : 0;
-  const want = Math.log(1 / (1 - o.drop));
-  const cap = Math.floor(n / 8);
-  // Window that brings the run's median noise under drop/resolution (2σ), within cap.
-  const halfFor = (s: number, d: number) => Math.min(cap, Math.max(0, Math.ceil(((2 * s * o.resolution) / d) ** 2 / 2 - 0.5)));
-  const H = halfFor(sigma, want);
-  // Where even that window leaves the noise above a 5 % drop, only larger drops can be told from noise.
-  const logDrop = Math.max(want, (o.resolution * 2 * sigma) / Math.sqrt(2 * H + 1));
-  const floor = regionalMedian(noiseBlocks);
-  const noise = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const b = Math.floor(i / BLOCK);
-    // A block and its neighbours: a burst of noise widens the window around it, not only inside it.
-    const local = Math.max(noiseBlocks[b], noiseBlocks[b - 1] ?? 0, noiseBlocks[b + 1] ?? 0);
-    noise[i] = Math.max(local, floor[b]);
-  }
-  const prefix = new Float64Array(n + 1);
-  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + lam[i];
-  const smooth = new Float64Array(n);
-  const half = new Int32Array(n);
-  const resolved = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    // Symmetric windows only, and no wider than reach·i: a one-sided or wide window moves a drop
-    // earlier or bends a power law into something flatter than it is.
-    const h = Math.min(halfFor(noise[i], logDrop), Math.floor(o.reach * i), n - 1 - i);
-    half[i] = h;
-    smooth[i] = (prefix[i + h + 1] - prefix[i - h]) / (2 * h + 1);
-    resolved[i] = (2 * noise[i]) / Math.sqrt(2 * h + 1) <= (1.5 * logDrop) / o.resolution ? 1 : 0;
-  }
+/**
+ * T(t) on the fitted log-loss `fit` (steps ascending).
+ *
+ * @example
+ * ```ts
+ * import { measurePace } from './pace';
+ * const fit = Float64Array.of(0, 0, 0, -1, -1);
+ * console.log(Array.from(measurePace([0, 1, 2, 3, 4], fit, fit, new Float64Array(5), 0.05).pace)); // [3, 2, 1, Infinity, Infinity]
+ * ```
+ */
+export function measurePace(steps: ArrayLike<number>, lam: Float64Array, fit: Float64Array, noise: Float64Array, drop: number): Pace {
+  const n = fit.length;
+  const logDrop = Math.log(1 / (1 - drop));
   const envelope = new Float64Array(n);
   let low = Infinity;
   for (let i = 0; i < n; i++) {
-    if (resolved[i]) low = Math.min(low, smooth[i]);
+    low = Math.min(low, fit[i]);
     envelope[i] = low;
   }
-  // Next unresolved index at or after i: a fall measured across points we cannot trust is no evidence.
-  const nextUnresolved = new Int32Array(n + 1).fill(n);
-  for (let i = n - 1; i >= 0; i--) nextUnresolved[i] = resolved[i] ? nextUnresolved[i + 1] : i;
-  // The envelope never rises, so the threshold envelope[j] − logDrop never rises either and the
-  // first crossing after j never moves back: one forward pointer finds them all (linear time).
+  // T is counted from each point's own level, not from the lowest the loss has been: a dip that
+  // the fit follows and leaves would otherwise set a level that the loss then seems to wait to
+  // regain. Only where the loss is more than the drop above that lowest level (a bump: a catapult of
+  // a step too large) is the reference held there, so that falling back from a bump is no escape.
+  const firstBelow = minTree(fit);
   const fallsAt = new Int32Array(n).fill(-1);
   const pace = new Float64Array(n).fill(Infinity);
-  let k = 0;
   for (let j = 0; j < n; j++) {
-    if (!resolved[j] || !Number.isFinite(envelope[j])) continue;
-    const threshold = envelope[j] - logDrop;
-    k = Math.max(k, j + 1);
-    while (k < n && !(resolved[k] && smooth[k] < threshold)) k++;
-    if (k >= n) break;
+    const k = firstBelow(j + 1, Math.min(fit[j], envelope[j] + logDrop) - logDrop);
+    if (k >= n) continue;
     fallsAt[j] = k;
-    if (k < nextUnresolved[j + 1]) pace[j] = steps[k] - steps[j];
+    pace[j] = steps[k] - steps[j];
   }
-  return { n, lam, smooth, half, resolved, noise, sigma, logDrop, envelope, fallsAt, pace };
+  return { n, lam, fit, noise, logDrop, envelope, fallsAt, pace };
+}
+
+/** A min-tree over `values`: the returned query gives the first index ≥ from whose value is below x (or length). */
+function minTree(values: Float64Array): (from: number, x: number) => number {
+  const n = values.length;
+  let size = 1;
+  while (size < n) size *= 2;
+  const tree = new Float64Array(2 * size).fill(Infinity);
+  tree.set(values, size);
+  for (let i = size - 1; i >= 1; i--) tree[i] = Math.min(tree[2 * i], tree[2 * i + 1]);
+  const search = (node: number, lo: number, hi: number, from: number, x: number): number => {
+    if (hi <= from || tree[node] >= x) return n;
+    if (node >= size) return lo;
+    const mid = (lo + hi) >> 1;
+    const left = search(2 * node, lo, mid, from, x);
+    return left < n ? left : search(2 * node + 1, mid, hi, from, x);
+  };
+  return (from, x) => Math.min(n, search(1, 0, size, from, x));
+}
+
+/**
+ * The descents of T: `bottom[i]`, where T falling from i is lowest, and `deepest[m]`, for a bottom m,
+ * the lowest T of the whole descent on from it (docs/phases.md, "The criteria", 1).
+ *
+ * @example
+ * ```ts
+ * import { descents, measurePace } from './pace';
+ * const fit = Float64Array.of(0, 0, 0, 0, -1, -2, -3, -3, -3);
+ * const p = measurePace([0, 1, 2, 3, 4, 5, 6, 7, 8], fit, fit, new Float64Array(9), 0.05);
+ * console.log(descents(p).bottom[0]); // 3
+ * ```
+ */
+export function descents(p: Pace): { bottom: Int32Array; deepest: Int32Array } {
+  const bottom = bottoms(p);
+  return { bottom, deepest: deepen(p, bottom) };
+}
+
+/**
+ * bottom[i]: where the pace, falling from i, is fastest before it is ever WOBBLE slower than at i.
+ * (Each point's own bound, not the last point's: on a fitted curve the pace changes smoothly, and a
+ * bound from one point to the next would let it creep up from an escape over a whole plateau.)
+ */
+function bottoms(p: Pace): Int32Array {
+  const bottom = Int32Array.from({ length: p.n }, (_, i) => i);
+  const slower = firstAbove(Float64Array.from(p.pace, (v) => (Number.isFinite(v) ? v : Infinity)));
+  let next = p.n;
+  for (let i = p.n - 1; i >= 0; i--) {
+    if (!Number.isFinite(p.pace[i])) continue;
+    if (next < p.n) {
+      const j = bottom[next];
+      if (p.pace[j] < p.pace[i] && slower(i + 1, p.pace[i] * (1 + WOBBLE)) > j) bottom[i] = j;
+    }
+    next = i;
+  }
+  return bottom;
+}
+
+/**
+ * For every local bottom of the pace, on through wobbles: the fastest pace of the whole descent,
+ * which ends once the pace is slower than its fastest so far by more than a factor 1 + DESCENT (or
+ * where the pace is unknown). Bottoms are done last to first, so a descent that reaches a later,
+ * faster bottom takes that one's answer (the walk from there is the same).
+ *
+ * The walk goes from one strictly faster point to the next (`faster`, a next-smaller chain) and
+ * asks a max-tree whether the pace broke the factor before it: O(n log n) whatever the curve.
+ * Scanning point by point was quadratic on a power law, where every point is a bottom and each
+ * walk runs until the pace doubles (a 2¹⁸-point history took most of a minute).
+ */
+function deepen(p: Pace, bottom: Int32Array): Int32Array {
+  const n = p.n;
+  const deepest = Int32Array.from(bottom);
+  const isBottom = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (Number.isFinite(p.pace[i])) isBottom[bottom[i]] = 1;
+  // faster[i]: the next point with a finite pace below pace[i] (n if none).
+  const faster = new Int32Array(n).fill(n);
+  const stack: number[] = [];
+  for (let i = n - 1; i >= 0; i--) {
+    if (!Number.isFinite(p.pace[i])) continue;
+    while (stack.length && p.pace[stack[stack.length - 1]] >= p.pace[i]) stack.pop();
+    if (stack.length) faster[i] = stack[stack.length - 1];
+    stack.push(i);
+  }
+  // stopAt[i]: the first point at or after i whose pace is unknown (n if none).
+  const stopAt = new Int32Array(n + 1).fill(n);
+  for (let i = n - 1; i >= 0; i--) stopAt[i] = !Number.isFinite(p.pace[i]) ? i : stopAt[i + 1];
+  const slower = firstAbove(Float64Array.from(p.pace, (v) => (Number.isFinite(v) ? v : -Infinity)));
+  for (let m = n - 1; m >= 0; m--) {
+    if (!isBottom[m]) continue;
+    let best = m;
+    for (;;) {
+      const k = faster[best];
+      if (k >= n) break;
+      const end = Math.min(stopAt[best + 1], slower(best + 1, (1 + DESCENT) * p.pace[best]));
+      if (end < k) break;
+      if (isBottom[k]) {
+        best = deepest[k];
+        break;
+      }
+      best = k;
+    }
+    deepest[m] = best;
+  }
+  return deepest;
+}
+
+/** A max-tree over `values`: the returned query gives the first index ≥ from whose value exceeds x (or length). */
+function firstAbove(values: Float64Array): (from: number, x: number) => number {
+  const n = values.length;
+  let size = 1;
+  while (size < n) size *= 2;
+  const tree = new Float64Array(2 * size).fill(-Infinity);
+  tree.set(values, size);
+  for (let i = size - 1; i >= 1; i--) tree[i] = Math.max(tree[2 * i], tree[2 * i + 1]);
+  const search = (node: number, lo: number, hi: number, from: number, x: number): number => {
+    if (hi <= from || tree[node] <= x) return n;
+    if (node >= size) return lo;
+    const mid = (lo + hi) >> 1;
+    const left = search(2 * node, lo, mid, from, x);
+    return left < n ? left : search(2 * node + 1, mid, hi, from, x);
+  };
+  return (from, x) => Math.min(n, search(1, 0, size, from, x));
 }

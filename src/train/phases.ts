@@ -2,53 +2,74 @@
  * Plateaus, escapes and rank increments read off a history. Near a saddle the
  * loss sits at the level set by that saddle while the escape direction grows;
  * the escape is a drop by a significant fraction of that level (docs/paper.md,
- * "The linear warm-up" and "Theorem 3.1 and its companions"). The criteria and
- * why they are what they are: docs/phases.md. In short, with T(t) the number of
- * steps from t until the loss is 5 % lower:
- * - a plateau is where T, long on the plateau, falls at least `contrast` (5)
- *   times before the loss has dropped: the loss waits, then falls fast. A power
- *   law L ∝ t^−α has T ∝ t, an exponential a constant T, so neither has one;
- * - it holds its level (±5 %) for at least `minPoints` (30) recorded points,
- *   the loss never jumps above it by more than the noise allows (a catapult of a
- *   too large step is not a saddle), and its drop is at least a tenth of the fall
- *   before it (a pause in a long steady descent is not a saddle);
- * - its escape step is where the loss reaches (within a factor 2) its fastest
- *   pace of the drop; the one definition plots, tables and summaries use.
- * The loss is smoothed just enough to resolve a 5 % drop through SGD noise
- * (src/train/pace.ts). Everything is measured in log-loss and in ratios of step
- * counts, so neither the loss's units nor the run's length matter.
+ * "The linear warm-up" and "Theorem 3.1 and its companions"). The criteria, the
+ * noise model and the error rates: docs/phases.md. In short:
+ * - the log-loss is fitted by straight pieces, cut only where the run's own noise
+ *   cannot explain the change (src/train/noise.ts, src/train/changepoints.ts);
+ *   the full-data loss of the spectrum records enters as exact points;
+ * - on that fit, with T(t) the number of steps until the loss is 5 % lower, a
+ *   plateau is where T, long on the plateau, falls at least `contrast` (5) times:
+ *   the loss waits, then falls fast. A power law has T ∝ t, an exponential a
+ *   constant T, so neither has one; it holds its level for `minPoints` (30)
+ *   points, is no catapult and its drop is at least a tenth of the fall before it;
+ * - every plateau gets a confidence: that its escape fell by at least `drop` and
+ *   at least `contrast` times faster than it waited, given the noise. Those at or
+ *   above `confidence` (0.95) are reported; the others are `uncertain`.
  */
 import { fail, requireKnownKeys, requireObject, requirePositive, requirePositiveInt } from '../errors';
+import { fitPieces, type PiecewiseFit } from './changepoints';
+import { confidenceOf } from './confidence';
 import type { History } from './history';
-import { measurePace, median, type Pace } from './pace';
+import { centredMedian, median, noiseModel } from './noise';
+import { descents, measurePace, type Pace } from './pace';
+import { ranksOf, type RankCriterion, type RankPoint } from './ranks';
+
+export type { RankCriterion, RankPoint } from './ranks';
 
 export interface Plateau {
   /** First step of the plateau. */
   start: number;
   /** Last step before the escape begins (before the loss falls within `contrast` of its fastest pace). */
   end: number;
-  /** Its level: the median of the smoothed loss on it. */
+  /** Its level: the median of the loss on it. */
   loss: number;
-  /** The step where the loss leaves it: where it reaches its fastest pace (docs/phases.md). */
+  /** The step where the loss leaves it: where it completes its first fall by `drop` (docs/phases.md). */
   escapeStep: number;
   /** How many times faster the loss falls in the escape than on the plateau (T ratio). */
   contrast: number;
+  /**
+   * How sure the detector is, given the run's noise, that the escape fell by at least `drop` and at
+   * least `contrast` times faster than the plateau: Φ of the smaller of the two z-scores (docs/phases.md).
+   */
+  confidence: number;
 }
 
-export interface RankPoint {
-  step: number;
-  rank: number;
+/** What the detector took the noise of the run to be. */
+export interface NoiseSummary {
+  /** Median standard deviation of the per-step log-loss (0: a noise-free curve). */
+  sigma: number;
+  /** Points left out as spikes (far above their neighbours: a step at the edge of stability). */
+  spikes: number;
+  /** Spectrum records whose full-data loss entered the fit (0 for a full-batch run, where it is the per-step loss). */
+  records: number;
 }
 
 export interface Phases {
-  /** Plateaus the run has left, in order. A stretch it has not left is not one yet. */
+  /** Plateaus the run has left, at or above the confidence level, in order; they never overlap. */
   plateaus: Plateau[];
-  /** Escape steps of the plateaus, in order. */
+  /** Escape steps of those plateaus, in order, each once. */
   escapes: number[];
+  /** Plateaus found below the confidence level: to be drawn as uncertain, never as plain marks. */
+  uncertain: Plateau[];
+  /** The confidence level a plateau needs to be reported. */
+  confidenceLevel: number;
+  noise: NoiseSummary;
   /** Rank of every record (deep layers). */
   ranks: RankPoint[];
   /** Records where the rank rises: `{ step, from, to }`. */
   rankIncrements: Array<{ step: number; from: number; to: number }>;
+  /** How the ranks were read. */
+  rankCriterion: RankCriterion;
 }
 
 export interface PhaseOptions {
@@ -58,20 +79,24 @@ export interface PhaseOptions {
   contrast?: number;
   /** Fewest recorded points a plateau holds its level for (default 30). */
   minPoints?: number;
-  /** s_i/s_1 at or above which a singular value counts towards the rank (default 0.1). */
+  /** The confidence a plateau needs to be reported, in (0, 1) (default 0.95). */
+  confidence?: number;
+  /**
+   * Read ranks as #{i : s_i/s₁ ≥ rankThreshold} instead of against the random bulk (the criterion
+   * before the bulk edge; it counts the bulk too, docs/phases.md "Rank"). Default: the bulk edge.
+   */
   rankThreshold?: number;
 }
 
-const OPTION_KEYS = ['drop', 'contrast', 'minPoints', 'rankThreshold'] as const;
+const OPTION_KEYS = ['drop', 'contrast', 'minPoints', 'confidence', 'rankThreshold'] as const;
 
 /** Fixed choices, explained in docs/phases.md. */
-const RESOLUTION = 4; // the smoothed curve resolves drop/4 at 2σ
-const REACH = 0.5; // smoothing half-window ≤ half the step index
+const FLOOR = 1e-4; // the least noise assumed in the log-loss: below it, differences are rounding
+const PENALTY = 4; // a piece costs 4·ln(n) in χ² units, BIC's price of its 4 parameters: a line's 2, where it starts, whether it joins the last
 const CONTEXT = 0.1; // a drop must be ≥ 10 % of the fall (in log-loss) before the plateau
 const SETTLED = 3; // the escape lasts while the loss falls ≥ 3× faster than on the plateau
-const WOBBLE = 0.3; // T may rise by 30 % from one point to the next inside an escape
-const DESCENT = 1; // and to twice its fastest so far before the escape is over
 const SPIKE = 6; // a jump beyond drop + 6σ of the noise above the lowest loss so far is a catapult
+const COMPLETE = 1; // an escape is under way once the loss is a factor e below its plateau, whatever its pace
 
 /**
  * Finds plateaus, escapes and rank increments.
@@ -91,25 +116,99 @@ export function detectPhases(history: History, options: PhaseOptions = {}): Phas
   if (drop >= 1) fail('drop', 'a fraction in (0, 1)', drop);
   const contrast = requirePositive('contrast', options.contrast ?? 5);
   const minPoints = requirePositiveInt('minPoints', options.minPoints ?? 30);
-  const rankThreshold = requirePositive('rankThreshold', options.rankThreshold ?? 0.1);
-  const plateaus = findPlateaus(history.steps(), history.loss(), drop, contrast, minPoints);
-  return { plateaus, escapes: plateaus.map((p) => p.escapeStep), ...ranksOf(history, rankThreshold) };
+  const level = requirePositive('confidence', options.confidence ?? 0.95);
+  if (level >= 1) fail('confidence', 'a probability in (0, 1)', level);
+  const fraction = options.rankThreshold === undefined ? undefined : requirePositive('rankThreshold', options.rankThreshold);
+  const { steps, loss, exact } = curveOf(history);
+  const found = findPlateaus(steps, loss, { drop, contrast, minPoints, exact });
+  const plateaus = found.plateaus.filter((p) => p.confidence >= level);
+  return {
+    plateaus,
+    escapes: plateaus.map((p) => p.escapeStep),
+    uncertain: found.plateaus.filter((p) => p.confidence < level),
+    confidenceLevel: level,
+    noise: found.noise,
+    ...ranksOf(history, fraction),
+  };
 }
 
-/** The plateaus of one loss curve (steps ascending); see the criteria above. */
-export function findPlateaus(allSteps: ArrayLike<number>, allLoss: ArrayLike<number>, drop = 0.05, contrast = 5, minPoints = 30): Plateau[] {
+/**
+ * The points phase detection reads: the per-step loss, and the records' full-data loss where it is
+ * not the per-step loss (a mini-batch run), marked exact: the loss of the whole data set at those
+ * weights, free of the batch's noise.
+ */
+function curveOf(history: History): { steps: Float64Array; loss: Float64Array; exact: Uint8Array } {
+  const steps = history.steps();
+  const loss = history.loss();
+  const at = new Map<number, number>();
+  steps.forEach((s, i) => at.set(s, loss[i]));
+  let paired = 0;
+  let differ = 0;
+  for (const r of history.records) {
+    const l = at.get(r.step);
+    if (l === undefined || !(l > 0) || !(r.loss > 0)) continue;
+    paired++;
+    if (Math.abs(Math.log(l / r.loss)) > 1e-5) differ++;
+  }
+  const records = differ > 0 ? history.records.filter((r) => Number.isFinite(r.loss) && r.loss > 0) : [];
+  if (!records.length || !paired) return { steps, loss, exact: new Uint8Array(steps.length) };
+  const all = [...Array.from(steps, (s, i) => ({ s, l: loss[i], e: 0 })), ...records.map((r) => ({ s: r.step, l: r.loss, e: 1 }))];
+  all.sort((a, b) => a.s - b.s || a.e - b.e);
+  return { steps: Float64Array.from(all, (p) => p.s), loss: Float64Array.from(all, (p) => p.l), exact: Uint8Array.from(all, (p) => p.e) };
+}
+
+export interface FoundPlateaus {
+  /** Every plateau found, whatever its confidence, in order. */
+  plateaus: Plateau[];
+  noise: NoiseSummary;
+}
+
+/**
+ * The plateaus of one loss curve (steps ascending), with their confidences; see the criteria above.
+ * `exact` marks points that carry the full-data loss (records of a mini-batch run).
+ */
+export function findPlateaus(
+  allSteps: ArrayLike<number>,
+  allLoss: ArrayLike<number>,
+  o: { drop?: number; contrast?: number; minPoints?: number; exact?: ArrayLike<number> } = {},
+): FoundPlateaus {
+  const { drop = 0.05, contrast = 5, minPoints = 30 } = o;
   // Points with a finite positive loss only: the log of anything else means nothing.
   const keep: number[] = [];
   for (let i = 0; i < allLoss.length; i++) if (Number.isFinite(allLoss[i]) && allLoss[i] > 0) keep.push(i);
   const n = keep.length;
-  if (n < 8) return [];
   const steps = Float64Array.from(keep, (i) => allSteps[i]);
   const lam = Float64Array.from(keep, (i) => Math.log(allLoss[i]));
-  const p = measurePace(steps, lam, { drop, resolution: RESOLUTION, reach: REACH });
-  const bottom = bottoms(p);
-  const deepest = deepen(p, bottom);
-  const med5 = medians5(lam);
-  const first = p.resolved.indexOf(1);
+  const exact = Uint8Array.from(keep, (i) => (o.exact?.[i] ? 1 : 0));
+  const batch = keep.flatMap((_, j) => (exact[j] ? [] : [j]));
+  const noise = noiseModel(Float64Array.from(batch, (j) => lam[j]), FLOOR);
+  // A per-step loss without noise is the loss of the whole data set already: records add nothing
+  // (and a record that disagrees with it, as a hand-made history's may, is not taken over it).
+  if (batch.length < n && median(noise.sigma) <= 10 * FLOOR) {
+    return findPlateaus(Float64Array.from(batch, (j) => steps[j]), Float64Array.from(batch, (j) => Math.exp(lam[j])), { drop, contrast, minPoints });
+  }
+  const sigma = new Float64Array(n).fill(FLOOR);
+  const spike = new Uint8Array(n);
+  batch.forEach((j, q) => {
+    sigma[j] = noise.sigma[q];
+    spike[j] = noise.spike[q];
+  });
+  // Weights 1/σ²; a spike weighs nothing.
+  const w = Float64Array.from(sigma, (s, i) => (spike[i] ? 0 : 1 / (s * s)));
+  if (batch.length < n && batch.length >= 8) liftBatches(steps, lam, exact, w);
+  const summary: NoiseSummary = { sigma: batch.length ? median(Float64Array.from(batch, (j) => sigma[j])) : 0, spikes: spike.reduce((t, v) => t + v, 0), records: n - batch.length };
+  if (n < 8) return { plateaus: [], noise: summary };
+  const fit = fitPieces(steps, lam, w, PENALTY * Math.log(n));
+  // The scatter of the loss about the curve at each point, for the catapult test: a record's own
+  // noise is nil, but the lowest loss it is compared with is a batch's.
+  const scatter = Float64Array.from(sigma);
+  for (let i = 0, last = FLOOR; i < n; i++) exact[i] ? (scatter[i] = last) : (last = sigma[i]);
+  // The pace is read off the fit's centred median of 9 points: a dip or a bump of up to 4 points that
+  // the fit follows (a run of easy or hard batches) would otherwise set a level the loss then seems to
+  // wait to regain. A centred median keeps a step where it is, and a monotone curve as it is.
+  const p = measurePace(steps, lam, centredMedian(fit.value, 4), scatter, drop);
+  const { bottom, deepest } = descents(p);
+  const med5 = centredMedian(lam, 2);
   const out: Plateau[] = [];
   let prev = 0;
   let a = 0;
@@ -119,97 +218,21 @@ export function findPlateaus(allSteps: ArrayLike<number>, allLoss: ArrayLike<num
       a++;
       continue;
     }
-    const found = judge(p, med5, steps, a, m, prev, first, out.length === 0, minPoints, contrast);
+    const found = judge(p, fit, med5, spike, steps, a, m, prev, out.length === 0, minPoints, contrast);
     if (typeof found === 'number') {
       a = found;
       continue;
     }
-    out.push({ ...found, contrast: p.pace[a] / Math.max(p.pace[m], 1e-12) });
-    a = Math.max(p.fallsAt[m], m + 1);
-    prev = a;
+    out.push({ ...found.plateau, contrast: p.pace[a] / Math.max(p.pace[m], 1e-12) });
+    // The next plateau starts after this escape: plateaus never overlap, and no escape is found twice.
+    prev = Math.max(p.fallsAt[m], m + 1, found.escapeIndex);
+    // And it waits there only once the escape has settled, its pace `contrast` times slower than at
+    // its fastest: a fall that keeps speeding up (into an exponential decay) is one escape, however a
+    // wobble of the noise slows it for a while.
+    a = prev;
+    while (a < n - 1 && Number.isFinite(p.pace[a]) && p.pace[a] < contrast * p.pace[m]) a++;
   }
-  return out;
-}
-
-/** bottom[i]: where the pace, falling from i (allowing WOBBLE), is fastest. */
-function bottoms(p: Pace): Int32Array {
-  const bottom = Int32Array.from({ length: p.n }, (_, i) => i);
-  let next = p.n;
-  for (let i = p.n - 1; i >= 0; i--) {
-    if (!Number.isFinite(p.pace[i])) continue;
-    if (next < p.n && p.pace[next] <= p.pace[i] * (1 + WOBBLE)) {
-      const j = bottom[next];
-      bottom[i] = p.pace[j] < p.pace[i] ? j : i;
-    }
-    next = i;
-  }
-  return bottom;
-}
-
-/**
- * For every local bottom of the pace, on through noise: the fastest pace of the whole descent,
- * which ends once the pace is slower than its fastest so far by more than a factor 1 + DESCENT
- * (or at a trusted point whose pace is unknown). Bottoms are done last to first, so a descent
- * that reaches a later, faster bottom takes that one's answer (the walk from there is the same).
- *
- * The walk goes from one strictly faster point to the next (`faster`, a next-smaller chain) and
- * asks a max-tree whether the pace broke the factor before it: O(n log n) whatever the curve.
- * Scanning point by point was quadratic on a power law, where every point is a bottom and each
- * walk runs until the pace doubles (a 2¹⁸-point history took most of a minute).
- */
-function deepen(p: Pace, bottom: Int32Array): Int32Array {
-  const n = p.n;
-  const deepest = Int32Array.from(bottom);
-  const isBottom = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (Number.isFinite(p.pace[i])) isBottom[bottom[i]] = 1;
-  // faster[i]: the next point with a finite pace below pace[i] (n if none).
-  const faster = new Int32Array(n).fill(n);
-  const stack: number[] = [];
-  for (let i = n - 1; i >= 0; i--) {
-    if (!Number.isFinite(p.pace[i])) continue;
-    while (stack.length && p.pace[stack[stack.length - 1]] >= p.pace[i]) stack.pop();
-    if (stack.length) faster[i] = stack[stack.length - 1];
-    stack.push(i);
-  }
-  // stopAt[i]: the first trusted point at or after i whose pace is unknown (n if none).
-  const stopAt = new Int32Array(n + 1).fill(n);
-  for (let i = n - 1; i >= 0; i--) stopAt[i] = p.resolved[i] && !Number.isFinite(p.pace[i]) ? i : stopAt[i + 1];
-  const slower = firstAbove(Float64Array.from(p.pace, (v) => (Number.isFinite(v) ? v : -Infinity)));
-  for (let m = n - 1; m >= 0; m--) {
-    if (!isBottom[m]) continue;
-    let best = m;
-    for (;;) {
-      const k = faster[best];
-      if (k >= n) break;
-      const end = Math.min(stopAt[best + 1], slower(best + 1, (1 + DESCENT) * p.pace[best]));
-      if (end < k) break;
-      if (isBottom[k]) {
-        best = deepest[k];
-        break;
-      }
-      best = k;
-    }
-    deepest[m] = best;
-  }
-  return deepest;
-}
-
-/** A max-tree over `values`: the returned query gives the first index ≥ from whose value exceeds x (or length). */
-function firstAbove(values: Float64Array): (from: number, x: number) => number {
-  const n = values.length;
-  let size = 1;
-  while (size < n) size *= 2;
-  const tree = new Float64Array(2 * size).fill(-Infinity);
-  tree.set(values, size);
-  for (let i = size - 1; i >= 1; i--) tree[i] = Math.max(tree[2 * i], tree[2 * i + 1]);
-  const search = (node: number, lo: number, hi: number, from: number, x: number): number => {
-    if (hi <= from || tree[node] <= x) return n;
-    if (node >= size) return lo;
-    const mid = (lo + hi) >> 1;
-    const left = search(2 * node, lo, mid, from, x);
-    return left < n ? left : search(2 * node + 1, mid, hi, from, x);
-  };
-  return (from, x) => Math.min(n, search(1, 0, size, from, x));
+  return { plateaus: out, noise: summary };
 }
 
 /**
@@ -218,68 +241,92 @@ function firstAbove(values: Float64Array): (from: number, x: number) => number {
  * level and so a smaller drop against a larger fall before it (skip to the
  * bottom); past a spike, start after the spike; else the next point.
  */
-function judge(p: Pace, med5: Float64Array, steps: Float64Array, a: number, m: number, prev: number, first: number, isFirst: boolean, minPoints: number, contrast: number): Omit<Plateau, 'contrast'> | number {
-  const { smooth, resolved, envelope, pace, logDrop } = p;
+function judge(
+  p: Pace,
+  fit: PiecewiseFit,
+  med5: Float64Array,
+  spike: Uint8Array,
+  steps: Float64Array,
+  a: number,
+  m: number,
+  prev: number,
+  isFirst: boolean,
+  minPoints: number,
+  contrast: number,
+): { plateau: Omit<Plateau, 'contrast'>; escapeIndex: number } | number {
+  const { fit: f, envelope, pace, logDrop } = p;
   // The whole escape: while the loss keeps falling SETTLED times faster than on the plateau.
   let z = m;
-  while (z + 1 < p.n && (!resolved[z + 1] || pace[z + 1] <= pace[a] / SETTLED)) z++;
-  const fell = envelope[a] - envelope[p.fallsAt[z] >= 0 ? p.fallsAt[z] : z];
-  if (fell < CONTEXT * (envelope[first] - envelope[a])) return m + 1;
+  while (z + 1 < p.n && pace[z + 1] <= pace[a] / SETTLED) z++;
+  const landed = p.fallsAt[z] >= 0 ? p.fallsAt[z] : z;
+  if (envelope[a] - envelope[landed] < CONTEXT * (envelope[0] - envelope[a])) return m + 1;
+  // Its level: the fit at a (as T is counted from it: measurePace), held at the drop above the lowest
+  // the loss had been where a bump lifts it higher.
+  const at = Math.min(f[a], envelope[a] + logDrop);
   let st = a;
-  while (st - 1 >= prev && (!resolved[st - 1] || smooth[st - 1] <= envelope[a] + logDrop)) st--;
+  while (st - 1 >= prev && f[st - 1] <= at + logDrop) st--;
   // It holds its level while within half the drop of it...
   let en = a;
-  while (en + 1 <= m && smooth[en + 1] >= envelope[a] - logDrop / 2) en++;
+  while (en + 1 <= m && f[en + 1] >= at - logDrop / 2) en++;
   if (en - st + 1 < minPoints) return a + 1;
   // ...and, for a plateau that creeps down, lasts until the escape begins: the last point before the pace
   // comes within `contrast` of the escape's fastest.
   let end = en;
-  while (end + 1 <= m && !(Number.isFinite(pace[end + 1]) && pace[end + 1] <= contrast * pace[m])) end++;
+  while (end + 1 <= m && !(pace[end + 1] <= contrast * pace[m])) end++;
   // A first plateau that the loss reached by falling for longer than it then stays is a pause.
   if (isFirst && steps[st] - steps[0] > steps[en] - steps[st]) return a + 1;
   // Catapult: a point far above the lowest the loss had been (a median of 5, which no single
-  // spike moves and which, unlike the smoothed curve, does not see the drop coming).
+  // spike moves and which, unlike the fit, does not see the drop coming).
   let low = Infinity;
   for (let i = st; i <= m; i++) {
     low = Math.min(low, med5[i]);
+    if (spike[i]) continue;
     if (p.lam[i] - low > logDrop + SPIKE * p.noise[i]) return Math.max(a, i) + 1;
   }
   const level: number[] = [];
-  for (let i = st; i <= en; i++) if (resolved[i]) level.push(smooth[i]);
+  for (let i = st; i <= en; i++) level.push(p.lam[i]);
+  // The escape step: where the first fall by `drop` at no less than half the escape's fastest pace is
+  // complete. A fall that runs into an exponential decay is fastest only at its end, where noise moves
+  // the fastest pace far along: by a factor e below the plateau, the escape is under way whatever its pace.
   let e = a;
-  while (e < m && !(Number.isFinite(pace[e]) && pace[e] <= 2 * pace[m])) e++;
-  // The escape step: where the first fall by `drop` at that pace is complete. The smoothing
-  // spreads a sharp drop over its window, so the drop itself is half a window later.
-  e = Math.min(p.n - 1, Math.max(p.fallsAt[e], e) + p.half[e]);
-  return { start: steps[st], end: steps[end], loss: Math.exp(median(level.length ? level : [smooth[a]])), escapeStep: steps[e] };
-}
-
-/** Median of 5 around each point (clamped at the ends), without allocating per point. */
-function medians5(lam: Float64Array): Float64Array {
-  const out = new Float64Array(lam.length);
-  const w = new Float64Array(5);
-  for (let i = 0; i < lam.length; i++) {
-    for (let k = 0; k < 5; k++) w[k] = lam[Math.min(lam.length - 1, Math.max(0, i + k - 2))];
-    w.sort();
-    out[i] = w[2];
-  }
-  return out;
+  while (e < m && !(pace[e] <= 2 * pace[m]) && f[e] > envelope[a] - COMPLETE) e++;
+  e = Math.min(p.n - 1, Math.max(p.fallsAt[e], e));
+  end = Math.min(end, e - 1);
+  return {
+    plateau: { start: steps[st], end: steps[end], loss: Math.exp(median(level)), escapeStep: steps[e], confidence: confidenceOf(fit, steps, { st, end, e, m, fallsAt: Math.max(m, p.fallsAt[m]), minPoints, waited: pace[a], fastest: Math.max(pace[m], 1e-12) }, logDrop, contrast) },
+    escapeIndex: e,
+  };
 }
 
 /**
- * The rank of each record: the median over the deep layers (ℓ > L/2) of
- * #{i : s_i/s_1 ≥ threshold}; a rank increment is a record where it rises.
+ * Lifts the per-step points of a mini-batch run onto the records' full-data loss. The mean log of
+ * a batch's loss lies below the log of the full loss (Jensen): by σ²/2 where the batch noise is
+ * log-normal, by far more in a converged tail, where most batches fit and a few do not (in notebook
+ * 05 at the paper scale the median batch loss is a third of the full loss at step 6000). The offset
+ * is measured at each record against the fit of the batch points alone (which follows the loss
+ * through its falls, as a window of raw points straddling one would not), smoothed by a median over
+ * 5 records (a record in a catapult, or at the very step of a fall, does not move it), interpolated
+ * in steps between records and held beyond them. Then both kinds of point describe one curve.
  */
-function ranksOf(history: History, threshold: number): Pick<Phases, 'ranks' | 'rankIncrements'> {
-  const ranks: RankPoint[] = [];
-  const rankIncrements: Phases['rankIncrements'] = [];
-  const L = history.meta.depth;
-  for (const r of history.records) {
-    const deep = r.weights.slice(Math.floor(L / 2));
-    const rank = Math.round(median(deep.map((s) => (s[0] > 0 ? s.filter((v) => v / s[0] >= threshold).length : 0))));
-    const prevRank = ranks[ranks.length - 1];
-    if (prevRank && rank > prevRank.rank) rankIncrements.push({ step: r.step, from: prevRank.rank, to: rank });
-    ranks.push({ step: r.step, rank });
+function liftBatches(steps: Float64Array, lam: Float64Array, exact: Uint8Array, w: Float64Array): void {
+  const batch: number[] = [];
+  for (let i = 0; i < lam.length; i++) if (!exact[i]) batch.push(i);
+  const bs = Float64Array.from(batch, (i) => steps[i]);
+  const alone = fitPieces(bs, Float64Array.from(batch, (i) => lam[i]), Float64Array.from(batch, (i) => w[i]), PENALTY * Math.log(batch.length)).value;
+  const at: number[] = [];
+  const raw: number[] = [];
+  let k = 0;
+  for (let i = 0; i < lam.length; i++) {
+    if (!exact[i]) continue;
+    while (k < bs.length && bs[k] < steps[i]) k++;
+    at.push(steps[i]);
+    raw.push(lam[i] - alone[Math.min(k, bs.length - 1)]);
   }
-  return { ranks, rankIncrements };
+  const offset = raw.map((_, r) => median(raw.slice(Math.max(0, r - 2), r + 3)));
+  let r = 0;
+  for (const i of batch) {
+    while (r + 1 < at.length && at[r + 1] <= steps[i]) r++;
+    const t = steps[i];
+    lam[i] += t <= at[0] ? offset[0] : r + 1 >= at.length ? offset[r] : offset[r] + ((offset[r + 1] - offset[r]) * (t - at[r])) / (at[r + 1] - at[r]);
+  }
 }

@@ -9,9 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Mlp } from './mlp';
 import { requireOneOf } from '../errors';
-import { lossOf, type LossName } from './loss';
-import { checkStepSize, stepSizeAt } from './step-size';
-import type { StepSize } from './types';
+import { checkStepSize, lossOf, stepSizeAt } from './step';
+import type { LossName, StepSize } from './types';
 
 /** float32 unit roundoff 2^-24: an update smaller than this times |w| is lost. */
 const F32_EPS = 5.96e-8;

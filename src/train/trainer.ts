@@ -1,26 +1,27 @@
 /**
- * One gradient step at a time: the part of training a notebook can drive in a
- * visible `for` loop. The step itself runs on one of the engines of
- * src/train/engines/; `fit()` (fit.ts) wraps the trainer with the event-loop
- * yields, the abort signal and the kernel's run registry.
+ * The training loop, one step at a time: the part of training a notebook can drive in
+ * a visible `for` loop. `next()` is the one place a run yields to the event loop, waits
+ * while paused and stops (stopped, aborted, finished); `run()` is the loop over it that
+ * `fit()` (fit.ts) calls, with an engine's steps kept in flight. The step itself runs on
+ * one of the engines (step.ts, the reference, and src/train/engines/).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import { ensureBackend } from '../backend/backend';
-import { SaddlelabError, fail, requireKnownKeys, requireNonNegativeInt, requireObject, requireOneOf, requirePositiveInt } from '../errors';
+import { SaddlelabError, fail, requireKnownKeys, requireNonNegativeInt, requireObject, requireOneOf, requirePositive, requirePositiveInt } from '../errors';
+import { currentHost } from '../host';
 import { runRegistry } from './run-registry';
 import { createBatchSampler } from './batches';
 import { checkCheckpointOptions, dataDigest, openCheckpoint, writeCheckpoint, type CheckpointOptions, type RunFingerprint } from './checkpoint';
 import { checkEngine, createStepEngine } from './engines';
 import { History, createHistory, type HistoryOptions } from './history';
 import type { Mlp } from './mlp';
-import { lossOf, type LossName } from './loss';
 import { checkPrecision } from './precision';
 import { createRecorder, checkRecordOptions, type RecordOptions } from './recorder';
 import { createRunControl } from './run-control';
 import { pickSchedule, schedule } from './schedule';
-import { checkStepSize } from './step-size';
-import type { Engine, EngineName, RunControl, SpectrumRecord, StepInfo, StepResult, StepSize, StopReason } from './types';
+import { checkStepSize, lossOf } from './step';
+import type { Engine, EngineName, LossName, RunControl, SpectrumRecord, StepInfo, StepResult, StepSize, StopReason } from './types';
 
 export interface TrainerOptions {
   /** Step size (default 0.01). `{ adaptive: c }` gives `η_t = c·‖θ_t‖^(2−L)` (docs/paper.md, "Setup"). */
@@ -46,6 +47,14 @@ export interface TrainerOptions {
   config?: Record<string, unknown>;
   /** Pause/resume/stop shared with a dashboard (default: the trainer's own, `trainer.control`). */
   control?: RunControl;
+  /**
+   * Aborts the run: `next()` returns `undefined`, and `finish()` ends the run as 'aborted'.
+   * Default: the host's signal of the cell that is running (a kernel interrupt stops a
+   * hand-written `for (…) await trainer.next()` loop too), read at every step.
+   */
+  signal?: AbortSignal;
+  /** Longest stretch `next()` runs without yielding to the event loop, in ms (default 10). */
+  yieldEveryMs?: number;
   /**
    * Checkpoints in a folder: written every `everySeconds` (default 120) while training and when
    * the run ends (`finish()`, so also when it is stopped, aborted or interrupted); with
@@ -75,22 +84,33 @@ export interface Trainer {
   /** The engine the next step runs on (`auto` resolved against the active backend). */
   readonly engine: EngineName;
   /**
-   * How many `next()` calls may be outstanding with profit: the steps an engine that reads its
-   * results back late (webgpu) runs ahead of them. 0 for the others. `fit` keeps that many in
-   * flight; calls that overlap run their steps, and add them to the history, in call order.
+   * The steps `run()` keeps in flight: an engine that reads its results back late (webgpu)
+   * runs them while the oldest result comes back; 0 for the others. For benchmarks; a loop
+   * needs it only to overlap `next()` calls itself, which run, and reach the history, in call order.
    */
   readonly lag: number;
   /** The engine's host-side counters, where it keeps them (webgpu: for `npm run gpu-check`); else undefined. */
   profile(): Record<string, number> | undefined;
   /**
-   * Waits while `control` is paused; once it is stopped (or the trainer finished),
-   * returns `undefined` without stepping. Otherwise computes the loss at the current
-   * weights, records it (and a spectrum record when `recordNow` is true, or, when it is
-   * left out, when the `record` schedule says so), then applies one update and returns
-   * the step's info. A non-finite loss ends the run (`history.end.reason` 'diverged',
-   * with a `[saddlelab]` message) and returns `undefined`.
+   * Yields to the event loop every `yieldEveryMs` and waits while `control` is paused; once
+   * it is stopped, the `signal` aborted or the trainer finished, returns `undefined` without
+   * stepping. Otherwise computes the loss at the current weights, records it (and a spectrum
+   * record when `recordNow` is true, or, when it is left out, when the `record` schedule says
+   * so), then applies one update and returns the step's info. A non-finite loss or step size
+   * ends the run (`history.end.reason` 'diverged', with a `[saddlelab]` message) and returns
+   * `undefined`. The result is read back before `next()` resolves: on an engine that reads
+   * results late (webgpu), `run()` keeps steps in flight instead.
    */
   next(recordNow?: boolean): Promise<StepInfo | undefined>;
+  /**
+   * Runs `next()` up to step `until` (default: the `steps` option), then, as `next()` would
+   * before a step, yields, waits while paused and checks for a stop, and takes the final
+   * state's record when the schedule says so. On an engine that reads results back late
+   * (webgpu), `lag` steps run while the oldest result comes back. Resolves with `true` when
+   * every step ran, `false` when the run was stopped, aborted or diverged first; the caller
+   * then calls `finish()`, as after a `next()` loop.
+   */
+  run(until?: number): Promise<boolean>;
   /** Whether the record schedule takes a record at `step` (the final step is `options.steps`). */
   isRecordStep(step: number): boolean;
   /** Takes a spectrum record of the current weights (labelled with the current step); reads asynchronously. */
@@ -98,9 +118,10 @@ export interface Trainer {
   /** Writes a checkpoint now (the trainer needs the `checkpoint` option); resolves with its folder. */
   checkpoint(): Promise<string>;
   /**
-   * Ends the run: writes `history.end` (`reason` defaults to 'stopped' when the control
-   * was stopped, else 'completed'; a `[saddlelab]` message says where a stopped or
-   * aborted run ended) and sets the control's state to 'done' (completed) or 'stopped'.
+   * Ends the run: writes `history.end` (`reason` defaults to 'aborted' when the `signal`
+   * aborted, 'stopped' when the control was stopped, else 'completed'; a `[saddlelab]`
+   * message says where a stopped or aborted run ended) and sets the control's state to
+   * 'done' (completed) or 'stopped'.
    * Later calls do nothing. `history.end` is written at once; the promise resolves with the
    * history once the final checkpoint (with the `checkpoint` option) is written, since the
    * weights are read asynchronously.
@@ -110,10 +131,7 @@ export interface Trainer {
   dispose(): Promise<void>;
 }
 
-/** Longest stretch `next()` runs without yielding to the event loop, in ms. */
-const YIELD_EVERY_MS = 10;
-
-const TRAINER_KEYS = ['lr', 'loss', 'batchSize', 'seed', 'record', 'steps', 'name', 'history', 'config', 'control', 'checkpoint', 'engine'] as const;
+const TRAINER_KEYS = ['lr', 'loss', 'batchSize', 'seed', 'record', 'steps', 'name', 'history', 'config', 'control', 'signal', 'yieldEveryMs', 'checkpoint', 'engine'] as const;
 
 interface Resolved {
   lr: StepSize;
@@ -124,6 +142,7 @@ interface Resolved {
   steps?: number;
   name: string;
   engine: Engine;
+  yieldEveryMs: number;
   checkpoint?: Required<CheckpointOptions>;
 }
 
@@ -142,10 +161,16 @@ function resolve(options: TrainerOptions, n: number, extraKeys: readonly string[
     const c = requireObject('control', options.control);
     if (typeof c.pause !== 'function' || typeof c.whenRunnable !== 'function') fail('control', 'a RunControl from train.createRunControl()', options.control);
   }
+  if (options.signal !== undefined) {
+    const s = requireObject('signal', options.signal);
+    if (typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') fail('signal', 'an AbortSignal', options.signal);
+  }
+  // The default yields often enough for a dashboard's buttons and interrupts, rarely enough to cost nothing measurable.
+  const yieldEveryMs = options.yieldEveryMs === undefined ? 10 : requirePositive('yieldEveryMs', options.yieldEveryMs);
   const checkpoint = options.checkpoint === undefined ? undefined : checkCheckpointOptions(options.checkpoint);
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) fail('name', 'a non-empty string', options.name);
   const name = options.name ?? nextRunName();
-  return { lr, loss, batchSize, seed, record, steps, name, engine, checkpoint };
+  return { lr, loss, batchSize, seed, record, steps, name, engine, yieldEveryMs, checkpoint };
 }
 
 /** Unnamed runs, numbered in this process (shared by every loaded copy of saddlelab, like the kernel registry). */
@@ -204,6 +229,8 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
         options.history,
       );
   const control = options.control ?? createRunControl();
+  const host = currentHost();
+  const signalNow = () => options.signal ?? host.currentSignal();
   ensureBackend();
   if (saved) {
     // The checkpoint's weights into the model (float32; a js64 run continues from its float64 ones).
@@ -221,7 +248,6 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
   const recorder = opts.record === false ? undefined : createRecorder(model, x, y, (p, t) => lossOf(opts.loss, p, t), opts.record);
   let step = saved?.json.step ?? 0;
   let finished = false;
-  let lastYield = Date.now();
   let lastLr: number | null = saved?.json.stepSize.last ?? null;
   let lastSave = Date.now();
   // float32 checks are for the float32 steps, at the start of a run; the js64 step computes in float64.
@@ -260,7 +286,32 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     await engine.sync?.();
     return { result: Promise.resolve(await recorder.take(at, scalars)) };
   };
-  // next() calls run their steps in call order (issue), and add them to the history in that order (settle).
+  // The one place a run yields, waits and stops: before every step, and before run()'s final record.
+  // A hand-written `for (…) await trainer.next()` loop only awaits promises that resolve at once
+  // (on the CPU engines), so without a yield the event loop would not run while it trains: a
+  // dashboard's Pause and Stop (comm messages) and a kernel interrupt would wait for the loop's end.
+  let lastYield = Date.now();
+  // Whether the last step asked for was refused because the signal had aborted (what finish() reports).
+  let interrupted = false;
+  const ended = () => {
+    if (finished || control.state === 'stopped') return true;
+    interrupted = signalNow()?.aborted === true;
+    return interrupted;
+  };
+  const turn = async (): Promise<boolean> => {
+    if (Date.now() - lastYield >= opts.yieldEveryMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = Date.now();
+    }
+    if (control.state === 'paused') {
+      await Promise.race([control.whenRunnable(), whenAborted(signalNow())]);
+      lastYield = Date.now();
+    }
+    return !ended();
+  };
+
+  // next() calls pass turn() (gate), run their steps (issue) and add them to the history (settle),
+  // each in call order: a step may be issued while earlier ones are still to settle (webgpu).
   interface Issued {
     t: number;
     record?: Promise<SpectrumRecord>;
@@ -268,11 +319,12 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     fromStep: boolean;
     result: Promise<StepResult | undefined>;
   }
+  let gateTail: Promise<unknown> = Promise.resolve();
   let issueTail: Promise<unknown> = Promise.resolve();
   let settleTail: Promise<unknown> = Promise.resolve();
   let settling = false;
   const issue = async (recordNow: boolean | undefined, settledBefore: Promise<unknown>): Promise<Issued | undefined> => {
-    if (finished || control.state === 'stopped') return undefined;
+    if (ended()) return undefined;
     if (control.state !== 'running') control.setState('running');
     if (!precisionChecked) {
       precisionChecked = true;
@@ -299,7 +351,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     // From here the history's listeners run (onStep, onRecord, onEnd): finish() or record() called
     // from one must not wait for this very settle.
     settling = true;
-    if (!result || !Number.isFinite(result.loss)) {
+    if (!result) {
       const t = issued.t;
       step = t;
       if (issued.record && !issued.fromStep) keep(await issued.record); // taken before the step: still true
@@ -324,7 +376,7 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
   const end = async (reason?: StopReason, message?: string): Promise<History> => {
     if (finished) return history;
     finished = true;
-    const why: StopReason = reason ?? (control.state === 'stopped' ? 'stopped' : 'completed');
+    const why: StopReason = reason ?? (interrupted || signalNow()?.aborted ? 'aborted' : control.state === 'stopped' ? 'stopped' : 'completed');
     const text = message ?? (why === 'stopped' || why === 'aborted' ? `[saddlelab] training ${why} ${where()}` : undefined);
     control.setState(why === 'completed' ? 'done' : 'stopped');
     history.finish(why, text);
@@ -362,15 +414,10 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
     },
     checkpoint: save,
     async next(recordNow) {
-      // A hand-written `for (…) await trainer.next()` loop only awaits promises that are already
-      // resolved, so without a yield the event loop never runs while it trains: a dashboard's Pause
-      // and Stop (comm messages) would wait for the loop to end. Every YIELD_EVERY_MS, as fit's loop does.
-      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        lastYield = Date.now();
-      }
-      if (control.state === 'paused') await control.whenRunnable();
-      if (finished || control.state === 'stopped') return undefined;
+      // A call waiting here (paused) is in neither chain below: finish() and record() do not wait for it.
+      const go = gateTail.then(turn);
+      gateTail = go.catch(() => undefined);
+      if (!(await go)) return undefined;
       const settledBefore = settleTail;
       const issued = issueTail.then(() => issue(recordNow, settledBefore));
       issueTail = issued.catch(() => undefined);
@@ -383,6 +430,23 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
       });
       settleTail = settled.catch(() => undefined);
       return settled;
+    },
+    async run(until = opts.steps) {
+      if (until === undefined) throw new SaddlelabError('[saddlelab] run: pass the step to run to, or the steps option to createTrainer', 'steps');
+      requireNonNegativeInt('until', until);
+      // Up to `lag` calls ahead of the oldest result (webgpu reads its results back late).
+      const lag = engine.lag ?? 0;
+      const inFlight: Promise<StepInfo | undefined>[] = [];
+      let going = true;
+      for (let t = step; going && t < until; t++) {
+        inFlight.push(trainer.next());
+        if (inFlight.length > lag) going = (await inFlight.shift()) !== undefined;
+      }
+      const rest = await Promise.all(inFlight); // every call awaited: an engine's error reaches the caller
+      if (!going || rest.includes(undefined) || !(await turn())) return false;
+      // The final state: its loss is the last step's; its record (on schedule) needs no update.
+      if (step === until && recordAt(until, last)) await trainer.record();
+      return true;
     },
     async finish(reason, message) {
       // Steps still in flight are added first (unless called from inside one's callbacks).
@@ -399,4 +463,10 @@ export function createTrainer(model: Mlp, data: Dataset, options: TrainerOptions
   };
   runRegistry.add(trainer); // train.runs(), train.lastRun(): reachable after its cell is interrupted
   return trainer;
+}
+
+/** Resolves when `signal` aborts (never without one). */
+function whenAborted(signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return new Promise(() => {});
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
 }

@@ -10,11 +10,14 @@ import type { History, HistoryListener, SpectrumRecord, StepInfo, StopReason } f
 export type { Activation } from '../backend/activation';
 export type { HistoryListener, SpectrumRecord, StepInfo, StopReason };
 
+/** `mse`: C = ‖Y − Y⋆‖²/(2N), so that G = ∇C(0) = −Y⋆/N with Y⋆ the targets (docs/paper.md, "Setup"); `cross-entropy`: softmax CE, mean over samples. */
+export type LossName = 'mse' | 'cross-entropy';
+
 /**
  * A constant step size, or the paper's adaptive step `η = c·‖θ‖^(2−L)`
  * (docs/paper.md, "Setup"), which rescales time so that the plateau near the origin,
  * where gradients scale like ‖θ‖^(L−1), does not take forever. Checked and evaluated in
- * src/train/step-size.ts.
+ * src/train/step.ts.
  */
 export type StepSize = number | { adaptive: number };
 

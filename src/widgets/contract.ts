@@ -103,6 +103,12 @@ export const INDEX_COLORS = RUN_COLORS;
 
 /** The cursor line and its readout. */
 export const CURSOR_COLOR = '#111111';
+/**
+ * The faint per-step loss beneath a run's main loss line (its mini-batch loss, or the raw loss
+ * under a smoothed one) when a panel shows one run: grey, so that it does not read as the run's
+ * plateau shading, which is drawn in the run's colour.
+ */
+export const RAW_LOSS_COLOR = '#8c8c8c';
 /** Text of a run that stopped early (its label and message). */
 export const ALERT_COLOR = '#b00020';
 

@@ -63,6 +63,8 @@ export function runSeries(history: History, from = 0, every = displayStride(hist
     loss: pick(history.loss()),
     plateaus: phases.plateaus.map((p) => [p.start, p.end] as [number, number]),
     escapes: [...phases.escapes],
+    confidence: phases.escapes.map((step, k) => ({ step, confidence: phases.confidence[k] })),
+    uncertain: phases.uncertain.map((p) => ({ ...p })),
   };
 }
 
@@ -75,7 +77,12 @@ interface CachedPhases {
   cost: number;
   plateaus: Array<{ start: number; end: number }>;
   escapes: number[];
+  /** The confidence of each escape. */
+  confidence: number[];
+  /** Plateaus below the confidence level: their escape steps and confidences. */
+  uncertain: Array<{ step: number; confidence: number }>;
 }
+type Found = Pick<CachedPhases, 'plateaus' | 'escapes' | 'confidence' | 'uncertain'>;
 const phaseCache = new WeakMap<History, CachedPhases>();
 
 /** Least milliseconds between two phase detections of a running history. */
@@ -90,23 +97,24 @@ export const PHASES_EVERY_MS = 1000;
  * core, however long the history); always when the history ends. The marks are
  * decoration: a lag while running is invisible, and the final figure is exact.
  */
-export function phasesOf(history: History): Pick<CachedPhases, 'plateaus' | 'escapes'> {
+export function phasesOf(history: History): Found {
   const n = history.length;
   const ended = history.end !== undefined;
   const c = phaseCache.get(history);
   const now = Date.now();
   const wait = c ? Math.max(PHASES_EVERY_MS, 50 * c.cost) : 0;
   if (c && c.ended === ended && (c.length === n || (!ended && (n < c.length + Math.ceil(c.length / 64) || now - c.at < wait)))) return c;
-  let found: Pick<CachedPhases, 'plateaus' | 'escapes'> = { plateaus: [], escapes: [] };
+  let found: Found = { plateaus: [], escapes: [], confidence: [], uncertain: [] };
   if (n >= 4) {
     try {
-      found = detectPhases(history);
+      const p = detectPhases(history);
+      found = { plateaus: p.plateaus, escapes: p.escapes, confidence: p.plateaus.map((q) => q.confidence), uncertain: p.uncertain.map((q) => ({ step: q.escapeStep, confidence: q.confidence })) };
     } catch {
       // Marks are decoration: a failure in phase detection must not stop the plot.
     }
   }
   const at = Date.now();
-  const entry = { length: n, ended, at, cost: at - now, plateaus: found.plateaus, escapes: found.escapes };
+  const entry = { length: n, ended, at, cost: at - now, ...found };
   phaseCache.set(history, entry);
   return entry;
 }

@@ -22,6 +22,18 @@ export interface RunSeriesState {
   plateaus: Array<[number, number]>;
   /** Escape steps (train.detectPhases: where the loss has fallen `drop` below each plateau). */
   escapes: number[];
+  /**
+   * The confidence of the escapes (train.detectPhases; docs/phases.md), by step: a live update that
+   * moves an escape leaves its old entry unmatched rather than attached to another escape.
+   */
+  confidence?: Array<{ step: number; confidence: number }>;
+  /** Escape steps of the plateaus found below the confidence level: drawn as uncertain, never as plain escapes. */
+  uncertain?: Array<{ step: number; confidence: number }>;
+  /**
+   * The loss of the whole data set at the spectrum records, where it is not the per-step loss (a
+   * mini-batch run): drawn as the run's loss, the per-step loss faint behind it.
+   */
+  fullLoss?: { steps: number[]; loss: number[] };
 }
 
 /**

@@ -12,6 +12,17 @@ import msgspec
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 os.environ["JUPYTER_PATH"] = str(ROOT / ".venv" / "share" / "jupyter")
 
+# Under SADDLELAB_STRICT=1 (CI: .ci/run) a check that needs something from outside the repository
+# fails where that is missing, instead of skipping: a run cannot pass with it silently skipped.
+STRICT = os.environ.get("SADDLELAB_STRICT") == "1"
+
+
+def outside_check_missing(what, why):
+    """Ends the test: skipped, naming why, or under SADDLELAB_STRICT=1 failed, naming why."""
+    if STRICT:
+        pytest.fail(f"[saddlelab] {what} cannot run here: {why}. SADDLELAB_STRICT=1 makes a skipped outside check a failure.", pytrace=False)
+    pytest.skip(f"{what} cannot run here: {why}")
+
 
 @pytest.fixture(scope="module")
 def kernel():

@@ -150,6 +150,26 @@ const runs: Array<ReturnType<typeof train.start>> = [];
     assert "alive 2 aborted true" in text(out)
 
 
+def test_interrupting_a_hand_written_next_loop_stops_its_trainer(kernel):
+    km, kc = kernel
+    # A trainer made without a signal reads the running cell's at every step, so the interrupt
+    # reaches a notebook's own `for (…) await trainer.next()` loop, not only train.fit.
+    status, out = run(kc, "const trainers = [train.createTrainer(net, ds, { lr: 1e-3, record: false })];")
+    assert status == "ok", out
+    msg_id = kc.execute("for (let t = 0; t < 10_000_000; t++) if (!(await trainers[0].next())) break;")
+    reply = interrupt_after_3s(km, kc, msg_id)
+    assert reply["content"]["status"] == "error"
+    time.sleep(0.5)
+    status, out = run(kc, """
+const before = trainers[0].step;
+await new Promise((r) => setTimeout(r, 1000));
+const h2 = await trainers[0].finish();
+console.log('stopped', trainers[0].step === before, before > 0, h2.end?.reason);
+""", timeout=30)
+    assert status == "ok", text(out)
+    assert "stopped true true aborted" in text(out), text(out)
+
+
 def test_interrupting_a_synchronous_loop_keeps_the_kernel_and_its_state(kernel):
     km, kc = kernel
     status, out = run(kc, "const kept = 'state survives';")

@@ -8,11 +8,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nativeSearchPaths } from '../../src/backend/backend';
 import { workerEnv } from '../../src/sweep/pool';
 import { sweep, type SweepOptions } from '../../src/sweep/sweep';
 import type { SweepSpec } from '../../src/sweep/spec';
 import type { SweepRow } from '../../src/sweep/point';
+import { itNative } from '../backend/native';
 
 const root = join(__dirname, '../..');
 const register = join(__dirname, 'ts-register.js');
@@ -44,14 +44,14 @@ it('two workers give the rows of a run in this process', async () => {
   expect(saved.threads).toBe(1);
 });
 
-/** Pids of this process's children running the worker script. */
-function workerPids(): number[] {
+/** Pids of this process's children running the worker script (`script`: the file it was started with). */
+function workerPids(script = 'worker.ts'): number[] {
   return readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .filter((p) => {
       try {
         const status = readFileSync(`/proc/${p}/status`, 'utf8');
-        return new RegExp(`^PPid:\\s+${process.pid}$`, 'm').test(status) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('worker.ts');
+        return new RegExp(`^PPid:\\s+${process.pid}$`, 'm').test(status) && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(script);
       } catch {
         return false;
       }
@@ -108,6 +108,21 @@ it('a SIGINT that reaches the workers does not end them: the coordinator decides
   expect(r.rows.map(content)).toEqual(inProcess.map(content));
 });
 
+it('a worker that a SIGINT ends while it starts up: its point runs again on a new worker, and every point completes', async () => {
+  const out = tmp();
+  const slowStart = { ...fromSources, workerScript: join(__dirname, 'slow-start-worker.js') };
+  const running = sweep(spec, { out, workers: 2, threads: 1, log: false, ...slowStart });
+  let pids: number[] = [];
+  while (pids.length < 2) {
+    await new Promise((r) => setTimeout(r, 20));
+    pids = workerPids('slow-start-worker.js');
+  }
+  for (const pid of pids) process.kill(pid, 'SIGINT');
+  const r = await running;
+  expect(r.rows.map((x) => x.status)).toEqual(r.rows.map(() => 'done'));
+  expect(r.rows.map(content)).toEqual(inProcess.map(content));
+});
+
 // The built command line (as a user runs it): it finds its own worker in dist/.
 const built = existsSync(join(root, 'dist', 'sweep', 'worker.js'));
 (built ? it : it.skip)('Ctrl-C (SIGINT to the process group) stops `saddlelab sweep` with status 130, records no failure, and a rerun finishes it', async () => {
@@ -128,9 +143,7 @@ const built = existsSync(join(root, 'dist', 'sweep', 'worker.js'));
   expect(resumed.progress).toMatchObject({ skipped: rows.length, finished: 6 - rows.length, failed: 0 });
 });
 
-const nativeBuilt = nativeSearchPaths().some((p) => existsSync(join(p, 'node_modules/@tensorflow/tfjs-node')));
-
-(nativeBuilt ? it : it.skip)('a worker keeps native TensorFlow to the threads it is given (TF_NUM_INTRAOP_THREADS, read at start-up)', () => {
+itNative('a worker keeps native TensorFlow to the threads it is given (TF_NUM_INTRAOP_THREADS, read at start-up)', () => {
   const probe = (threads: number) => {
     const p = spawnSync(process.execPath, ['-r', register, join(__dirname, 'thread-probe.ts')], { env: workerEnv(threads), encoding: 'utf8', cwd: root });
     expect(p.status).toBe(0);

@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sweep } from '../../src/sweep/sweep';
 import type { SweepRow } from '../../src/sweep/point';
+import { itOutside } from '../outside';
 import { ensureSlurm, startCluster, type SlurmCluster } from './slurm-cluster';
 
 const root = join(__dirname, '../..');
 const bin = join(root, 'bin', 'saddlelab.js');
 const built = existsSync(join(root, 'dist', 'sweep', 'worker.js'));
 const skip = built ? ensureSlurm() : 'dist/ is not built (npm run build); the Slurm tasks run the built command line';
-if (skip) process.stderr.write(`[saddlelab test] skipping the Slurm round trip: ${skip}\n`);
 
 const spec = {
   name: 'slurm-round-trip',
@@ -30,7 +30,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-(skip ? it.skip : it)(
+itOutside('the Slurm round trip', skip)(
   'sbatch runs the emitted job array; the merged shards equal a local run of the same spec',
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'saddlelab-slurm-sweep-'));

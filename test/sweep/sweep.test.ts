@@ -86,14 +86,15 @@ describe('train kind', () => {
 
   it('new summary options re-summarize finished points from their saved history, without training again', async () => {
     const before = rows.map((r) => statSync(join(out, r.id, 'history.json')).mtimeMs);
-    expect(rows.map((r) => r.metrics.finalRank)).not.toEqual([1, 1, 1, 1]);
-    const strict = await sweep({ ...trainSpec, summary: { phases: { rankThreshold: 0.99 } } }, { ...quiet, out });
-    expect(strict.progress.skipped).toBe(4);
+    // Read against the random bulk (the default), the deep layer has one direction out of it: rank 1.
+    expect(rows.map((r) => r.metrics.finalRank)).toEqual([1, 1, 1, 1]);
+    const loose = await sweep({ ...trainSpec, summary: { phases: { rankThreshold: 0.01 } } }, { ...quiet, out });
+    expect(loose.progress.skipped).toBe(4);
     expect(rows.map((r) => statSync(join(out, r.id, 'history.json')).mtimeMs)).toEqual(before);
-    // With s_i/s_1 ≥ 0.99 counted, only the top singular value (and exact ties) count: rank 1.
-    expect(strict.rows.map((r) => r.metrics.finalRank)).toEqual([1, 1, 1, 1]);
+    // With s_i/s_1 ≥ 0.01 counted, the bulk counts too: more than 1.
+    expect(loose.rows.every((r) => (r.metrics.finalRank as number) > 1)).toBe(true);
     const saved = JSON.parse(readFileSync(join(out, rows[0].id, 'summary.json'), 'utf8'));
-    expect(saved.summary).toEqual({ phases: { rankThreshold: 0.99 } });
+    expect(saved.summary).toEqual({ phases: { rankThreshold: 0.01 } });
   });
 
   it('writes the table, and merging the folder gives the same rows', () => {

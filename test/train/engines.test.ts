@@ -11,10 +11,9 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
 import { activeNodeBackend } from '../../src/backend/node-kernel';
 import type { Dataset } from '../../src/data/dataset';
-import type { LossName } from '../../src/train/loss';
 import { mlp } from '../../src/train/mlp';
 import { createTrainer } from '../../src/train/trainer';
-import type { Activation, EngineName, StepInfo, StepSize } from '../../src/train/types';
+import type { Activation, EngineName, LossName, StepInfo, StepSize } from '../../src/train/types';
 import { describeNative } from '../backend/native';
 import { toy as toyOf } from './toy';
 
@@ -73,6 +72,30 @@ const CASES: [string, Case][] = [
   ['relu, batches of 8, cross-entropy, adaptive step', { activation: 'relu', lr: { adaptive: 0.2 }, loss: 'cross-entropy', batchSize: 8 }],
 ];
 const STEPS = 40;
+
+describe('SADDLELAB_ENGINE', () => {
+  const saved = process.env.SADDLELAB_ENGINE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.SADDLELAB_ENGINE;
+    else process.env.SADDLELAB_ENGINE = saved;
+  });
+  it('gives the engine of a trainer that names none; an engine option wins; a bad value is an error naming the variable', async () => {
+    await useBackend('cpu');
+    const model = net('relu');
+    const engineOf = (options: object) => {
+      const t = createTrainer(model, toy(), { record: false, ...options });
+      const e = t.engine;
+      t.dispose();
+      return e;
+    };
+    process.env.SADDLELAB_ENGINE = 'js64';
+    expect(engineOf({})).toBe('js64');
+    expect(engineOf({ engine: 'tfjs' })).toBe('tfjs');
+    process.env.SADDLELAB_ENGINE = 'float16';
+    expect(() => engineOf({})).toThrow(/^\[saddlelab\] SADDLELAB_ENGINE must be one of 'auto', 'tfjs', 'native', 'js64'/);
+    model.dispose();
+  });
+});
 
 describe('on the cpu backend: tfjs follows float64 js64', () => {
   beforeAll(async () => {

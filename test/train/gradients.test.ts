@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from '../../src/backend';
-import { lossOf } from '../../src/train/loss';
+import { lossOf } from '../../src/train/step';
 import { mlp } from '../../src/train/mlp';
 
 /** Plain float64 forward of a bias-free MLP and its MSE loss ‖Y − Y*‖²/(2N). */

@@ -67,6 +67,61 @@ it('a stop while paused releases the waiting next()', async () => {
   model.dispose();
 });
 
+it('a signal aborts next(), also while paused, and finish() ends the run as aborted', async () => {
+  const model = net();
+  const abort = new AbortController();
+  const trainer = createTrainer(model, toy(), { lr: 0.05, record: false, signal: abort.signal });
+  expect((await trainer.next())?.step).toBe(0);
+  trainer.control.pause();
+  const pending = trainer.next();
+  abort.abort();
+  expect(await pending).toBeUndefined();
+  expect(await trainer.next()).toBeUndefined();
+  expect(trainer.step).toBe(1);
+  expect((await trainer.finish()).end).toEqual({ reason: 'aborted', message: '[saddlelab] training aborted after step 0', step: 0 });
+  await trainer.dispose();
+  expect(() => createTrainer(model, toy(), { signal: {} as never })).toThrow(/^\[saddlelab\] signal must be an AbortSignal/);
+  model.dispose();
+});
+
+it('next() calls that overlap pass the pause, step and reach the history in call order', async () => {
+  const model = net();
+  const trainer = createTrainer(model, toy(), { lr: 0.05, record: false, yieldEveryMs: 1 });
+  trainer.control.pause();
+  const calls = [trainer.next(), trainer.next(), trainer.next()];
+  await new Promise((r) => setTimeout(r, 20));
+  expect(trainer.step).toBe(0);
+  trainer.control.resume();
+  expect((await Promise.all(calls)).map((info) => info?.step)).toEqual([0, 1, 2]);
+  expect(Array.from(trainer.history.steps())).toEqual([0, 1, 2]);
+  await trainer.dispose();
+  model.dispose();
+});
+
+it('run() is the loop over next(): the same history as a hand-written loop, with the final state recorded on schedule', async () => {
+  const options = { lr: 0.05, record: { every: 4 }, steps: 10, name: 'same' };
+  const models = [net(), net(), net(), net()];
+  const a = createTrainer(models[0], toy(), options);
+  for (let t = 0; t < 10; t++) await a.next();
+  await a.record();
+  await a.finish();
+  const b = createTrainer(models[1], toy(), options);
+  expect(await b.run()).toBe(true);
+  await b.finish();
+  expect(b.history.records.map((r) => r.step)).toEqual([0, 4, 8, 10]);
+  expect(JSON.stringify(b.history.toJSON())).toBe(JSON.stringify(a.history.toJSON()));
+  // Stopped before its end: false, and finish() says stopped.
+  const c = createTrainer(models[2], toy(), { ...options, steps: 1_000_000 });
+  setTimeout(() => c.control.stop(), 50);
+  expect(await c.run()).toBe(false);
+  expect((await c.finish()).end?.reason).toBe('stopped');
+  expect(c.step).toBeLessThan(1_000_000);
+  const unplanned = createTrainer(models[3], toy(), { record: false });
+  await expect(unplanned.run()).rejects.toThrow(/^\[saddlelab\] run: pass the step to run to/);
+  await Promise.all([a, b, c, unplanned].map((t) => t.dispose()));
+  models.forEach((m) => m.dispose());
+});
+
 it('finish() writes the end once and sets done; dispose() finishes a trainer that was not; a shared control is used', async () => {
   const model = net();
   const control = createRunControl();

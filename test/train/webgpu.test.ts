@@ -16,10 +16,9 @@ import { hardwareWebgpuAvailable, webgpuDevice } from '../../src/backend/webgpu-
 import { linearTeacher } from '../../src/data/teachers';
 import { singularValues } from '../../src/spectrum/svd';
 import { fit } from '../../src/train/fit';
-import type { LossName } from '../../src/train/loss';
 import { mlp } from '../../src/train/mlp';
 import { createTrainer, type TrainerOptions } from '../../src/train/trainer';
-import type { Activation, EngineName, StepInfo, StepSize } from '../../src/train/types';
+import type { Activation, EngineName, LossName, StepInfo, StepSize } from '../../src/train/types';
 import { pipelineCount } from '../../src/train/engines/webgpu-program';
 import { toy } from './toy';
 import { webgpuSkipReason } from './webgpu';

@@ -8,7 +8,14 @@ before; after the second escape a second value separates.
 06-depth-4-vs-6: at the same initialization and step, depth 6 sits far longer on the
 plateau than depth 4 and then has a long rank-1 phase in its deep layers, which
 depth 4 does not have (docs/paper.md, "The figures": depth 6 shows clearer plateaus and
-low-rank phases); depth 4 has no plateau at all.
+low-rank phases); depth 4 never waits at C(0). Depth 4 runs at the edge of stability
+(ETA0 = 1): its loss spikes, and whether the phase detector calls the stretch before a
+spike a short plateau depends on the rounding (it does with TensorFlow's oneDNN kernels on
+an AVX-512 CPU, not with TF_ENABLE_ONEDNN_OPTS=0 nor with the js64 engine), so the tests
+check what holds under every rounding: no plateau of depth 4 at C(0).
+
+Every claim here must hold under the three roundings docs/tutorials.md lists (native with
+oneDNN, native without, js64); the margins quoted are the values measured under all three.
 """
 from tutorial_reports import figures
 
@@ -73,12 +80,16 @@ def test_depth_6_plateaus_far_longer_than_depth_4_then_escapes(reports):
         # Both leave C(0): the loss falls 5 % below it and ends lower still.
         assert r["leavesC0"] is not None, r
         assert r["finalLoss"] < 0.95 * r["initialLoss"], r
+    # 5 % below C(0) at step 10 (depth 4) and 532 (depth 6) under all three roundings (fast scale).
     assert runs[6]["leavesC0"] > 5 * runs[4]["leavesC0"], (runs[4]["leavesC0"], runs[6]["leavesC0"])
-    # Depth 6: a plateau at C(0) from step 0, left at the escape detectPhases finds.
+    # Depth 6: a plateau at C(0) from step 0, left at the escape detectPhases finds, where the loss leaves C(0).
     p = runs[6]["plateaus"][0]
     assert p["start"] == 0 and abs(p["loss"] - C0) < 1e-3 and p["escapeStep"] == runs[6]["escapes"][0], p
-    # Depth 4 falls steadily: no plateau, no escape (the report must not shade any).
-    assert runs[4]["plateaus"] == [] and runs[4]["escapes"] == [], runs[4]
+    assert abs(p["escapeStep"] - runs[6]["leavesC0"]) < f["steps"] / 10, (p, runs[6]["leavesC0"])
+    # Depth 4 never waits at C(0). Whatever the detector makes of its edge-of-stability spikes (a plateau
+    # 0-31 at loss 0.44 with oneDNN on AVX-512, none otherwise), no plateau of it sits at C(0).
+    at_c0 = [q for q in runs[4]["plateaus"] if q["loss"] > 0.95 * C0]
+    assert at_c0 == [], runs[4]["plateaus"]
 
 
 def test_depth_6_has_a_long_rank_1_phase_and_depth_4_does_not(reports):

@@ -2,9 +2,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../data/dataset';
 import type { BatchSampler } from '../batches';
-import type { LossName } from '../loss';
 import type { Mlp } from '../mlp';
-import type { StepSize } from '../types';
+import type { LossName, StepSize } from '../types';
 
 export interface EngineContext {
   model: Mlp;

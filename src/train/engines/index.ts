@@ -1,18 +1,18 @@
 /**
  * The step engines behind one {@link StepEngine} interface, one module each:
- * `tfjs` (tfjs ops and autodiff, every option, every backend), `native` (the
- * step as one TensorFlow graph in one session call, on native TensorFlow),
- * `js64` (float64 JavaScript) and `webgpu` (the step as a few WGSL dispatches on
- * Dawn). `auto` picks per step, since a run's backend may be chosen after its
+ * `tfjs` (src/train/step.ts: the reference step, tfjs ops and autodiff, every option,
+ * every backend), `native` (the same step as one TensorFlow graph in one session call,
+ * on native TensorFlow), `js64` (float64 JavaScript) and `webgpu` (the step as a few
+ * WGSL dispatches on Dawn). `auto` picks per step, since a run's backend may be chosen after its
  * trainer is made: `webgpu` on the `webgpu` backend, `native` on native
  * TensorFlow on the CPU, else `tfjs`.
  */
 import { requireOneOf } from '../../errors';
 import type { Engine, EngineName, StepEngine } from '../types';
 import type { EngineContext } from './context';
+import { createTfjsEngine } from '../step';
 import { createJs64Engine } from './js64';
 import { createNativeEngine, nativeEngineAdvised } from './native';
-import { createTfjsEngine } from './tfjs';
 import { createWebgpuEngine } from './webgpu';
 import { currentBackend } from '../../backend/backend';
 
@@ -20,8 +20,21 @@ export type { EngineContext } from './context';
 
 export const ENGINES = ['auto', 'tfjs', 'native', 'js64', 'webgpu'] as const;
 
-/** Validates the `engine` option (every engine runs every option: mini-batches, MSE, cross-entropy). */
+/**
+ * Validates the `engine` option (every engine runs every option: mini-batches, MSE, cross-entropy).
+ * Unset, `SADDLELAB_ENGINE` gives the default (else `auto`), as `SADDLELAB_BACKEND` does for the
+ * backend: the tutorial tests run the same notebooks on another engine's rounding so.
+ *
+ * @example
+ * ```ts
+ * process.env.SADDLELAB_ENGINE = 'js64';
+ * checkEngine(undefined); // 'js64'
+ * checkEngine('tfjs');    // 'tfjs': the option wins
+ * ```
+ */
 export function checkEngine(value: unknown): Engine {
+  const fromEnv = process.env.SADDLELAB_ENGINE;
+  if (value === undefined && fromEnv) return requireOneOf('SADDLELAB_ENGINE', fromEnv, ENGINES);
   return requireOneOf('engine', value ?? 'auto', ENGINES);
 }
 

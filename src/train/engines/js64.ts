@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createJs64Mlp } from '../../backend/js64';
-import { stepSizeAt } from '../step-size';
+import { stepSizeAt } from '../step';
 import type { StepEngine } from '../types';
 import type { EngineContext } from './context';
 

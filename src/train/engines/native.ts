@@ -20,9 +20,8 @@ import type * as tf from '@tensorflow/tfjs';
 import { loadNativeGraph, type GraphBuilder, type NativeGraph } from '../../backend/native-graph';
 import { activeNodeBackend, type TensorInfo, type TfBinding } from '../../backend/node-kernel';
 import { SaddlelabError } from '../../errors';
-import { stepSizeRule } from '../step-size';
-import type { LossName } from '../loss';
-import type { StepEngine } from '../types';
+import { stepSizeRule } from '../step';
+import type { LossName, StepEngine } from '../types';
 import type { EngineContext } from './context';
 
 /**
@@ -39,7 +38,7 @@ export function nativeEngineAdvised(): boolean {
 /**
  * The step's graph. Inputs: x [n, d₀], y [n, d_L], the weights W_ℓ [d_ℓ, d_ℓ₋₁], the
  * step size as lr = lr_scale·(‖θ‖²)^lr_power (power 0 for a fixed lr, (2 − L)/2 for the
- * adaptive one; src/train/step-size.ts), and with mini-batches the batch's row indices
+ * adaptive one; src/train/step.ts), and with mini-batches the batch's row indices
  * idx [b]. Outputs: [the batch's summed loss, Σ L2Loss(W_ℓ), lr], then the updated weights.
  */
 function buildStep(g: GraphBuilder, shapes: number[][], n: number, relu: boolean, loss: LossName, batch: number | undefined): void {

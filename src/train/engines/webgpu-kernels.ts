@@ -232,6 +232,9 @@ fn main(@builtin(local_invocation_index) li: u32) {
   let normSq = sum256(li, part);
   var lr = dims.scale;
   if (dims.power != 0.0) { lr = dims.scale * pow(normSq, dims.power); }
+  // WGSL leaves pow(0, p ≤ 0) undefined (SwiftShader gives 2¹²⁴): at θ = 0 the adaptive step
+  // c·(‖θ‖²)^p, p < 0, is infinite, as every other engine computes it.
+  let stepFinite = finite(lr) && !(normSq == 0.0 && dims.power < 0.0);
   let m = f32(dims.rows);
   let train = dims.mode == 0u;
   var total = 0.0;
@@ -269,7 +272,7 @@ fn main(@builtin(local_invocation_index) li: u32) {
       state.normSq = normSq;
       state.lr = lr;
       state.loss = loss;
-      if (!(finite(loss) && finite(lr))) { state.diverged = 1u; }
+      if (!(finite(loss) && stepFinite)) { state.diverged = 1u; }
       state.cur = state.slot;
       state.slot = (state.slot + 1u) % max(dims.chunk, 1u);
     } else {

@@ -21,7 +21,7 @@
 /// <reference types="@webgpu/types" />
 import { openWebgpuDevice, webgpuDevice } from '../../backend/webgpu-device';
 import { createBatchSampler } from '../batches';
-import { stepSizeRule } from '../step-size';
+import { stepSizeRule } from '../step';
 import type { StepEngine, StepResult } from '../types';
 import type { EngineContext } from './context';
 import * as tf from '@tensorflow/tfjs';
@@ -177,10 +177,12 @@ export function createWebgpuEngine(ctx: EngineContext): WebgpuEngine {
     counters.submitMs += performance.now() - t0;
     const result = slot.buffer.mapAsync(MAP_READ).then(() => {
       counters.resultMs += performance.now() - t0;
-      const f = new Float32Array(slot.buffer.getMappedRange().slice(0));
+      const words = slot.buffer.getMappedRange().slice(0);
       slot.buffer.unmap();
-      const [normSq, lr, loss] = [f[STATE.normSq], f[STATE.lr], f[STATE.loss]];
-      return Number.isFinite(loss) && Number.isFinite(lr) ? { loss, normSq, lr } : undefined;
+      const f = new Float32Array(words);
+      // The device's own verdict: set, this step's update (and every later one) did nothing.
+      if (new Uint32Array(words)[STATE.diverged] !== 0) return undefined;
+      return { loss: f[STATE.loss], normSq: f[STATE.normSq], lr: f[STATE.lr] };
     });
     slot.busy = result.then(() => undefined, () => undefined);
     return { result };

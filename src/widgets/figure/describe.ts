@@ -11,7 +11,7 @@ import { fitAxes, isOpen } from './fit';
 import { recordIndexAt, shownLayers, spectrumSource, valueAt } from './data';
 import { panelWidthPx } from './layout';
 import { placeLabels, separatePlateaus } from './marks';
-import { lawOf, lawPanel, lossPanel, snapshotPanels, snapshotRecords, spectrumPanels, subscript } from './panels';
+import { confidenceAt, confidenceText, lawOf, lawPanel, lossPanel, snapshotPanels, snapshotRecords, spectrumPanels, subscript, uncertainOf } from './panels';
 import { sweepCaption, sweepFileStem, sweepPanel } from './sweep';
 import type { FigureDescription, MarkLegendEntry, MarkRole, PanelDescription, Readout, SeriesDescription } from './types';
 
@@ -51,11 +51,12 @@ function thin(s: SeriesDescription, max: number): SeriesDescription {
 const LEGEND: Record<MarkRole, Omit<MarkLegendEntry, 'role'>> = {
   plateau: { label: 'plateau', symbol: 'band', color: RUN_COLORS[0], dash: 'solid' },
   escape: { label: 'escape', symbol: 'line', color: RUN_COLORS[0], dash: 'dash' },
+  uncertain: { label: 'uncertain escape', symbol: 'line', color: RUN_COLORS[0], dash: 'dot' },
   snapshot: { label: 'snapshot step', symbol: 'line', color: '#21918c', dash: 'dot' },
   cursor: { label: 'cursor', symbol: 'line', color: CURSOR_COLOR, dash: 'solid' },
   end: { label: 'stopped early', symbol: 'line', color: ALERT_COLOR, dash: 'dashdot' },
 };
-const ROLES: MarkRole[] = ['plateau', 'escape', 'snapshot', 'cursor', 'end'];
+const ROLES: MarkRole[] = ['plateau', 'escape', 'uncertain', 'snapshot', 'cursor', 'end'];
 
 function legendOf(panels: PanelDescription[]): MarkLegendEntry[] {
   const present = new Set(panels.flatMap((p) => p.marks.map((m) => m.role)));
@@ -71,6 +72,7 @@ function markSentences(state: PlotState, panels: PanelDescription[]): string[] {
   const colour = many ? ", in each run's colour" : '';
   if (roles.has('plateau')) out.push(strips ? "Strips along the bottom: each run's plateaus, in its colour." : many ? "Shaded bands: each run's plateaus, in its colour." : 'Shaded bands: plateaus.');
   if (roles.has('escape')) out.push(`Dashed vertical lines: escapes${colour} (where the loss completes its first 5 % fall below a plateau, train.detectPhases; docs/phases.md).`);
+  if (roles.has('uncertain')) out.push('Faint dotted lines: escapes found below the confidence level (uncertain: the noise could have made them).');
   if (roles.has('snapshot')) out.push('Dotted vertical lines, labelled by step: the snapshot steps of the spectrum panels, coloured in time order (dark early, light late), as their lines there.');
   if (roles.has('cursor')) out.push(`Black line: the cursor, at step ${state.cursor}.`);
   if (roles.has('end')) out.push('Thick dash-dot line: where a run stopped before completing (the reason is written beside it).');
@@ -80,7 +82,7 @@ function markSentences(state: PlotState, panels: PanelDescription[]): string[] {
 function caption(state: PlotState, panels: PanelDescription[], names: string[]): string {
   const scale = (log: boolean) => (log ? 'log' : 'linear');
   const runs = state.runs.length > 1 ? ` of ${state.runs.length} runs (${names.join(', ')})` : '';
-  const smoothing = state.smoothing > 0 ? ` Loss smoothed by a centred moving average over ${state.smoothing} steps (of log loss on a log axis); the raw loss is drawn faint beneath.` : '';
+  const smoothing = state.smoothing > 0 ? ` Loss smoothed by a centred moving average over ${state.smoothing} steps (of log loss on a log axis); the raw loss is drawn faint beneath (grey where a panel shows one run).` : '';
   const src = spectrumSource(state);
   const what = src?.symbol === 'Z' ? 'activation Zℓσ' : 'weight matrix Wℓ';
   const value = state.relative ? 'sᵢ/s₁' : 'sᵢ';
@@ -89,6 +91,13 @@ function caption(state: PlotState, panels: PanelDescription[], names: string[]):
   switch (state.kind) {
     case 'LossPlot':
       lines.push(`Training loss${runs} against step (${scale(state.log_y)} loss, ${scale(state.log_x)} step)${state.runs.length > 1 && !state.overlay ? ', one panel per run on one step axis, each with its own loss range' : ''}.${smoothing}`);
+      if (state.runs.some((r) => r.fullLoss?.steps.length)) lines.push('Line with markers: the loss of the whole data set at the spectrum records; faint beneath it (grey where a panel shows one run), the loss of each step\'s mini-batch.');
+      if (state.runs.length === 1 && state.runs[0].confidence?.length) {
+        const r = state.runs[0];
+        const known = r.escapes.map((s) => `${s} (${confidenceText(confidenceAt(r, s)) || '?'})`).join(', ');
+        const unsure = uncertainOf(r).map((u) => `${u.step} (${confidenceText(u.confidence)})`).join(', ');
+        lines.push(`Escapes (confidence): ${known || 'none'}${unsure ? `; uncertain: ${unsure}` : ''}.`);
+      }
       break;
     case 'SpectrumPlot':
       if (state.mode === 'snapshot') {

@@ -5,7 +5,7 @@
  * Ranges and ticks are filled in by describe.ts once every panel of a link
  * group is known.
  */
-import { CURSOR_COLOR, INDEX_COLORS, RUN_COLORS, timeColor } from '../contract';
+import { CURSOR_COLOR, INDEX_COLORS, RAW_LOSS_COLOR, RUN_COLORS, timeColor } from '../contract';
 import type { PlotState } from '../state';
 import { drawable, lawAt, recordIndexAt, shownLayers, smoothSeries, spectrumSource, valueAt, type SpectrumSource } from './data';
 import type { AxisDescription, MarkDescription, PanelDescription, SeriesDescription } from './types';
@@ -41,6 +41,15 @@ interface Cell {
   colSpan: number;
 }
 
+/** A confidence as a mark or a caption shows it: '>0.999' above 0.9995, else three decimals ('' if unknown). */
+export const confidenceText = (c: number | undefined): string => (c === undefined ? '' : c >= 0.9995 ? '>0.999' : c.toFixed(3));
+
+/** The confidence of a run's escape at `step`, if known. */
+export const confidenceAt = (run: PlotState['runs'][number], step: number): number | undefined => run.confidence?.find((c) => c.step === step)?.confidence;
+
+/** A run's uncertain escapes, less any step it now reports as an escape (a live update may have moved it there). */
+export const uncertainOf = (run: PlotState['runs'][number]): Array<{ step: number; confidence: number }> => (run.uncertain ?? []).filter((u) => !run.escapes.includes(u.step));
+
 /** Vertical lines and bands on a step axis; on a log axis a band from step 0 starts at step 1, a line at step 0 is left out. */
 function onStepAxis(marks: MarkDescription[], log: boolean): MarkDescription[] {
   if (!log) return marks;
@@ -64,11 +73,13 @@ function stepMarks(state: PlotState, escapesOf: number[]): MarkDescription[] {
 
 /**
  * The loss of the runs `which` (indices into `state.runs`; default all) against step, in each
- * run's colour; smoothed (with the raw loss faint beneath) when `smoothing` > 0. Marks: plateaus
- * shaded (several runs in one panel: a strip of the run's colour along the bottom each, so that
- * one run's shading does not cover another's curve) and escapes dashed in the run's colour,
- * snapshot steps dotted in their time colour and labelled by step, the cursor, and where runs
- * stopped early. The panel's title names its run when it shows one of several.
+ * run's colour; smoothed (with the raw loss faint beneath) when `smoothing` > 0, or, for a run
+ * that carries the full-data loss of its records, that loss with the per-step loss faint beneath.
+ * Marks: plateaus shaded (several runs in one panel: a strip of the run's colour along the bottom
+ * each, so that one run's shading does not cover another's curve) and escapes dashed in the run's
+ * colour (uncertain ones faint and dotted), snapshot steps dotted in their time colour and
+ * labelled by step, the cursor, and where runs stopped early. The panel's title names its run
+ * when it shows one of several.
  */
 export function lossPanel(state: PlotState, names: string[], cell: Cell, which: number[] = state.runs.map((_, j) => j)): PanelDescription {
   const logX = state.log_x;
@@ -79,8 +90,15 @@ export function lossPanel(state: PlotState, names: string[], cell: Cell, which: 
     const color = runColor(j);
     const raw = drawable(run.steps, run.loss, logX, logY);
     const base = { group: `run${j}`, color, dash: 'solid' as const, markers: false };
-    if (state.smoothing > 0) {
-      series.push({ ...base, id: `loss${j}-raw`, name: names[j], legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.3, growing: true });
+    // Several runs in one panel: each faint loss keeps its run's colour, to tell them apart.
+    const faint = { ...base, color: runs.length === 1 ? RAW_LOSS_COLOR : color };
+    const full = run.fullLoss && run.fullLoss.steps.length ? drawable(Float64Array.from(run.fullLoss.steps), Float64Array.from(run.fullLoss.loss), logX, logY) : null;
+    if (full) {
+      // A mini-batch run: the loss of the whole data set at the records is the run's loss; each step's batch loss is context.
+      series.push({ ...faint, id: `loss${j}-raw`, name: `${names[j]} (per-step batch loss)`, legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.25, growing: true });
+      series.push({ ...base, id: `loss${j}`, name: `${names[j]} (full data, at the records)`, legend: true, role: 'loss', ...full, width: 1.8, opacity: 1, markers: true, growing: false });
+    } else if (state.smoothing > 0) {
+      series.push({ ...faint, id: `loss${j}-raw`, name: names[j], legend: false, role: 'loss-raw', ...raw, width: 1, opacity: 0.3, growing: true });
       const smooth = drawable(raw.x, smoothSeries(raw.x, raw.y, state.smoothing, logY), logX, logY);
       series.push({ ...base, id: `loss${j}`, name: `${names[j]} (smoothed over ${state.smoothing} steps)`, legend: true, role: 'loss', ...smooth, width: 1.8, opacity: 1, growing: false });
     } else {
@@ -94,7 +112,15 @@ export function lossPanel(state: PlotState, names: string[], cell: Cell, which: 
     const [y0, y1] = many ? [k * strip, (k + 1) * strip] : [0, 1];
     for (const [a, b] of run.plateaus) marks.push({ role: 'plateau', x0: a, x1: b, y0, y1, color: runColor(j), dash: 'solid', width: 0, opacity: many ? 0.6 : 0.14, label: '', run: j, labelLane: 0, labelAnchor: 'middle' });
   });
-  for (const [j, run] of runs) for (const s of run.escapes) marks.push(vline('escape', s, runColor(j), 'dash', 1.2, '', j));
+  // One run with a few escapes: each is labelled with its confidence, where known (with more, the
+  // caption lists them). Escapes below the confidence level are faint dotted lines, never plain
+  // marks (docs/phases.md).
+  const few = !many && runs[0] !== undefined && runs[0][1].escapes.length + uncertainOf(runs[0][1]).length <= 4;
+  const sure = (c: number | undefined) => (few ? confidenceText(c) : '');
+  for (const [j, run] of runs) {
+    for (const s of run.escapes) marks.push(vline('escape', s, runColor(j), 'dash', 1.2, sure(confidenceAt(run, s)), j));
+    for (const u of uncertainOf(run)) marks.push({ ...vline('uncertain', u.step, runColor(j), 'dot', 1, sure(u.confidence), j), opacity: 0.5 });
+  }
   const snaps = [...state.snapshot_steps].sort((a, b) => a - b);
   snaps.forEach((s, j) => marks.push(vline('snapshot', s, timeColor(j, snaps.length), 'dot', 1.5, String(s))));
   if (state.cursor !== null) marks.push(vline('cursor', state.cursor, CURSOR_COLOR, 'solid', 1.5));

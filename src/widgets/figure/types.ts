@@ -67,7 +67,7 @@ export interface SeriesDescription {
 }
 
 /** What a mark is; each role has one legend entry (`FigureDescription.legend`) saying what it means. */
-export type MarkRole = 'plateau' | 'escape' | 'snapshot' | 'cursor' | 'end';
+export type MarkRole = 'plateau' | 'escape' | 'uncertain' | 'snapshot' | 'cursor' | 'end';
 
 /**
  * A vertical band (`x1 > x0`) or a vertical line (`x1 === x0`), in data units

@@ -17,11 +17,11 @@ import { data, train } from '../../../src';
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard, type PlotWidget } from '../../../src/widgets';
 import { describeFigure } from '../../../src/widgets/figure';
 import { createFakeKernel } from '../fake-kernel';
-import { RESULTS, VENV, diagnosed, eventually, launch, missing, runAll, startServer, waitKernelIdle, writeStatesNotebook, type Server } from './jupyter';
+import { diagnosed, eventually, launch, missing, newPage, record, runAll, type Server, startServer, VENV, waitKernelIdle, writeStatesNotebook } from './jupyter';
+import { describeOutside } from '../../outside';
 
 const why = missing();
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`[saddlelab] skipping widget e2e figure tests: ${why}`);
+const maybe = describeOutside('the widget e2e figure tests', why);
 
 /** The deep linear warm-up (docs/paper.md, "the linear warm-up"): teacher singular values learnt one at a time. */
 async function warmUp(seed: number, gamma: number) {
@@ -81,7 +81,7 @@ maybe.each(['lab', 'notebook'] as const)('figures and view controls in %s', (app
     installLabExtension(join(root, 'data'));
     server = await startServer(app, root, { JUPYTER_PATH: join(root, 'data'), PATH: `${join(VENV, 'bin')}:${process.env.PATH}` });
     browser = await launch();
-    page = await browser.newPage({ viewport: { width: 1200, height: 1400 }, acceptDownloads: true });
+    page = await newPage(browser, { viewport: { width: 1200, height: 1400 }, acceptDownloads: true });
     await page.goto(`${server.url}/${app === 'lab' ? 'lab/tree' : 'notebooks'}/figures.ipynb`);
     await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
     await waitKernelIdle(server, 'figures.ipynb');
@@ -101,7 +101,7 @@ maybe.each(['lab', 'notebook'] as const)('figures and view controls in %s', (app
     widget(id).locator('.saddlelab-plot').evaluate((d) => (d as unknown as { _fullData: Array<Record<string, any>> })._fullData.map((t) => ({ name: t.name, visible: t.visible, legendgroup: t.legendgroup, x: t.x.length })));
   const shot = async (id: (typeof IDS)[number], name: string) => {
     await widget(id).scrollIntoViewIfNeeded();
-    await widget(id).screenshot({ path: join(RESULTS, `${name}-${app}.png`) });
+    await record(widget(id), `${name}-${app}.png`);
   };
 
   test('Figure 1 as the paper draws it: snapshot steps and escapes told apart and explained; one panel per layer, one line per step', async () => {
@@ -195,7 +195,7 @@ maybe.each(['lab', 'notebook'] as const)('figures and view controls in %s', (app
     await diagnosed(page, `export-${app}`, server, async () => {
       const w = widget('snapshots');
       for (const ext of ['csv', 'json', 'png', 'svg']) {
-        const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), w.locator(`button[data-export="${ext}"]`).click()]);
+        const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), w.locator(`button[data-export="${ext}"]`).click()]);
         expect(download.suggestedFilename()).toBe(`${files.get('snapshots')}.${ext}`);
         const path = join(root, download.suggestedFilename());
         await download.saveAs(path);

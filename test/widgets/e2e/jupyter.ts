@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 
 /** The package root: the nearest folder above this file whose package.json is saddlelab's (also when bundled elsewhere, as the bench does). */
 export const ROOT = (() => {
@@ -94,6 +94,42 @@ export async function startServer(app: 'lab' | 'notebook', root: string, env: Re
 export async function launch(): Promise<Browser> {
   mkdirSync(RESULTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+}
+
+/**
+ * How long one browser action (a click, a navigation, a screenshot) may wait before it fails.
+ * Playwright's default, 30 s, is a fixed time that a busy machine overruns: with two CPU-bound
+ * processes beside the run, a full-page screenshot of a notebook in Notebook 7 took longer. The
+ * tests wait for conditions (a selector, a cell's output, a kernel state), each with its own limit;
+ * this one only keeps a hung browser from waiting for ever.
+ */
+export const ACTION_TIMEOUT_MS = 180000;
+
+/** A browser context whose actions and navigations wait up to ACTION_TIMEOUT_MS; pages it opens (a new tab) do too. */
+export async function newContext(browser: Browser, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
+  return context;
+}
+
+/** A page in a context of its own (as `browser.newPage` makes one; closing the page closes it), with ACTION_TIMEOUT_MS. */
+export async function newPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await newContext(browser, options);
+  const page = await context.newPage();
+  page.once('close', () => void context.close().catch(() => undefined));
+  return page;
+}
+
+/**
+ * Saves a screenshot to test-results/ for a person to look at. It is a record, not a check: if the
+ * browser cannot draw it in time, the test goes on and says so.
+ */
+export async function record(target: Page | Locator, file: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  const fullPage = 'goto' in target ? { fullPage: options.fullPage ?? true } : {};
+  await target.screenshot({ path: join(RESULTS, file), ...fullPage }).catch((e: Error) => {
+    console.warn(`[saddlelab] screenshot ${file} not saved: ${e.message.split('\n')[0]}`);
+  });
 }
 
 /** Waits until the server has a session for `path` whose kernel is idle (the toolbar reads idle before a kernel exists). */
@@ -280,7 +316,7 @@ export async function waitInNotebook(page: Page, selector: string, n: number, ti
  * widget view output: a reload reads the notebook from disk, and only outputs
  * that were saved can be restored (their models then come from the live kernel).
  */
-export async function saveNotebook(page: Page, server: Server, path: string, timeoutMs = 30000): Promise<void> {
+export async function saveNotebook(page: Page, server: Server, path: string, timeoutMs = 60000): Promise<void> {
   await page.evaluate(() => (window as unknown as { jupyterapp: { commands: { execute(id: string): Promise<unknown> } } }).jupyterapp.commands.execute('docmanager:save'));
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
@@ -329,7 +365,7 @@ export function writeStatesNotebook(kernel: SentWidgets, root: string, name: str
 }
 
 /** Retries `read` until `check` passes on its value (a view redraws at its next animation frame; a kernel answers later). */
-export async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, timeoutMs = 30000): Promise<void> {
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => void, timeoutMs = 60000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

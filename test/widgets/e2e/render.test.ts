@@ -12,16 +12,16 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { LayerLawPlot, LossPlot, SpectrumPlot, TrainingDashboard } from '../../../src/widgets';
 import { describeFigure } from '../../../src/widgets/figure';
+import { describeOutside } from '../../outside';
 import { plotlyFigure } from '../../../widgets/src/plotly-figure';
 
 const figure = (state: Parameters<typeof describeFigure>[0]) => plotlyFigure(describeFigure(state));
 import { createFakeKernel } from '../fake-kernel';
 import { addStep, staircase } from '../histories';
-import { RESULTS, VENV, launch, missing, notebook, runAll, startServer, waitKernelIdle, writeStatesNotebook, type Server } from './jupyter';
+import { launch, missing, newPage, notebook, record, runAll, type Server, startServer, VENV, waitKernelIdle, writeStatesNotebook } from './jupyter';
 
 const why = missing();
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`[saddlelab] skipping widget e2e render tests: ${why}`);
+const maybe = describeOutside('the widget e2e render tests', why);
 
 const GROW = `
 import json, base64, time
@@ -90,7 +90,7 @@ maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
   });
 
   test('every view draws the traces figure() computes for the kernel state', async () => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 1600 } });
+    const page = await newPage(browser, { viewport: { width: 1300, height: 1600 } });
     const errors: string[] = [];
     // Only errors from saddlelab's code count (Notebook 7 itself logs a settings-schema error here).
     page.on('pageerror', (e) => /saddlelab|remoteEntry/.test(String(e.stack)) && errors.push(`${e} @ ${String(e.stack).slice(0, 600)}`));
@@ -100,19 +100,19 @@ maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
     await waitKernelIdle(server, 'render.ipynb');
     await runAll(page, app);
     await page.waitForFunction(() => document.querySelectorAll('.saddlelab-widget .main-svg').length >= 5, undefined, { timeout: 90000 });
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.saddlelab-widget')].every((e) => e.dataset.traces), undefined, { timeout: 30000 });
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.saddlelab-widget')].every((e) => e.dataset.traces), undefined, { timeout: 60000 });
     const traces = await page.$$eval('.saddlelab-widget', (els) => els.map((e) => Number((e as HTMLElement).dataset.traces)));
     expect(traces).toEqual(expected);
     // Plotly drew each trace (scatter layers in the plot SVG).
     const drawn = await page.$$eval('.saddlelab-widget', (els) => els.map((e) => e.querySelectorAll('.scatterlayer .trace').length));
     expect(drawn).toEqual(expected);
-    await page.screenshot({ path: join(RESULTS, `widgets-render-${app}.png`), fullPage: true });
+    await record(page, `widgets-render-${app}.png`);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   test('the kernel-side append messages grow the traces in place', async () => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+    const page = await newPage(browser, { viewport: { width: 1300, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => /saddlelab|remoteEntry/.test(String(e.stack)) && errors.push(String(e)));
     // ?reset: JupyterLab would otherwise restore the other notebook's tab, with its widgets, beside it.
@@ -121,7 +121,7 @@ maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
     await waitKernelIdle(server, 'grow.ipynb');
     await runAll(page, app);
     await page.waitForSelector('.saddlelab-widget .main-svg', { timeout: 90000 });
-    await page.waitForFunction(() => (document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points, undefined, { timeout: 30000 });
+    await page.waitForFunction(() => (document.querySelector('.saddlelab-widget') as HTMLElement).dataset.points, undefined, { timeout: 60000 });
     const first = await page.$eval('.saddlelab-widget', (e) => Number((e as HTMLElement).dataset.points));
     expect(first).toBe(40);
     // Every size the view draws, recorded in the page (polling from here would miss draws under load).
@@ -140,7 +140,7 @@ maybe.each(['lab', 'notebook'] as const)('widget views in %s', (app) => {
     expect(seen.size).toBeGreaterThan(3);
     const traces = await page.$eval('.saddlelab-widget', (e) => e.querySelectorAll('.scatterlayer .trace').length);
     expect(traces).toBe(grown.traces);
-    await page.screenshot({ path: join(RESULTS, `widgets-grow-${app}.png`), fullPage: true });
+    await record(page, `widgets-grow-${app}.png`);
     expect(errors).toEqual([]);
     await page.close();
   });

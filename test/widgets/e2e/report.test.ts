@@ -16,12 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { writeReport } from '../../../src/widgets/report';
-import { RESULTS, ROOT, VENV, diagnosed, launch, missing, startServer, waitInNotebook, type Server } from './jupyter';
+import { diagnosed, launch, missing, newContext, newPage, record, ROOT, type Server, startServer, VENV, waitInNotebook } from './jupyter';
+import { describeOutside } from '../../outside';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
 const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)') || (existsSync(join(ROOT, 'dist', 'report-page.js')) ? '' : 'dist/report-page.js is not built (npm run build)');
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`[saddlelab] skipping report e2e tests: ${why}`);
+const maybe = describeOutside('the report e2e tests', why);
 
 const IMPORT = `import { train, data, widgets } from ${JSON.stringify(join(ROOT, 'dist', 'index'))};`;
 const CELLS: Array<['markdown' | 'code', string]> = [
@@ -86,7 +86,7 @@ maybe('shared reports', () => {
     const html = join(root, 'out', 'run.html');
     const result = writeReport(nbPath, html);
     expect([result.figures, result.interactive, result.maths]).toEqual([FIGURES, FIGURES, 3]);
-    const page = await browser.newPage({ viewport: { width: 1200, height: 1200 } });
+    const page = await newPage(browser, { viewport: { width: 1200, height: 1200 } });
     const outside: string[] = [];
     const errors: string[] = [];
     await page.route('**/*', (route) => {
@@ -125,19 +125,19 @@ maybe('shared reports', () => {
     await page.waitForSelector('.hoverlayer .hovertext', { timeout: 10000 });
     const hover = await page.$eval('.hoverlayer', (e) => e.textContent ?? '');
     expect(hover).toMatch(/\d/);
-    await page.screenshot({ path: join(RESULTS, 'report-offline-hover.png'), fullPage: false });
-    await page.screenshot({ path: join(RESULTS, 'report-offline.png'), fullPage: true });
+    await record(page, 'report-offline-hover.png', { fullPage: false });
+    await record(page, 'report-offline.png');
     expect(outside).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
 
     // Without JavaScript: the static images.
-    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 1200 } });
+    const context = await newContext(browser, { javaScriptEnabled: false, viewport: { width: 1200, height: 1200 } });
     const still = await context.newPage();
     await still.route('**/*', (route) => (route.request().url().startsWith('file://') ? route.continue() : route.abort()));
     await still.goto(`file://${html}`);
     expect(await visible(still, 'img.saddlelab-static')).toBe(FIGURES);
-    await still.screenshot({ path: join(RESULTS, 'report-no-javascript.png'), fullPage: true });
+    await record(still, 'report-no-javascript.png');
     await context.close();
   }, 180000);
 
@@ -145,7 +145,7 @@ maybe('shared reports', () => {
     let server: Server | undefined;
     try {
       server = await startServer(app, root, { JUPYTER_PATH: env.JUPYTER_PATH, JUPYTER_DATA_DIR: env.JUPYTER_DATA_DIR, PATH: env.PATH });
-      const page = await browser.newPage({ viewport: { width: 1300, height: 1800 } });
+      const page = await newPage(browser, { viewport: { width: 1300, height: 1800 } });
       await diagnosed(page, `report-untrusted-${app}`, server, async () => {
         await page.goto(`${server!.url}/${app === 'lab' ? 'lab/tree' : 'notebooks'}/reports/run.ipynb`);
         await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
@@ -154,7 +154,7 @@ maybe('shared reports', () => {
         expect(await visible(page, '.jp-RenderedImage img')).toBe(FIGURES);
         const text = await page.$eval('.jp-Notebook', (e) => (e as HTMLElement).innerText);
         expect(text).not.toMatch(/Error displaying widget|model not found/);
-        await page.screenshot({ path: join(RESULTS, `report-untrusted-${app}.png`), fullPage: true });
+        await record(page, `report-untrusted-${app}.png`);
         // It really was untrusted: the server said so when it opened it.
         expect(server!.log()).toMatch(/Notebook reports\/run\.ipynb is not trusted/);
       });

@@ -11,12 +11,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { RESULTS, ROOT, VENV, diagnosed, launch, missing, notebook, runAll, saveNotebook, startServer, waitInNotebook, waitKernelIdle, waitOutput, type Server } from './jupyter';
+import { diagnosed, launch, missing, newPage, notebook, record, ROOT, runAll, saveNotebook, type Server, startServer, VENV, waitInNotebook, waitKernelIdle, waitOutput } from './jupyter';
+import { describeOutside } from '../../outside';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
 const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)');
-const maybe = why ? describe.skip : describe;
-if (why) console.warn(`[saddlelab] skipping saved-notebook e2e tests: ${why}`);
+const maybe = describeOutside('the saved-notebook e2e tests', why);
 
 const KERNEL = { name: 'saddlelab', display_name: 'TypeScript (saddlelab)', language: 'typescript' };
 const IMPORT = `import { train, data, widgets } from ${JSON.stringify(join(ROOT, 'dist', 'index'))};`;
@@ -71,7 +71,7 @@ maybe.each(['lab', 'notebook'] as const)('saved notebook in %s', (app) => {
   });
 
   test('run, save, shut the kernel down, reopen: every figure is visible, no "model not found"', async () => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 1400 } });
+    const page = await newPage(browser, { viewport: { width: 1300, height: 1400 } });
     await diagnosed(page, `saved-notebook-${app}`, server, async () => {
       await page.goto(url('saved.ipynb'));
       await page.waitForSelector('.jp-Notebook', { timeout: 90000 });
@@ -91,7 +91,7 @@ maybe.each(['lab', 'notebook'] as const)('saved notebook in %s', (app) => {
       await page.close();
     });
 
-    const reopened = await browser.newPage({ viewport: { width: 1300, height: 1800 } });
+    const reopened = await newPage(browser, { viewport: { width: 1300, height: 1800 } });
     await diagnosed(reopened, `saved-notebook-${app}-reopened`, server, async () => {
       await reopened.goto(url('saved.ipynb'));
       await reopened.waitForSelector('.jp-Notebook', { timeout: 90000 });
@@ -101,7 +101,7 @@ maybe.each(['lab', 'notebook'] as const)('saved notebook in %s', (app) => {
       // Give the widget manager time to settle: nothing may turn back into an error afterwards.
       await reopened.waitForTimeout(3000);
       const cells = await figures(reopened);
-      await reopened.screenshot({ path: join(RESULTS, `saved-notebook-${app}-reopened.png`), fullPage: true });
+      await record(reopened, `saved-notebook-${app}-reopened.png`);
       expect(cells.map((c) => c.images)).toEqual([0, 1, 0, 1, 1, 1, 1]);
       for (const c of cells) expect(c.text).not.toMatch(/Error displaying widget|model not found|Loading widget/);
       // The figures are the saved SVGs, drawn at their own size.
