@@ -22,10 +22,22 @@ import type { BrowserKey, LivePlan, PlotState, RunPhase, WidgetKind } from './st
 /** Every widget kind, in a fixed order. */
 export const KINDS = ['LossPlot', 'SpectrumPlot', 'LayerLawPlot', 'TrainingDashboard', 'SweepPlot'] as const satisfies readonly WidgetKind[];
 
-/** Browser model class name of each kind (`<Kind>Model`). */
-export const MODEL_NAMES = Object.fromEntries(KINDS.map((k) => [k, `${k}Model`])) as { readonly [K in WidgetKind]: `${K}Model` };
+/** Browser model class name of each kind (`<Kind>Model`: the type rejects any other spelling). */
+export const MODEL_NAMES = {
+  LossPlot: 'LossPlotModel',
+  SpectrumPlot: 'SpectrumPlotModel',
+  LayerLawPlot: 'LayerLawPlotModel',
+  TrainingDashboard: 'TrainingDashboardModel',
+  SweepPlot: 'SweepPlotModel',
+} as const satisfies { readonly [K in WidgetKind]: `${K}Model` };
 /** Browser view class name of each kind (`<Kind>View`). */
-export const VIEW_NAMES = Object.fromEntries(KINDS.map((k) => [k, `${k}View`])) as { readonly [K in WidgetKind]: `${K}View` };
+export const VIEW_NAMES = {
+  LossPlot: 'LossPlotView',
+  SpectrumPlot: 'SpectrumPlotView',
+  LayerLawPlot: 'LayerLawPlotView',
+  TrainingDashboard: 'TrainingDashboardView',
+  SweepPlot: 'SweepPlotView',
+} as const satisfies { readonly [K in WidgetKind]: `${K}View` };
 
 /** Every PlotState key, in the order the browser model reads them. */
 export const STATE_KEYS = [
