@@ -63,7 +63,7 @@ const numberOrNaN = (v: unknown): number | undefined => (typeof v === 'number' ?
 const pathsOf = (v: unknown): BufferPath[] => (Array.isArray(v) ? v.filter((p): p is BufferPath => Array.isArray(p) && p.every((k) => typeof k === 'string' || typeof k === 'number')) : []);
 
 /** The values of the browser-set keys in `state` that have their declared types (contract.ts BROWSER_VALUE_OK); others are dropped. */
-export function browserStateOf(state: Record<string, unknown>): Partial<BrowserState> {
+function browserStateOf(state: Record<string, unknown>): Partial<BrowserState> {
   const out: Partial<BrowserState> = {};
   const take = <K extends BrowserKey>(key: K) => {
     const value = state[key];
