@@ -17,15 +17,27 @@
  * console.log(KINDS.length, MODEL_NAMES.LossPlot, defaultState('LossPlot').log_y); // 5 LossPlotModel true
  * ```
  */
-import type { BrowserKey, LivePlan, PlotState, WidgetKind } from './state';
+import type { BrowserKey, LivePlan, PlotState, RunPhase, WidgetKind } from './state';
 
 /** Every widget kind, in a fixed order. */
 export const KINDS = ['LossPlot', 'SpectrumPlot', 'LayerLawPlot', 'TrainingDashboard', 'SweepPlot'] as const satisfies readonly WidgetKind[];
 
-/** Browser model class name of each kind (`<Kind>Model`). */
-export const MODEL_NAMES = Object.fromEntries(KINDS.map((k) => [k, `${k}Model`])) as { readonly [K in WidgetKind]: `${K}Model` };
+/** Browser model class name of each kind (`<Kind>Model`: the type rejects any other spelling). */
+export const MODEL_NAMES = {
+  LossPlot: 'LossPlotModel',
+  SpectrumPlot: 'SpectrumPlotModel',
+  LayerLawPlot: 'LayerLawPlotModel',
+  TrainingDashboard: 'TrainingDashboardModel',
+  SweepPlot: 'SweepPlotModel',
+} as const satisfies { readonly [K in WidgetKind]: `${K}Model` };
 /** Browser view class name of each kind (`<Kind>View`). */
-export const VIEW_NAMES = Object.fromEntries(KINDS.map((k) => [k, `${k}View`])) as { readonly [K in WidgetKind]: `${K}View` };
+export const VIEW_NAMES = {
+  LossPlot: 'LossPlotView',
+  SpectrumPlot: 'SpectrumPlotView',
+  LayerLawPlot: 'LayerLawPlotView',
+  TrainingDashboard: 'TrainingDashboardView',
+  SweepPlot: 'SweepPlotView',
+} as const satisfies { readonly [K in WidgetKind]: `${K}View` };
 
 /** Every PlotState key, in the order the browser model reads them. */
 export const STATE_KEYS = [
@@ -35,6 +47,9 @@ export const STATE_KEYS = [
 
 /** The keys the browser may set (state.ts BrowserKey). */
 export const BROWSER_KEYS = ['cursor', 'selected_layers', 'paused', 'log_y', 'log_x', 'smoothing', 'relative'] as const satisfies readonly BrowserKey[];
+
+/** Every run state the dashboard shows (state.ts RunPhase). */
+export const RUN_PHASES = ['idle', 'running', 'paused', 'stopped', 'done'] as const satisfies readonly RunPhase[];
 
 /** Whether a browser-set value has its declared type; the kernel drops any other. */
 export const BROWSER_VALUE_OK: { readonly [K in BrowserKey]: (v: unknown) => v is PlotState[K] } = {

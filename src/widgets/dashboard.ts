@@ -1,9 +1,11 @@
 import type { History } from '../train/history';
 import type { RunState } from '../train/types';
 import { fail } from '../errors';
+import { isRecord } from './codec';
 import { runSeries, spectrumSeries, topK } from './series';
 import type { BrowserKey, ControlsState, PlotState, ProgressState, RunPhase } from './state';
 import { PlotWidget, type WidgetOptions } from './widget';
+import { unreachable } from './wire';
 
 /** What the dashboard needs of a running training's control (train.createRunControl, `trainer.control`, `run.control`). */
 export interface DashboardControl {
@@ -31,10 +33,8 @@ export interface DashboardOptions extends WidgetOptions {
   control?: DashboardControl;
 }
 
-const isHistory = (v: unknown): v is History =>
-  typeof v === 'object' && v !== null && typeof (v as History).subscribe === 'function' && typeof (v as History).steps === 'function' && typeof (v as History).meta === 'object';
-const isControl = (v: unknown): v is DashboardControl =>
-  typeof v === 'object' && v !== null && ['pause', 'resume', 'stop'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function') && 'state' in v;
+const isHistory = (v: unknown): v is History => isRecord(v) && typeof v.subscribe === 'function' && typeof v.steps === 'function' && typeof v.meta === 'object';
+const isControl = (v: unknown): v is DashboardControl => isRecord(v) && ['pause', 'resume', 'stop'].every((m) => typeof v[m] === 'function') && 'state' in v;
 
 /** Why the buttons of a dashboard over a History cannot act. */
 export const HISTORY_ONLY_REASON =
@@ -71,15 +71,16 @@ export class TrainingDashboard extends PlotWidget {
   constructor(source: DashboardSource, options?: DashboardOptions | DashboardControl, legacyOptions?: DashboardOptions) {
     const control0 = isControl(options) ? options : undefined;
     const opts: DashboardOptions = (isControl(options) ? legacyOptions : options ?? legacyOptions) ?? {};
-    const history = isHistory(source) ? source : typeof source === 'object' && source !== null && isHistory((source as { history?: unknown }).history) ? source.history : undefined;
+    // A trainer or a run: its fields, read as what they are checked to be.
+    const fields: Record<string, unknown> = isRecord(source) && !isHistory(source) ? source : {};
+    const history = isHistory(source) ? source : isHistory(fields.history) ? fields.history : undefined;
     if (!history) fail('source', 'a trainer (train.createTrainer), a run (train.start) or a History', source);
     const { totalSteps, layers, control: optControl, ...rest } = opts;
     super('TrainingDashboard', [history], rest);
-    const own = isHistory(source) ? undefined : (source as { control?: unknown }).control;
-    this.control = control0 ?? optControl ?? (isControl(own) ? own : undefined);
+    this.control = control0 ?? optControl ?? (isControl(fields.control) ? fields.control : undefined);
     this.historyOnly = isHistory(source);
     // The planned updates: given, or the run's own `steps` when it carries them, or its config's.
-    const runSteps = isHistory(source) ? undefined : (source as { steps?: unknown }).steps;
+    const runSteps = fields.steps;
     const planned = totalSteps ?? runSteps ?? history.meta.config?.steps;
     this.total = typeof planned === 'number' && planned > 0 ? planned : null;
     this.browser.selected_layers = [...(layers ?? [])];
@@ -141,9 +142,15 @@ export class TrainingDashboard extends PlotWidget {
   protected endState(): Partial<PlotState> {
     return { progress: this.progress() };
   }
-  protected custom(content: Record<string, unknown>): void {
-    if (content.type !== 'control' || !this.control) return;
-    if (content.action === 'stop') this.control.stop();
+  protected onControl(action: 'stop'): void {
+    if (!this.control) return;
+    switch (action) {
+      case 'stop':
+        this.control.stop();
+        break;
+      default:
+        unreachable(action);
+    }
     this.flushProgress();
   }
   /** Tells the browser the run state right away (buttons must not wait for the next step). */

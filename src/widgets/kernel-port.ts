@@ -3,10 +3,9 @@
  * process is one, else the plain-Node host (`live: false`: text and rich output through stock
  * tslab, no comms). Unit tests pass a fake.
  */
-import { currentHost, type Comm, type CommMsg, type Host, type MimeBundle } from '../host';
+import { currentHost, type Comm, type Host, type MimeBundle } from '../host';
 
 export type { MimeBundle };
-export type WidgetCommMsg = CommMsg;
 /** A comm as the widgets use it (the target name is not needed). */
 export type WidgetComm = Omit<Comm, 'targetName'>;
 /** The host subset the widgets use; `registerWidget` is optional so fakes may leave it out. */

@@ -47,7 +47,7 @@ function dropUnusedState(nb: Notebook): void {
  * ```ts
  * import { prepareReport } from './report';
  * const nb = { cells: [{ cell_type: 'code', outputs: [{ output_type: 'display_data', data: { 'text/plain': 'x', 'image/svg+xml': '<svg/>', 'application/vnd.jupyter.widget-view+json': {} } }] }], metadata: {} };
- * console.log(Object.keys((prepareReport(nb) as any).cells[0].outputs[0].data)); // ['text/plain', 'image/svg+xml']
+ * console.log(Object.keys(prepareReport(nb).cells[0].outputs[0].data)); // ['text/plain', 'image/svg+xml']
  * ```
  */
 export function prepareReport<T extends object>(notebook: T): T {

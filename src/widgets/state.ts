@@ -5,9 +5,8 @@
  * to compile on the other; the values that go with these types (kinds,
  * defaults, key lists, colours, live-update plans) are in contract.ts.
  *
- * Numeric series are typed arrays: the kernel sends them as binary buffers
- * (ipywidgets `buffer_paths`), the browser turns the received DataViews back
- * into Float64Arrays (widgets/src/buffers.ts).
+ * Numeric series are typed arrays: they travel as binary buffers (ipywidgets
+ * `buffer_paths`); wire.ts encodes and decodes the messages for both sides.
  */
 
 /** Run state as the dashboard shows it (mirrors src/train/types.ts RunState). */
@@ -220,20 +219,54 @@ export interface ControlMessage {
 /** ipywidgets buffer paths: where each binary buffer goes in the JSON. */
 export type BufferPaths = Array<Array<string | number>>;
 
+/** The ipywidgets protocol's own fields of a model's state (2.1.0), sent with the full state. */
+export interface ProtocolState {
+  _model_name: string;
+  _model_module: string;
+  _model_module_version: string;
+  _view_name: string;
+  _view_module: string;
+  _view_module_version: string;
+  _view_count: null;
+  _dom_classes: string[];
+  layout: null;
+  tabbable: null;
+  tooltip: null;
+}
+
+/** What the kernel sends in `custom` messages (one kind so far; the browser switches on `type`). */
+export type KernelCustom = AppendMessage;
+/** What the browser sends in `custom` messages. */
+export type BrowserCustom = ControlMessage;
+
 /**
- * Kernel → browser comm messages on a widget comm (ipywidgets protocol 2.1.0).
+ * Kernel → browser messages on a widget comm (ipywidgets protocol 2.1.0).
  * `update`: kernel-side state changed (or the full state, answering
  * `request_state`); `echo_update`: a browser view's `update`, echoed to every
  * view so the others learn it (the view that sent it recognises its own by the
- * parent message id); `custom`: an incremental append.
+ * parent message id); `custom`: an incremental append. Typed arrays anywhere in
+ * a message travel as binary buffers (wire.ts).
  */
 export type KernelMessage =
-  | { method: 'update'; state: Partial<Record<keyof PlotState, unknown>> & Record<string, unknown>; buffer_paths: BufferPaths }
-  | { method: 'echo_update'; state: Partial<Record<BrowserKey, unknown>>; buffer_paths: BufferPaths }
-  | { method: 'custom'; content: Omit<AppendMessage, 'steps' | 'loss' | 'recordSteps' | 'recordWeights' | 'recordActivations'> & { buffer_paths: BufferPaths } };
+  | { method: 'update'; state: Partial<PlotState> & Partial<ProtocolState> }
+  | { method: 'echo_update'; state: Partial<BrowserState> }
+  | { method: 'custom'; content: KernelCustom };
 
-/** Browser → kernel comm messages on a widget comm. */
+/** Browser → kernel messages on a widget comm. */
 export type BrowserMessage =
-  | { method: 'update'; state: Partial<BrowserState>; buffer_paths?: BufferPaths }
+  | { method: 'update'; state: Partial<BrowserState> }
   | { method: 'request_state' }
-  | { method: 'custom'; content: ControlMessage };
+  | { method: 'custom'; content: BrowserCustom };
+
+/**
+ * One end of a widget's comm, typed by what this end sends and what it
+ * receives: the kernel holds a `Channel<KernelMessage, BrowserMessage>`
+ * (src/widgets/protocol.ts), the browser a `Channel<BrowserMessage,
+ * KernelMessage>` (widgets/src/adapter.ts). Each side handles what it receives
+ * in an exhaustive `switch`, so a message kind one side forgets does not compile.
+ */
+export interface Channel<Send, Receive> {
+  send(message: Send): void;
+  /** Calls `handler` with each message received, in order; returns the unsubscribe function. */
+  onMessage(handler: (message: Receive) => void): () => void;
+}

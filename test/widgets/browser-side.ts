@@ -3,9 +3,11 @@
  * tests: buffers arrive as DataViews at odd offsets, binary fields become
  * Float64Arrays, appends are merged with the browser's own applyAppend.
  */
+import { joinBuffers } from '../../src/widgets/codec';
 import { LIVE } from '../../src/widgets/contract';
 import type { AppendMessage, PlotState } from '../../src/widgets/state';
-import { appendFits, applyAppend, normalizeRun, normalizeSpectrum, putBuffers } from '../../widgets/src/buffers';
+import { decodeKernelCustom } from '../../src/widgets/wire';
+import { appendFits, applyAppend, normalizeRun, normalizeSpectrum } from '../../widgets/src/buffers';
 import type { Sent } from './fake-kernel';
 
 /** Buffers as the browser gets them: DataViews at an odd byte offset of a bigger ArrayBuffer. */
@@ -19,17 +21,16 @@ export function asReceived(buffers: ArrayBufferView[]): DataView[] {
 
 /** What the browser model holds after a comm_open or a full `update` (binary fields back as Float64Arrays). */
 export function browserState(opened: Sent, before?: PlotState): PlotState {
-  const state = structuredClone(opened.data.state) as Record<string, unknown>;
-  putBuffers(state, opened.data.buffer_paths as Array<Array<string | number>>, asReceived(opened.buffers));
+  const state = joinBuffers(opened.data.state as Record<string, unknown>, opened.data.buffer_paths as Array<Array<string | number>>, asReceived(opened.buffers));
   const s = { ...before, ...state } as unknown as PlotState;
   return { ...s, runs: (s.runs ?? []).map(normalizeRun), spectrum: normalizeSpectrum(s.spectrum ?? null) };
 }
 
-/** The append message of a `custom` comm message, buffers put back. */
+/** The append message of a `custom` comm message, decoded as the browser model decodes it. */
 export function appendOf(sent: Sent): AppendMessage {
-  const content = structuredClone((sent.data as { content: Record<string, unknown> }).content);
-  putBuffers(content, content.buffer_paths as Array<Array<string | number>>, asReceived(sent.buffers));
-  return content as unknown as AppendMessage;
+  const msg = decodeKernelCustom(sent.data.content, asReceived(sent.buffers));
+  if (!msg) throw new Error(`not an append the browser accepts: ${JSON.stringify(sent.data)}`);
+  return msg;
 }
 
 /** Applies an append as the browser model does, with the live plan of the state's kind. */

@@ -4,7 +4,7 @@ import { MODEL_NAMES, VIEW_NAMES } from '../../src/widgets/contract';
 import type { PlotState } from '../../src/widgets/state';
 import { WIDGET_MODULE } from '../../src/widgets/version';
 import type { StatefulWidget } from '../../src/host';
-import { putBuffers } from '../../widgets/src/buffers';
+import { joinBuffers } from '../../src/widgets/codec';
 import { applyCustom, asReceived, browserState } from './browser-side';
 import { createFakeKernel, type FakeComm } from './fake-kernel';
 import { addStep, staircase } from './histories';
@@ -95,8 +95,7 @@ describe('widget comm (ipywidgets protocol 2.1.0)', () => {
     const last = comm.sent[comm.sent.length - 1];
     expect(last.data.method).toBe('update');
     expect(small.keptEvery).toBeGreaterThan(1);
-    const state = structuredClone(last.data.state) as Record<string, unknown>;
-    putBuffers(state, last.data.buffer_paths as Array<Array<string | number>>, asReceived(last.buffers));
+    const state = joinBuffers(last.data.state as Record<string, unknown>, last.data.buffer_paths as Array<Array<string | number>>, asReceived(last.buffers));
     expect(Array.from((state as unknown as PlotState).runs[0].steps)).toEqual(Array.from(small.steps()));
     w.close();
   });

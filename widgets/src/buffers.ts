@@ -1,27 +1,13 @@
 /**
- * Turns the binary fields the kernel sent (DataViews after ipywidgets'
+ * Turns the binary fields of the kernel's state (DataViews after ipywidgets'
  * deserialization, at arbitrary byte offsets) back into Float64Arrays, and
- * applies the kernel's incremental `append` messages to a PlotState.
+ * merges the kernel's `append` messages into the model's state, so that a
+ * notebook saved from the browser holds the whole run. The series grow in
+ * place, in buffers with room to spare (amortized: an append costs its own
+ * points, not a copy of the run).
  */
+import { toFloat64 } from '../../src/widgets/codec';
 import type { AppendMessage, LivePlan, PlotState, RunSeriesState, SpectrumState } from '../../src/widgets/state';
-
-/** A Float64Array copy of a DataView / ArrayBuffer / typed array (copied: offsets need not be 8-aligned). */
-export function toFloat64(value: unknown): Float64Array {
-  if (value instanceof Float64Array) return value;
-  if (ArrayBuffer.isView(value)) return new Float64Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
-  if (value instanceof ArrayBuffer) return new Float64Array(value.slice(0));
-  if (Array.isArray(value)) return Float64Array.from(value as number[]);
-  return new Float64Array(0);
-}
-
-/** Puts buffers at their paths (as Float64Arrays) into a JSON object. */
-export function putBuffers(obj: Record<string, unknown>, paths: Array<Array<string | number>>, buffers: unknown[]): void {
-  paths.forEach((path, i) => {
-    let o = obj as Record<string | number, unknown>;
-    for (const key of path.slice(0, -1)) o = o[key] as Record<string | number, unknown>;
-    o[path[path.length - 1]] = toFloat64(buffers[i]);
-  });
-}
 
 /** A run's series with binary fields as Float64Arrays. */
 export function normalizeRun(run: RunSeriesState): RunSeriesState {
@@ -33,12 +19,32 @@ export function normalizeSpectrum(sp: SpectrumState | null): SpectrumState | nul
   return { ...sp, steps: toFloat64(sp.steps), weights: toFloat64(sp.weights), activations: sp.activations ? toFloat64(sp.activations) : null };
 }
 
-function concat(a: Float64Array, at: number, b: Float64Array): Float64Array {
-  const out = new Float64Array(at + b.length);
+/** For each buffer this module grew: how many of its values are in use (by its newest array). */
+const inUse = new WeakMap<ArrayBufferLike, number>();
+
+/**
+ * `a` up to `at`, then `b`. When `b` starts at `a`'s end and `a` is the newest array of a buffer
+ * grown here, `b` is written behind it in place; else the values go to a new buffer with room to
+ * double. (An earlier array of the buffer keeps its values: only what lies past it is written.)
+ */
+export function concat(a: Float64Array, at: number, b: Float64Array): Float64Array {
+  const n = at + b.length;
+  const start = a.byteOffset / 8;
+  if (at === a.length && inUse.get(a.buffer) === start + a.length && a.buffer.byteLength / 8 >= start + n) {
+    const out = new Float64Array(a.buffer, a.byteOffset, n);
+    out.set(b, at);
+    inUse.set(a.buffer, start + n);
+    return out;
+  }
+  const out = new Float64Array(new ArrayBuffer(Math.max(16, 2 * n) * 8), 0, n);
   out.set(a.subarray(0, Math.min(at, a.length)));
   out.set(b, at);
+  inUse.set(out.buffer, n);
   return out;
 }
+
+/** An exact copy (ipywidgets serializes a typed array's whole buffer, room to spare included). */
+export const exact = (a: Float64Array): Float64Array => (a.byteOffset === 0 && a.buffer.byteLength === a.byteLength ? a : a.slice());
 
 /** Re-lays a record-major spectrum buffer from `kOld` to `kNew` values per layer (NaN padded). */
 function widen(values: Float64Array, records: number, layers: number, kOld: number, kNew: number): Float64Array {
@@ -60,8 +66,7 @@ function widen(values: Float64Array, records: number, layers: number, kOld: numb
  */
 export function appendFits(state: Pick<PlotState, 'runs' | 'spectrum'>, msg: Pick<AppendMessage, 'run' | 'from' | 'recordFrom' | 'recordSteps'>, plan: LivePlan): boolean {
   if (plan.points && msg.from > (state.runs[msg.run]?.steps.length ?? 0)) return false;
-  const records = (msg.recordSteps as ArrayLike<number> | undefined)?.length ?? 0;
-  if (plan.records && records > 0 && msg.recordFrom > (state.spectrum?.steps.length ?? 0)) return false;
+  if (plan.records && msg.recordSteps.length > 0 && msg.recordFrom > (state.spectrum?.steps.length ?? 0)) return false;
   return true;
 }
 
@@ -75,27 +80,28 @@ export function applyAppend(state: Pick<PlotState, 'runs' | 'spectrum' | 'progre
   if (plan.points || plan.phases) {
     runs = state.runs.slice();
     const old = runs[msg.run] ?? { name: `run ${msg.run}`, steps: new Float64Array(0), loss: new Float64Array(0), plateaus: [], escapes: [] };
-    const points = plan.points ? { steps: concat(old.steps, msg.from, toFloat64(msg.steps)), loss: concat(old.loss, msg.from, toFloat64(msg.loss)) } : {};
+    const points = plan.points ? { steps: concat(old.steps, msg.from, msg.steps), loss: concat(old.loss, msg.from, msg.loss) } : {};
     const phases = plan.phases ? { plateaus: msg.plateaus, escapes: msg.escapes } : {};
     runs[msg.run] = { ...old, ...points, ...phases };
   }
   let spectrum = state.spectrum;
-  const steps = toFloat64(msg.recordSteps);
+  const steps = msg.recordSteps;
   if (plan.records && spectrum && steps.length) {
+    const kOld = spectrum.k;
     const n = steps.length;
-    const w = toFloat64(msg.recordWeights);
+    const w = msg.recordWeights;
     const kNew = w.length / (n * spectrum.layers);
     const k = Math.max(spectrum.k, kNew);
     const kept = msg.recordFrom;
     const merge = (oldV: Float64Array, newV: Float64Array, layers: number) =>
-      concat(widen(oldV, kept, layers, spectrum!.k, k), kept * layers * k, widen(newV, n, layers, kNew, k));
-    const act = msg.recordActivations ? toFloat64(msg.recordActivations) : null;
+      concat(widen(oldV, kept, layers, kOld, k), kept * layers * k, widen(newV, n, layers, kNew, k));
+    const act = msg.recordActivations;
     spectrum = {
       ...spectrum,
       k,
       steps: concat(spectrum.steps, kept, steps),
       weights: merge(spectrum.weights, w, spectrum.layers),
-      activations: act ? merge(spectrum.activations ?? new Float64Array(kept * spectrum.actLayers * spectrum.k).fill(NaN), act, spectrum.actLayers) : spectrum.activations,
+      activations: act ? merge(spectrum.activations ?? new Float64Array(kept * spectrum.actLayers * kOld).fill(NaN), act, spectrum.actLayers) : spectrum.activations,
     };
   }
   return { runs, spectrum, progress: plan.progress ? (msg.progress ?? state.progress) : state.progress };

@@ -27,7 +27,7 @@ const plugin = {
     registry.registerWidget({
       name: WIDGET_MODULE,
       version: WIDGET_MODULE_VERSION,
-      exports: exported as any,
+      exports: exported,
     });
   },
 };

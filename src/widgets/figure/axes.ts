@@ -23,6 +23,21 @@ const MAX_TICKS = 10;
  * ```
  */
 export function fitRange(values: Iterable<number>, type: 'linear' | 'log', pad = 0.04): [number, number] | null {
+  return fitExtent(extentOf(values, type), type, pad);
+}
+
+/**
+ * The smallest and largest of `values` that an axis of `type` shows (finite;
+ * positive on a log axis), or null when none is: what fitRange pads. A live
+ * view keeps it per series and widens it by each append's points.
+ *
+ * @example
+ * ```ts
+ * import { extentOf } from './axes';
+ * console.log(extentOf([0, 0.5, NaN, 2], 'log'), extentOf([], 'linear')); // [0.5, 2] null
+ * ```
+ */
+export function extentOf(values: Iterable<number>, type: 'linear' | 'log'): [number, number] | null {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -30,7 +45,21 @@ export function fitRange(values: Iterable<number>, type: 'linear' | 'log', pad =
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (lo > hi) return null;
+  return lo > hi ? null : [lo, hi];
+}
+
+/**
+ * fitRange's range from an extent (extentOf).
+ *
+ * @example
+ * ```ts
+ * import { fitExtent } from './axes';
+ * console.log(fitExtent([2, 2], 'linear', 0.04)); // [1.8, 2.2]
+ * ```
+ */
+export function fitExtent(extent: [number, number] | null, type: 'linear' | 'log', pad = 0.04): [number, number] | null {
+  if (!extent) return null;
+  const [lo, hi] = extent;
   if (type === 'log') {
     let a = Math.log10(lo);
     let b = Math.log10(hi);

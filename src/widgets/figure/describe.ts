@@ -6,13 +6,14 @@
 import { fail } from '../../errors';
 import { ALERT_COLOR, CURSOR_COLOR, KINDS, RUN_COLORS } from '../contract';
 import type { PlotState } from '../state';
-import { axisTicks, fitRange, formatValue, roomy, unionRange } from './axes';
+import { formatValue } from './axes';
+import { fitAxes, isOpen } from './fit';
 import { recordIndexAt, shownLayers, spectrumSource, valueAt } from './data';
 import { panelWidthPx } from './layout';
 import { placeLabels, separatePlateaus } from './marks';
 import { confidenceAt, confidenceText, lawOf, lawPanel, lossPanel, snapshotPanels, snapshotRecords, spectrumPanels, subscript, uncertainOf } from './panels';
 import { sweepCaption, sweepFileStem, sweepPanel } from './sweep';
-import type { AxisDescription, FigureDescription, MarkLegendEntry, MarkRole, PanelDescription, Readout, SeriesDescription } from './types';
+import type { FigureDescription, MarkLegendEntry, MarkRole, PanelDescription, Readout, SeriesDescription } from './types';
 
 export interface DescribeOptions {
   /** Most points per series; longer ones are thinned evenly, keeping the first and last (default: every point). */
@@ -45,35 +46,6 @@ function thin(s: SeriesDescription, max: number): SeriesDescription {
   for (let j = 0; j < n - 1; j += stride) idx.push(j);
   idx.push(n - 1);
   return { ...s, x: Float64Array.from(idx, (j) => s.x[j]), y: Float64Array.from(idx, (j) => s.y[j]) };
-}
-
-/**
- * Fits every axis to its series: shared ranges per link group, step axes
- * unpadded, value axes padded. While a run is open (`open`), with room to grow
- * (axes.ts `roomy`); once every run has ended, exactly.
- */
-function fitAxes(panels: PanelDescription[], open: boolean): void {
-  const own = (p: PanelDescription, which: 'x' | 'y') => {
-    const a = p[which];
-    // Lines reach the ends of a step axis; values and integer axes keep a margin so points are not cut.
-    const pad = a.link === 'step' ? 0 : a.integer ? 0.06 : 0.04;
-    const ranges = p.series.map((s) => fitRange(which === 'x' ? s.x : s.y, a.type, pad));
-    return unionRange(ranges);
-  };
-  for (const which of ['x', 'y'] as const) {
-    const groups = new Map<string, Array<[number, number] | null>>();
-    const fitted = panels.map((p) => own(p, which));
-    panels.forEach((p, i) => {
-      const link = p[which].link;
-      if (link) groups.set(link, [...(groups.get(link) ?? []), fitted[i]]);
-    });
-    panels.forEach((p, i) => {
-      const a: AxisDescription = p[which];
-      const range = a.link ? unionRange(groups.get(a.link)!) : fitted[i];
-      a.range = open && (a.link === 'step' || !a.integer) ? roomy(range, a.type, a.link === 'step') : range;
-      a.ticks = axisTicks(a.type, a.range, a.integer);
-    });
-  }
 }
 
 const LEGEND: Record<MarkRole, Omit<MarkLegendEntry, 'role'>> = {
@@ -177,6 +149,22 @@ function latestStep(state: PlotState): number | null {
   const sp = state.spectrum;
   if (!Number.isFinite(last) && sp && sp.steps.length) last = sp.steps[sp.steps.length - 1];
   return Number.isFinite(last) ? last : null;
+}
+
+/**
+ * The values at the cursor (at the latest step while the cursor follows the run), as
+ * `describeFigure(state).readout` gives them; a live view reads it after each append.
+ *
+ * @example
+ * ```ts
+ * import { figureReadout } from './describe';
+ * import { defaultState } from '../contract';
+ * const state = { ...defaultState('LossPlot'), runs: [{ name: 'a', steps: Float64Array.of(0, 1), loss: Float64Array.of(1, 0.5), plateaus: [], escapes: [] }] };
+ * console.log(figureReadout(state)?.text); // step 1 · loss 0.5
+ * ```
+ */
+export function figureReadout(state: PlotState): Readout | null {
+  return readout(state, distinctNames(state.runs.map((r) => r.name)));
 }
 
 function readout(state: PlotState, names: string[]): Readout | null {
@@ -303,8 +291,7 @@ export function describeFigure(state: PlotState, options: DescribeOptions = {}):
   }
   if (options.maxPoints !== undefined) panels = panels.map((p) => ({ ...p, series: p.series.map((s) => thin(s, options.maxPoints!)) }));
   // A run without an end is still going (or was left unfinished): its axes get room to grow.
-  const open = (state.kind === 'LossPlot' ? state.runs.map((_, j) => state.ends?.[j] ?? null) : [state.ends?.[0] ?? null]).some((e) => e === null);
-  fitAxes(panels, open);
+  fitAxes(panels, isOpen(state));
   for (const p of panels) {
     // Reference lines above the data they are compared with (a reference that follows a curve is hidden under it otherwise).
     p.series = [...p.series.filter((x) => x.role !== 'reference'), ...p.series.filter((x) => x.role === 'reference')];

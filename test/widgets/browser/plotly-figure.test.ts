@@ -1,13 +1,13 @@
 /**
- * The browser view logic (widgets/src/plotly-figure.ts, update-plan.ts): the
- * figure description drawn as Plotly traces and layout, and how a redraw is
- * planned, on states built by the real kernel-side widgets.
+ * The browser view logic (widgets/src/plotly-figure.ts, controls.ts): the
+ * figure description drawn as Plotly traces and layout, and the dashboard's
+ * status line, on states built by the real kernel-side widgets.
  */
 import { LossPlot, SpectrumPlot, TrainingDashboard } from '../../../src/widgets';
 import { describeFigure } from '../../../src/widgets/figure';
 import type { PlotState } from '../../../src/widgets/state';
 import { plotlyFigure } from '../../../widgets/src/plotly-figure';
-import { drawnOf, planUpdate, progressText, stepRange } from '../../../widgets/src/update-plan';
+import { progressText, stepRange } from '../../../widgets/src/controls';
 import { createFakeKernel } from '../fake-kernel';
 import { addStep, staircase } from '../histories';
 
@@ -61,46 +61,7 @@ describe('plotlyFigure', () => {
   });
 });
 
-describe('update plan', () => {
-  test('new points: extendTraces with exactly them, ranges relaid out; a cursor: a relayout; a scale change or smoothing: react', () => {
-    const h = staircase(0, 2);
-    for (let t = 0; t < 30; t++) addStep(h, t, 300, 2, 1000);
-    const w = new LossPlot(h, opts());
-    const f0 = draw(w.state);
-    const drawn = drawnOf(f0);
-    expect(planUpdate(drawn, f0)).toEqual({ kind: 'none' });
-    for (let t = 30; t < 35; t++) addStep(h, t, 300, 2, 1000);
-    const s1 = w.state;
-    const plan = planUpdate(drawn, draw(s1));
-    expect(plan).toMatchObject({ kind: 'extend', x: [[30, 31, 32, 33, 34]], y: [Array.from(h.loss().slice(30))], indices: [0] });
-    expect(Object.keys((plan as { layout: object }).layout)).toContain('xaxis');
-    const f1 = draw(s1);
-    const moved = planUpdate(drawnOf(f1), draw({ ...s1, cursor: 3 }));
-    expect(moved).toMatchObject({ kind: 'extend', indices: [] });
-    expect((moved as unknown as { layout: { shapes: Array<{ x0: number }> } }).layout.shapes.map((s) => s.x0)).toContain(3);
-    expect(planUpdate(drawnOf(f1), draw({ ...s1, log_y: false })).kind).toBe('react');
-    expect(planUpdate(drawnOf(f1), draw({ ...s1, smoothing: 5 })).kind).toBe('react');
-    expect(planUpdate(undefined, f1).kind).toBe('react');
-  });
-
-  test('dashboard: a new record extends every spectrum trace by one point (no full redraw); wider k redraws', () => {
-    const h = staircase(0, 2);
-    for (let t = 0; t < 40; t++) addStep(h, t, 300, 2, 20);
-    const w = new TrainingDashboard(h, opts());
-    const f0 = draw(w.state);
-    addStep(h, 40, 300, 2, 20); // step 40 is a record step (every 20)
-    const f1 = draw(w.state);
-    const plan = planUpdate(drawnOf(f0), f1) as { kind: string; x: number[][]; y: number[][]; indices: number[] };
-    expect(plan.kind).toBe('extend');
-    const spectrumIdx = f1.data.map((t, i) => (/^s\d+$/.test(t.name) ? i : -1)).filter((i) => i >= 0);
-    expect(plan.indices).toEqual([0, ...spectrumIdx]);
-    for (let j = 1; j < plan.indices.length; j++) expect(plan.x[j]).toEqual([40]);
-    expect(plan.y[1]).toEqual([h.records[h.records.length - 1].weights[0][0]]);
-    h.addRecord({ step: 41, loss: 1, paramNorm: 1, weights: [Float64Array.of(3, 2, 1, 0.5), Float64Array.of(3, 2, 1, 0.5)] });
-    h.addStep({ step: 41, loss: 0.5, paramNorm: 1, lr: 0.1 });
-    expect(planUpdate(drawnOf(f1), draw(w.state)).kind).toBe('react');
-  });
-
+describe('controls', () => {
   test('the status line counts updates done and says the true state; the scrubber spans the run', () => {
     const w = new TrainingDashboard(staircase(100, 2), { ...opts(), totalSteps: 1000 });
     const state = w.state;
