@@ -110,15 +110,16 @@ maybe.each(['lab', 'notebook'] as const)('dashboard controls with the saddlelab 
       await dashboard(second).locator('.main-svg').first().waitFor({ timeout: 180000 });
       await eventually(() => status(second), (s) => expect(s).toMatch(/ · paused$/));
       await dashboard(page).locator('input.saddlelab-log-x').check();
-      await dashboard(page).locator('input.saddlelab-scrubber').evaluate((e) => {
+      const there = await dashboard(page).locator('input.saddlelab-scrubber').evaluate((e) => {
         const s = e as HTMLInputElement;
         s.value = '40';
         s.dispatchEvent(new Event('input', { bubbles: true }));
+        return s.value;
       });
-      // The cursor is a point index; the readout names its step (40 × the display stride).
+      // The cursor is a step: the slider's value (clamped to the steps shown). The view draws once per
+      // animation frame, so the readout names it a frame later; until then it still shows the latest step.
       const readout = (p: Page) => dashboard(p).locator('.saddlelab-readout').textContent();
-      const there = /^step (\d+) · loss /.exec((await readout(page)) ?? '')?.[1];
-      expect(there).toBeDefined();
+      await eventually(() => readout(page), (t) => expect(t).toMatch(new RegExp(`^step ${there} · loss `)));
       expect(await dashboard(page).locator('input.saddlelab-follow').isChecked()).toBe(false);
       await eventually(() => readout(second), (t) => expect(t).toMatch(new RegExp(`^step ${there} · loss `)));
       expect(await dashboard(second).locator('input.saddlelab-log-x').isChecked()).toBe(true);
