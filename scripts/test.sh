@@ -63,10 +63,10 @@ stage setup bash scripts/setup.sh
 # never reaches TensorFlow's C++ logger there: set it for the whole run (INFO lines off).
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}"
 eval "$(bash scripts/setup-swiftshader.sh)" # Dawn on SwiftShader for the webgpu engine's tests (else they skip, saying why)
-# Two lanes share the cores. The browser tests (jest, test/widgets/e2e) spend much of their time
-# waiting on servers, kernels and pages; beside them run the type check, the other jest tests and
-# pytest (the kernel tests wait on messages, the tutorials train). The second lane's output goes to
-# its logs and is shown once both lanes are done.
+# Two lanes share the cores. The browser tests (jest, test/widgets/e2e: about three quarters of
+# jest's time) spend much of it waiting on servers, kernels and pages; beside them run the type
+# check, the other jest tests and pytest (the kernel tests wait on messages, the tutorials train).
+# The second lane's output goes to its logs and is shown once the browser tests are done.
 (
   QUIET_STAGE=1
   stage typecheck npm run --silent typecheck
@@ -75,16 +75,16 @@ eval "$(bash scripts/setup-swiftshader.sh)" # Dawn on SwiftShader for the webgpu
 ) &
 beside=$!
 stage jest-browser npx jest --ci test/widgets/e2e --json --outputFile="$LOGS/jest-browser.json"
-# The notebooks' claims under other roundings, in the first lane once the browser tests are done
-# (the second lane takes longer): a verdict that holds only on one machine's rounding fails here,
-# whichever machine runs it.
-for rounding in ${SADDLELAB_TEST_ROUNDINGS:-}; do
-  SADDLELAB_ROUNDING=$rounding stage "tutorials-$rounding" .venv/bin/python -m pytest -q -rfEs -p no:cacheprovider --junitxml="$LOGS/pytest-$rounding.xml" test/tutorials
-done
 wait "$beside"
 for name in typecheck jest pytest; do
   say "$name output (it ran beside the browser tests; also in $LOGS/$name.log):"
   cat "$LOGS/$name.log"
+done
+
+# The notebooks' claims under other roundings: a verdict that holds only on one machine's rounding
+# fails here, whichever machine runs it.
+for rounding in ${SADDLELAB_TEST_ROUNDINGS:-}; do
+  SADDLELAB_ROUNDING=$rounding stage "tutorials-$rounding" .venv/bin/python -m pytest -q -rfEs -p no:cacheprovider --junitxml="$LOGS/pytest-$rounding.xml" test/tutorials
 done
 
 stop_load
