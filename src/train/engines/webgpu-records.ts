@@ -13,7 +13,7 @@
 /// <reference types="@webgpu/types" />
 import { createRng } from '../../data/random';
 import { LOSS_MODE, STATE, lossKernel, orthonormalizeKernel, ritzKernel } from './webgpu-kernels';
-import { matmul, readBack, type Dispatch, type Program } from './webgpu-program';
+import { encode, matmul, readBack, type Dispatch, type Program } from './webgpu-program';
 
 export interface DeviceRecordOptions {
   /** Singular values per layer. */
@@ -152,13 +152,7 @@ export function createDeviceRecorder(s: Setup): DeviceRecorder {
       for (let i = 0; i < iterations; i++) dispatches.push(...pl.iterate);
       dispatches.push(...pl.finish);
       const encoder = device.createCommandEncoder();
-      const pass = encoder.beginComputePass();
-      for (const d of dispatches) {
-        pass.setPipeline(d.pipeline);
-        pass.setBindGroup(0, d.group);
-        pass.dispatchWorkgroups(d.x, d.y);
-      }
-      pass.end();
+      encode(encoder, dispatches);
       const total = pl.ks.reduce((a, b) => a + b, 0);
       encoder.copyBufferToBuffer(s.state, STATE.recordLoss * 4, pl.out, total * 4, 8);
       device.queue.submit([encoder.finish()]);
