@@ -113,6 +113,18 @@ export async function newContext(browser: Browser, options: BrowserContextOption
   return context;
 }
 
+/** Blocks every request of `page` but local files and data: URLs, as for a reader offline; returns the addresses it tried (filled as it goes). */
+export async function offline(page: Page): Promise<string[]> {
+  const tried: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file://') || url.startsWith('data:')) return route.continue();
+    tried.push(url);
+    return route.abort();
+  });
+  return tried;
+}
+
 /** A page in a context of its own (as `browser.newPage` makes one; closing the page closes it), with ACTION_TIMEOUT_MS. */
 export async function newPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
   const context = await newContext(browser, options);

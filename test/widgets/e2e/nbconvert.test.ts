@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { outsideRequests } from '../../../src/widgets/report';
-import { RESULTS, ROOT, VENV, launch, missing } from './jupyter';
+import { RESULTS, ROOT, VENV, launch, missing, offline } from './jupyter';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
 const why = missing() || (existsSync(launcher) ? '' : 'the saddlelab kernel is not built (dist/kernel/launcher.js)') || (existsSync(join(ROOT, 'dist', 'report-page.js')) ? '' : 'dist/report-page.js is not built (npm run build)');
@@ -74,14 +74,8 @@ maybe('jupyter nbconvert --to html', () => {
 
   test.each(['executed', 'no-state'])('--template saddlelab (%s.html), offline: every figure drawn, its image in the page, only MathJax requested', async (name) => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
-    const outside: string[] = [];
+    const outside = await offline(page);
     const errors: string[] = [];
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file://') || url.startsWith('data:')) return route.continue();
-      outside.push(url);
-      return route.abort();
-    });
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
     await page.goto(`file://${join(root, `${name}.html`)}`);
@@ -110,7 +104,7 @@ maybe('jupyter nbconvert --to html', () => {
   test('without JavaScript the static images show', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1200, height: 1000 } });
     const page = await context.newPage();
-    await page.route('**/*', (route) => (route.request().url().startsWith('file://') || route.request().url().startsWith('data:') ? route.continue() : route.abort()));
+    await offline(page);
     await page.goto(`file://${join(root, 'executed.html')}`);
     const shown = await page.$$eval('img.saddlelab-static', (els) => els.filter((e) => (e as HTMLImageElement).naturalWidth > 300 && e.getBoundingClientRect().height > 200).length);
     expect(shown).toBe(FIGURES);

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { writeReport } from '../../../src/widgets/report';
-import { diagnosed, launch, missing, newContext, newPage, record, ROOT, type Server, startServer, VENV, waitInNotebook } from './jupyter';
+import { diagnosed, launch, missing, newContext, newPage, offline, record, ROOT, type Server, startServer, VENV, waitInNotebook } from './jupyter';
 import { describeOutside } from '../../outside';
 
 const launcher = join(ROOT, 'dist', 'kernel', 'launcher.js');
@@ -87,14 +87,8 @@ maybe('shared reports', () => {
     const result = writeReport(nbPath, html);
     expect([result.figures, result.interactive, result.maths]).toEqual([FIGURES, FIGURES, 3]);
     const page = await newPage(browser, { viewport: { width: 1200, height: 1200 } });
-    const outside: string[] = [];
+    const outside = await offline(page);
     const errors: string[] = [];
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file://') || url.startsWith('data:')) return route.continue();
-      outside.push(url);
-      return route.abort();
-    });
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
@@ -134,7 +128,7 @@ maybe('shared reports', () => {
     // Without JavaScript: the static images.
     const context = await newContext(browser, { javaScriptEnabled: false, viewport: { width: 1200, height: 1200 } });
     const still = await context.newPage();
-    await still.route('**/*', (route) => (route.request().url().startsWith('file://') ? route.continue() : route.abort()));
+    await offline(still);
     await still.goto(`file://${html}`);
     expect(await visible(still, 'img.saddlelab-static')).toBe(FIGURES);
     await record(still, 'report-no-javascript.png');
